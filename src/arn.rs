@@ -1,0 +1,1 @@
+//! ARNs and function references with their qualifier.

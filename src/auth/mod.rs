@@ -1,0 +1,1 @@
+//! SigV4 request authentication: header, presigned query and aws-chunked bodies; accounts and keys.

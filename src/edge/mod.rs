@@ -1,0 +1,1 @@
+//! The HTTP edge: one hyper listener, routing, request ids and wire error rendering.

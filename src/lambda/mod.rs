@@ -1,0 +1,1 @@
+//! The Lambda control plane: registry, resource policies and REST-JSON API.

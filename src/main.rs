@@ -1,0 +1,2 @@
+//! The `s3lambda` command line.
+fn main() {}

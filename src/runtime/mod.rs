@@ -1,0 +1,1 @@
+//! The WebAssembly handler runtime on wasmtime.

@@ -1,0 +1,1 @@
+//! The mock S3 service: store and REST API.

@@ -1,0 +1,1 @@
+//! The `Simulator`: configuration and the wiring of all services.
