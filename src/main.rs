@@ -1,2 +1,140 @@
-//! The `s3lambda` command line.
-fn main() {}
+//! The `s3lambda` command line: `serve` runs the simulator.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use s3lambda::sim::{AccountConfig, Config, Simulator};
+
+/// A simulator of the Amazon S3 → AWS Lambda push model.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Log filter (tracing's env-filter syntax), e.g. `info` or `s3lambda=debug`.
+    /// `RUST_LOG` wins when set.
+    #[arg(long, global = true, default_value = "info")]
+    log: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs the simulator: S3 and Lambda on one endpoint (default http://127.0.0.1:4566).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// A TOML configuration file; flags override it.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// The address to listen on [default: 127.0.0.1].
+    #[arg(long)]
+    host: Option<IpAddr>,
+    /// The port to listen on (0 for any free port) [default: 4566].
+    #[arg(long)]
+    port: Option<u16>,
+    /// The region of the simulated services [default: us-east-1].
+    #[arg(long)]
+    region: Option<String>,
+    /// An extra account as ID:ACCESS_KEY:SECRET_KEY (repeatable).
+    #[arg(long = "account", value_parser = parse_account)]
+    accounts: Vec<AccountConfig>,
+}
+
+fn parse_account(s: &str) -> Result<AccountConfig, String> {
+    let mut it = s.splitn(3, ':');
+    match (it.next(), it.next(), it.next()) {
+        (Some(id), Some(key), Some(secret)) if !key.is_empty() && !secret.is_empty() => {
+            Ok(AccountConfig {
+                id: id.to_owned(),
+                access_key: key.to_owned(),
+                secret_key: secret.to_owned(),
+                canonical_id: None,
+                display_name: None,
+            })
+        }
+        _ => Err("expected ID:ACCESS_KEY:SECRET_KEY".to_owned()),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(&cli.log))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("s3lambda: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => serve(args).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("s3lambda: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let mut config = match &args.config {
+        Some(path) => Config::from_file(path)?,
+        None => Config::default(),
+    };
+    let port = args.port.unwrap_or(config.listen.port());
+    let host = args.host.unwrap_or(config.listen.ip());
+    config.listen = SocketAddr::new(host, port);
+    if let Some(region) = args.region {
+        config.region = region;
+    }
+    config.accounts.extend(args.accounts);
+    let listen = config.listen;
+    let sim = Simulator::builder().config(config).build()?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let local = listener.local_addr()?;
+    tracing::info!(
+        endpoint = %format!("http://{local}"),
+        region = %sim.config().region,
+        accounts = sim.config().accounts.len(),
+        "s3lambda is ready"
+    );
+    sim.serve(listener, shutdown_signal()).await;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,1 +1,232 @@
 //! The `Simulator`: configuration and the wiring of all services.
+//!
+//! One `Simulator` value holds every service (S3, Lambda, the handler runtime). `serve` wraps
+//! it in HTTP; a Rust test or benchmark can use it in-process as well. Cloning is cheap: all
+//! clones share the same state.
+
+pub mod api;
+mod config;
+mod invoker;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub use config::{AccountConfig, Config, ConfigError};
+
+use crate::auth::Keyring;
+use crate::edge::RequestIds;
+use crate::lambda::Lambda;
+use crate::runtime::{Runtime, RuntimeConfig, RuntimeError};
+use crate::s3::{S3, S3Config};
+
+/// The whole simulator. Cheap to clone; clones share state.
+#[derive(Clone)]
+pub struct Simulator {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    config: Config,
+    keyring: Keyring,
+    ids: RequestIds,
+    s3: S3,
+    lambda: Lambda,
+    runtime: Runtime,
+}
+
+/// Why a simulator could not be built or started.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// The configuration is unusable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The WebAssembly runtime could not start.
+    #[error("cannot start the WebAssembly runtime: {0}")]
+    Runtime(#[from] RuntimeError),
+    /// The listener could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Builds a [`Simulator`] step by step.
+#[derive(Debug, Default)]
+pub struct SimulatorBuilder {
+    config: Config,
+    runtime: RuntimeConfig,
+}
+
+impl SimulatorBuilder {
+    /// Replaces the whole configuration.
+    #[must_use]
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Sets the region.
+    #[must_use]
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.config.region = region.into();
+        self
+    }
+
+    /// Adds an account (besides the default one, unless the configuration replaced it).
+    #[must_use]
+    pub fn account(mut self, id: &str, access_key: &str, secret_key: &str) -> Self {
+        self.config.accounts.push(AccountConfig {
+            id: id.to_owned(),
+            access_key: access_key.to_owned(),
+            secret_key: secret_key.to_owned(),
+            canonical_id: None,
+            display_name: None,
+        });
+        self
+    }
+
+    /// Sets the handler runtime's configuration.
+    #[must_use]
+    pub fn runtime(mut self, runtime: RuntimeConfig) -> Self {
+        self.runtime = runtime;
+        self
+    }
+
+    /// Builds the simulator.
+    pub fn build(self) -> Result<Simulator, SimError> {
+        self.config.validate()?;
+        let keyring = Keyring::new(self.config.accounts());
+        let runtime = Runtime::new(self.runtime)?;
+        let s3 = S3::new(S3Config {
+            region: self.config.region.clone(),
+            ..S3Config::default()
+        });
+        let lambda = Lambda::new(Arc::new(invoker::RuntimeInvoker::new(runtime.clone())));
+        Ok(Simulator {
+            shared: Arc::new(Shared {
+                config: self.config,
+                keyring,
+                ids: RequestIds::default(),
+                s3,
+                lambda,
+                runtime,
+            }),
+        })
+    }
+}
+
+impl Simulator {
+    /// A builder with the defaults of `s3lambda serve`.
+    pub fn builder() -> SimulatorBuilder {
+        SimulatorBuilder::default()
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.shared.config
+    }
+
+    /// The accepted access keys.
+    pub fn keyring(&self) -> &Keyring {
+        &self.shared.keyring
+    }
+
+    /// The request id source.
+    pub fn request_ids(&self) -> &RequestIds {
+        &self.shared.ids
+    }
+
+    /// The S3 service.
+    pub fn s3(&self) -> &S3 {
+        &self.shared.s3
+    }
+
+    /// The Lambda service.
+    pub fn lambda(&self) -> &Lambda {
+        &self.shared.lambda
+    }
+
+    /// The handler runtime.
+    pub fn runtime(&self) -> &Runtime {
+        &self.shared.runtime
+    }
+
+    /// Serves HTTP on `listener` until `shutdown` resolves.
+    pub async fn serve(self, listener: TcpListener, shutdown: impl Future<Output = ()>) {
+        crate::edge::serve(listener, self, shutdown).await;
+    }
+
+    /// Binds `addr` (port 0 for an ephemeral port) and serves in a background task until the
+    /// returned handle is dropped or shut down.
+    pub async fn start(self, addr: SocketAddr) -> Result<Server, SimError> {
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| SimError::Bind { addr, source })?;
+        let local = listener
+            .local_addr()
+            .map_err(|source| SimError::Bind { addr, source })?;
+        let (tx, rx) = oneshot::channel::<()>();
+        let sim = self.clone();
+        let task = tokio::spawn(async move {
+            sim.serve(listener, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        Ok(Server {
+            addr: local,
+            sim: self,
+            stop: Some(tx),
+            task: Some(task),
+        })
+    }
+}
+
+/// A simulator serving HTTP in the background. Dropping it stops the server.
+pub struct Server {
+    addr: SocketAddr,
+    sim: Simulator,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Server {
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://{addr}`, for a client's endpoint URL.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The simulator behind the server.
+    pub fn simulator(&self) -> &Simulator {
+        &self.sim
+    }
+
+    /// Stops accepting, lets open requests finish, and waits for the server task.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

@@ -1,1 +1,7 @@
-//! Integration tests: one binary, a module per flow.
+//! Integration tests: one binary, a module per flow. Each test starts a simulator on an
+//! ephemeral loopback port and drives it with the real AWS SDK clients.
+
+mod common;
+mod raw;
+mod s3_api;
+mod sigv4;

@@ -1,0 +1,98 @@
+//! S3 over HTTP: authenticate, build the `S3Request`, add S3's response headers.
+
+use std::net::SocketAddr;
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use http::request::Parts;
+use http::{HeaderValue, Response};
+
+use super::{BodyError, S3Address, query_pairs};
+use crate::auth::{self, AuthError};
+use crate::s3::{S3Error, S3Request};
+use crate::sim::Simulator;
+
+pub(super) async fn handle(
+    sim: &Simulator,
+    parts: Parts,
+    body: Result<Bytes, BodyError>,
+    address: S3Address,
+    peer: SocketAddr,
+) -> Response<Bytes> {
+    let ids = sim.request_ids().s3();
+    let result = run(sim, &parts, body, address, peer, &ids);
+    let mut response = match result {
+        Ok(response) => response,
+        Err(e) => {
+            if e.status().is_server_error() {
+                tracing::error!(code = e.code(), request_id = %ids.request_id, "S3 request failed");
+            } else {
+                tracing::debug!(code = e.code(), request_id = %ids.request_id, "S3 client error");
+            }
+            e.to_response(&parts.method, &ids.request_id, &ids.host_id)
+        }
+    };
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&ids.request_id) {
+        headers.insert("x-amz-request-id", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&ids.host_id) {
+        headers.insert("x-amz-id-2", v);
+    }
+    headers.insert(http::header::SERVER, HeaderValue::from_static("AmazonS3"));
+    if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(SystemTime::now())) {
+        headers.insert(http::header::DATE, v);
+    }
+    response
+}
+
+fn run(
+    sim: &Simulator,
+    parts: &Parts,
+    body: Result<Bytes, BodyError>,
+    address: S3Address,
+    peer: SocketAddr,
+    ids: &super::S3Ids,
+) -> Result<Response<Bytes>, S3Error> {
+    let body = body.map_err(body_error)?;
+    let authed = auth::authenticate(parts, body, sim.keyring(), SystemTime::now())
+        .map_err(|e| auth_error(&e))?;
+    let mut headers = parts.headers.clone();
+    headers.extend(authed.trailers);
+    sim.s3().handle(S3Request {
+        method: parts.method.clone(),
+        bucket: address.bucket,
+        key: address.key,
+        query: query_pairs(&parts.uri),
+        headers,
+        body: authed.body,
+        requester: authed.account,
+        region: authed.region,
+        request_id: ids.request_id.clone(),
+        host_id: ids.host_id.clone(),
+        source_ip: peer.ip(),
+    })
+}
+
+/// An authentication failure as S3 reports it.
+fn auth_error(e: &AuthError) -> S3Error {
+    e.extras().into_iter().fold(
+        S3Error::new(e.s3_code(), e.status(), e.to_string()),
+        |err, (name, value)| err.with_extra(name, value),
+    )
+}
+
+fn body_error(e: BodyError) -> S3Error {
+    match e {
+        BodyError::TooLarge => S3Error::new(
+            "EntityTooLarge",
+            http::StatusCode::BAD_REQUEST,
+            "Your proposed upload exceeds the maximum allowed size",
+        ),
+        BodyError::Incomplete => S3Error::new(
+            "IncompleteBody",
+            http::StatusCode::BAD_REQUEST,
+            "You did not provide the number of bytes specified by the Content-Length HTTP header.",
+        ),
+    }
+}

@@ -1,0 +1,108 @@
+//! Shared test plumbing: a simulator on an ephemeral port and real AWS SDK clients for it.
+
+use aws_credential_types::Credentials;
+use aws_sdk_s3::config::interceptors::BeforeTransmitInterceptorContextMut;
+use aws_sdk_s3::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_s3::error::BoxError;
+use s3lambda::sim::{Server, Simulator};
+
+/// The default account's keys.
+pub const KEY: &str = "test";
+/// The default account's secret.
+pub const SECRET: &str = "test";
+/// A second account, for cross-account cases.
+pub const OTHER_ACCOUNT: &str = "111111111111";
+/// The second account's keys.
+pub const OTHER_KEY: &str = "other";
+/// The second account's secret.
+pub const OTHER_SECRET: &str = "other-secret";
+
+/// A simulator serving on 127.0.0.1 with an ephemeral port, with a second account.
+pub async fn start() -> Server {
+    Simulator::builder()
+        .account(OTHER_ACCOUNT, OTHER_KEY, OTHER_SECRET)
+        .build()
+        .expect("simulator builds")
+        .start("127.0.0.1:0".parse().expect("addr"))
+        .await
+        .expect("server starts")
+}
+
+fn http_client() -> aws_smithy_http_client::SharedHttpClient {
+    aws_smithy_http_client::Builder::new().build_http()
+}
+
+/// How the S3 client addresses buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Addressing {
+    /// `http://127.0.0.1:port/bucket/key`.
+    Path,
+    /// `http://bucket.localhost:port/key`, connected to 127.0.0.1 (see [`Loopback`]).
+    VirtualHost,
+}
+
+/// An `aws-sdk-s3` client for `server` signing with the given keys.
+pub fn s3_with(server: &Server, key: &str, secret: &str, addressing: Addressing) -> aws_sdk_s3::Client {
+    let builder = aws_sdk_s3::Config::builder()
+        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .region(aws_sdk_s3::config::Region::new("us-east-1"))
+        .credentials_provider(Credentials::from_keys(key, secret, None))
+        .http_client(http_client());
+    let builder = match addressing {
+        Addressing::Path => builder.endpoint_url(server.endpoint()).force_path_style(true),
+        Addressing::VirtualHost => builder
+            .endpoint_url(format!("http://localhost:{}", server.addr().port()))
+            .force_path_style(false)
+            .interceptor(Loopback),
+    };
+    aws_sdk_s3::Client::from_conf(builder.build())
+}
+
+/// The default account's path-style S3 client.
+pub fn s3(server: &Server) -> aws_sdk_s3::Client {
+    s3_with(server, KEY, SECRET, Addressing::Path)
+}
+
+/// An `aws-sdk-lambda` client for `server`.
+pub fn lambda_with(server: &Server, key: &str, secret: &str) -> aws_sdk_lambda::Client {
+    let conf = aws_sdk_lambda::Config::builder()
+        .behavior_version(aws_sdk_lambda::config::BehaviorVersion::latest())
+        .region(aws_sdk_lambda::config::Region::new("us-east-1"))
+        .credentials_provider(Credentials::from_keys(key, secret, None))
+        .endpoint_url(server.endpoint())
+        .http_client(http_client())
+        .build();
+    aws_sdk_lambda::Client::from_conf(conf)
+}
+
+/// The default account's Lambda client.
+pub fn lambda(server: &Server) -> aws_sdk_lambda::Client {
+    lambda_with(server, KEY, SECRET)
+}
+
+/// Sends virtual-host requests (`bucket.localhost`) to 127.0.0.1 while keeping the signed
+/// `Host` header, since `*.localhost` does not resolve on every machine.
+#[derive(Debug)]
+pub struct Loopback;
+
+impl Intercept for Loopback {
+    fn name(&self) -> &'static str {
+        "Loopback"
+    }
+
+    fn modify_before_transmit(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let request = context.request_mut();
+        let uri: http::Uri = request.uri().parse()?;
+        let authority = uri.authority().ok_or("no authority")?.as_str().to_owned();
+        let port = uri.port_u16().unwrap_or(80);
+        let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
+        request.headers_mut().insert("host", authority);
+        request.set_uri(format!("http://127.0.0.1:{port}{path}"))?;
+        Ok(())
+    }
+}
