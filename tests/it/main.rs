@@ -5,3 +5,4 @@ mod common;
 mod raw;
 mod s3_api;
 mod sigv4;
+mod lambda_tutorial;
