@@ -11,3 +11,4 @@ pub mod lambda;
 pub mod runtime;
 pub mod s3;
 pub mod sim;
+pub mod trace;

@@ -1,0 +1,16 @@
+//! Per-event traces: what happened to every S3 event, kept in a bounded journal.
+//!
+//! A trace records the S3 request that caused an event, each notification configuration
+//! considered (and why it did or did not match), and for each match the function ARN, the
+//! version it resolved to, the policy decision with its reason, every attempt and the final
+//! outcome. The journal keeps the most recent traces (a ring buffer) and counts outcomes
+//! without bound; `wait_idle` lets tests wait for in-flight events instead of sleeping.
+
+mod journal;
+mod record;
+
+pub use journal::{InFlight, Journal, Query};
+pub use record::{
+    Attempt, AttemptResult, ConfigCheck, Delivery, MatchResult, Outcome, PolicyCheck, Source,
+    Trace, TraceView,
+};

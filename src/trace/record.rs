@@ -1,0 +1,349 @@
+//! The trace of one event: its source, the configurations considered, and each delivery.
+
+use std::time::{Duration, SystemTime};
+
+use parking_lot::Mutex;
+use serde::Serialize;
+
+/// The S3 request an event came from.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Source {
+    /// The bucket.
+    pub bucket: String,
+    /// The object key (not encoded).
+    pub key: String,
+    /// The event name without `s3:`, e.g. `ObjectCreated:Put`.
+    pub event_name: String,
+    /// The `x-amz-request-id` the client saw.
+    pub request_id: String,
+    /// The object version, on versioned buckets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    /// The bucket owner's account id.
+    pub bucket_owner: String,
+}
+
+/// Whether one notification configuration matched the event, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", content = "detail", rename_all = "camelCase")]
+pub enum MatchResult {
+    /// It matched; a delivery follows.
+    Matched,
+    /// None of its event types covers this event.
+    EventType(String),
+    /// The key does not start with its prefix.
+    Prefix(String),
+    /// The key does not end with its suffix.
+    Suffix(String),
+    /// It matched, but its destination type (SQS, SNS, EventBridge) is not simulated.
+    DestinationNotSimulated(String),
+}
+
+/// One configuration considered for the event.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigCheck {
+    /// The configuration `Id`.
+    pub configuration_id: String,
+    /// Its destination ARN.
+    pub destination: String,
+    /// The result.
+    #[serde(rename = "match")]
+    pub result: MatchResult,
+}
+
+/// The resource-policy decision for a delivery.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyCheck {
+    /// Whether S3 may invoke.
+    pub allowed: bool,
+    /// The statement that allowed it, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
+    /// Why, in words a user can act on.
+    pub reason: String,
+}
+
+/// How one attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum AttemptResult {
+    /// The handler returned a result.
+    Success,
+    /// The handler returned an error, trapped or timed out.
+    #[serde(rename_all = "camelCase")]
+    FunctionError {
+        /// `Handled` or `Unhandled`.
+        function_error: String,
+        /// The `errorType`.
+        error_type: String,
+        /// The `errorMessage`.
+        error_message: String,
+    },
+    /// Lambda refused to run it (reserved concurrency exhausted).
+    Throttled,
+}
+
+/// One attempt to run the handler.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attempt {
+    /// 1 for the first attempt.
+    pub number: u32,
+    /// The Lambda request id of the attempt.
+    pub request_id: String,
+    /// When it started.
+    #[serde(with = "unix_millis")]
+    pub started: SystemTime,
+    /// How long the handler ran.
+    #[serde(with = "millis")]
+    pub duration: Duration,
+    /// How it ended.
+    pub result: AttemptResult,
+    /// The last lines of its log.
+    pub log_tail: String,
+}
+
+/// Where a delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    /// Queued or running.
+    Pending,
+    /// The handler ran and succeeded.
+    Delivered,
+    /// The qualifier's resource policy does not let S3 invoke the function.
+    Denied,
+    /// The function, version or alias does not exist (any more).
+    Unresolved,
+    /// Every attempt failed.
+    Failed,
+    /// The event grew older than the maximum event age before it could run.
+    Expired,
+    /// Throttled with no retries left (e.g. reserved concurrency 0).
+    Throttled,
+}
+
+impl Outcome {
+    /// Every outcome, in a stable order (for counters).
+    pub const ALL: [Outcome; 7] = [
+        Outcome::Pending,
+        Outcome::Delivered,
+        Outcome::Denied,
+        Outcome::Unresolved,
+        Outcome::Failed,
+        Outcome::Expired,
+        Outcome::Throttled,
+    ];
+
+    /// The name used in JSON and queries.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pending => "pending",
+            Outcome::Delivered => "delivered",
+            Outcome::Denied => "denied",
+            Outcome::Unresolved => "unresolved",
+            Outcome::Failed => "failed",
+            Outcome::Expired => "expired",
+            Outcome::Throttled => "throttled",
+        }
+    }
+
+    /// Parses [`Outcome::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
+    /// Whether no more attempts will follow.
+    pub fn is_final(self) -> bool {
+        self != Outcome::Pending
+    }
+}
+
+/// The delivery of an event to one function.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    /// The configuration that matched.
+    pub configuration_id: String,
+    /// The function ARN as configured (possibly qualified).
+    pub function_arn: String,
+    /// The version it resolved to (`$LATEST`, `1`, ...), once resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved_version: Option<String>,
+    /// Why it could not be resolved, if it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution_error: Option<String>,
+    /// The policy decision, once made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyCheck>,
+    /// Every attempt, in order.
+    pub attempts: Vec<Attempt>,
+    /// Where it stands.
+    pub outcome: Outcome,
+}
+
+impl Delivery {
+    /// A delivery about to be queued.
+    pub fn new(configuration_id: String, function_arn: String) -> Self {
+        Self {
+            configuration_id,
+            function_arn,
+            resolved_version: None,
+            resolution_error: None,
+            policy: None,
+            attempts: Vec::new(),
+            outcome: Outcome::Pending,
+        }
+    }
+}
+
+/// The trace of one event. Shared between the journal and the workers delivering it.
+#[derive(Debug)]
+pub struct Trace {
+    id: u64,
+    created: SystemTime,
+    source: Source,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    configurations: Vec<ConfigCheck>,
+    deliveries: Vec<Delivery>,
+}
+
+/// A snapshot of a trace, for queries and JSON.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TraceView {
+    /// The event id, e.g. `evt-000000000042`.
+    pub id: String,
+    /// When the event was emitted.
+    #[serde(with = "unix_millis")]
+    pub created: SystemTime,
+    /// Its S3 request.
+    pub source: Source,
+    /// Every configuration considered.
+    pub configurations: Vec<ConfigCheck>,
+    /// Every delivery.
+    pub deliveries: Vec<Delivery>,
+    /// The overall outcome: pending while any delivery is; otherwise the worst final one
+    /// (`delivered` only when all were). `None` when no configuration matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+}
+
+impl Trace {
+    pub(crate) fn new(id: u64, source: Source) -> Self {
+        Self {
+            id,
+            created: SystemTime::now(),
+            source,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// The numeric event id.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The event id as shown to users.
+    pub fn display_id(&self) -> String {
+        format!("evt-{:012}", self.id)
+    }
+
+    /// The S3 request the event came from.
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    /// Records the configurations considered.
+    pub fn set_configurations(&self, checks: Vec<ConfigCheck>) {
+        self.state.lock().configurations = checks;
+    }
+
+    /// Adds a delivery and returns its index for later updates.
+    pub fn add_delivery(&self, delivery: Delivery) -> usize {
+        let mut state = self.state.lock();
+        state.deliveries.push(delivery);
+        state.deliveries.len() - 1
+    }
+
+    /// Updates delivery `index` in place (a no-op for an unknown index).
+    pub fn update_delivery(&self, index: usize, f: impl FnOnce(&mut Delivery)) {
+        if let Some(d) = self.state.lock().deliveries.get_mut(index) {
+            f(d);
+        }
+    }
+
+    /// A consistent copy of the trace.
+    pub fn view(&self) -> TraceView {
+        let state = self.state.lock();
+        TraceView {
+            id: self.display_id(),
+            created: self.created,
+            source: self.source.clone(),
+            configurations: state.configurations.clone(),
+            deliveries: state.deliveries.clone(),
+            outcome: overall(&state.deliveries),
+        }
+    }
+
+    pub(crate) fn matches(&self, query: &super::Query) -> bool {
+        if query.bucket.as_deref().is_some_and(|b| b != self.source.bucket)
+            || query.key.as_deref().is_some_and(|k| k != self.source.key)
+        {
+            return false;
+        }
+        if query.function.is_none() && query.outcome.is_none() {
+            return true;
+        }
+        let state = self.state.lock();
+        let function_ok = query.function.as_deref().is_none_or(|f| {
+            state
+                .deliveries
+                .iter()
+                .any(|d| d.function_arn == f || function_name(&d.function_arn) == f)
+        });
+        function_ok && query.outcome.is_none_or(|o| overall(&state.deliveries) == Some(o))
+    }
+}
+
+/// The function name inside a (possibly qualified) function ARN.
+fn function_name(arn: &str) -> &str {
+    arn.split(':').nth(6).unwrap_or(arn)
+}
+
+fn overall(deliveries: &[Delivery]) -> Option<Outcome> {
+    let rank = |o: Outcome| match o {
+        Outcome::Pending => 6,
+        Outcome::Denied => 5,
+        Outcome::Unresolved => 4,
+        Outcome::Failed => 3,
+        Outcome::Expired => 2,
+        Outcome::Throttled => 1,
+        Outcome::Delivered => 0,
+    };
+    deliveries.iter().map(|d| d.outcome).max_by_key(|o| rank(*o))
+}
+
+mod unix_millis {
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    pub fn serialize<S: serde::Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+        let ms = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
+        s.serialize_u64(u64::try_from(ms).unwrap_or(u64::MAX))
+    }
+}
+
+mod millis {
+    use std::time::Duration;
+
+    pub fn serialize<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64((d.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0)
+    }
+}
