@@ -6,3 +6,4 @@ mod raw;
 mod s3_api;
 mod sigv4;
 mod lambda_tutorial;
+mod cli;

@@ -1,0 +1,31 @@
+//! The AWS CLI walk-through (`tests/cli/tutorial.sh`), run when the `aws` CLI is installed.
+
+use std::process::Command;
+
+use crate::common;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aws_cli_tutorial() {
+    if Command::new("aws").arg("--version").output().is_err() {
+        eprintln!("SKIPPED aws_cli_tutorial: the `aws` CLI is not installed (pip install awscli)");
+        return;
+    }
+    let server = common::start().await;
+    let dir = std::env::temp_dir().join(format!("s3lambda-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let wasm = dir.join("helloworld.wasm");
+    std::fs::write(&wasm, s3lambda::runtime::handlers::HELLOWORLD).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cli/tutorial.sh");
+    let endpoint = server.endpoint();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("bash").arg(script).arg(endpoint).arg(&wasm).output()
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "tutorial failed\n--- stdout\n{stdout}\n--- stderr\n{stderr}");
+    assert!(stdout.contains("ok: invoke PROD runs version 1"), "{stdout}");
+}
