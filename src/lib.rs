@@ -6,6 +6,7 @@
 
 pub mod arn;
 pub mod auth;
+pub mod dispatch;
 pub mod edge;
 pub mod lambda;
 pub mod runtime;

@@ -1,0 +1,177 @@
+//! Push-model dispatch: S3 event deliveries queued and run as Lambda runs async invocations.
+//!
+//! Each matched notification configuration becomes a [`Job`]. A worker asks the [`Backend`] to
+//! resolve the configured function ARN and check that qualifier's resource policy (a denial
+//! or an unresolvable ARN is final, as with AWS, where S3's `Invoke` call is refused before
+//! Lambda queues anything), then runs attempts with Lambda's asynchronous semantics: function
+//! errors retried `MaximumRetryAttempts` times (default 2) after 1 and 2 minutes, throttles
+//! retried with exponential backoff from 1 s to 5 min until `MaximumEventAgeInSeconds`
+//! (default 6 h), and an invocation record for the on-success / on-failure destination.
+//! All delays are multiplied by [`Timing`], so tests run AWS's schedule in milliseconds.
+//! See <https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html>.
+
+mod backend;
+mod destination;
+mod schedule;
+mod worker;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use parking_lot::Mutex;
+use tokio::sync::mpsc;
+
+pub use backend::{AsyncConfig, AttemptOutcome, Authorized, Backend, Ran, Refusal, Target};
+pub use destination::{DestinationRecord, Records};
+pub use schedule::Timing;
+
+use crate::trace::{InFlight, Journal, Trace};
+
+/// How the dispatcher runs.
+#[derive(Debug, Clone)]
+pub struct DispatchConfig {
+    /// Concurrent deliveries (worker tasks). Default: 64.
+    pub workers: usize,
+    /// The scale of every delay (retry waits, throttle backoff, event age).
+    pub timing: Timing,
+    /// How many destination records are kept. Default: 10,000.
+    pub records_kept: usize,
+}
+
+impl Default for DispatchConfig {
+    fn default() -> Self {
+        Self {
+            workers: 64,
+            timing: Timing::default(),
+            records_kept: 10_000,
+        }
+    }
+}
+
+/// One delivery of an S3 event to one function, as queued.
+#[derive(Debug)]
+pub struct Job {
+    /// The event's trace.
+    pub trace: Arc<Trace>,
+    /// The index of this delivery in the trace.
+    pub delivery: usize,
+    /// The function ARN as the notification configuration names it.
+    pub function_arn: String,
+    /// The S3 event message (`{"Records":[...]}`).
+    pub payload: Bytes,
+    /// The bucket's region.
+    pub region: String,
+    /// `arn:aws:s3:::{bucket}`: `AWS:SourceArn` of the request context.
+    pub source_arn: String,
+    /// The bucket owner: `AWS:SourceAccount`.
+    pub source_account: String,
+    pub(crate) state: schedule::JobState,
+    pub(crate) _in_flight: InFlight,
+}
+
+/// The dispatcher: a queue and its workers. Cheap to clone.
+#[derive(Clone)]
+pub struct Dispatcher {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    tx: mpsc::UnboundedSender<Job>,
+    journal: Arc<Journal>,
+    records: Records,
+    timing: Timing,
+    rx: Mutex<Option<mpsc::UnboundedReceiver<Job>>>,
+    workers: usize,
+}
+
+/// A new delivery for [`Dispatcher::submit`].
+#[derive(Debug)]
+pub struct NewJob {
+    /// The event's trace.
+    pub trace: Arc<Trace>,
+    /// The delivery's index in the trace.
+    pub delivery: usize,
+    /// The configured function ARN.
+    pub function_arn: String,
+    /// The event message.
+    pub payload: Bytes,
+    /// The bucket's region.
+    pub region: String,
+    /// The bucket's ARN.
+    pub source_arn: String,
+    /// The bucket owner's account id.
+    pub source_account: String,
+}
+
+impl Dispatcher {
+    /// A dispatcher feeding `journal`; call [`Dispatcher::start`] inside a tokio runtime.
+    pub fn new(config: &DispatchConfig, journal: Arc<Journal>) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        Self {
+            shared: Arc::new(Shared {
+                tx,
+                journal,
+                records: Records::new(config.records_kept),
+                timing: config.timing,
+                rx: Mutex::new(Some(rx)),
+                workers: config.workers.max(1),
+            }),
+        }
+    }
+
+    /// Starts the workers (once; later calls do nothing). They stop when every clone of the
+    /// dispatcher is dropped.
+    pub fn start(&self, backend: Arc<dyn Backend>) {
+        let Some(rx) = self.shared.rx.lock().take() else {
+            return;
+        };
+        worker::spawn(
+            rx,
+            self.shared.workers,
+            backend,
+            worker::Context {
+                tx: self.shared.tx.downgrade(),
+                journal: Arc::clone(&self.shared.journal),
+                records: self.shared.records.clone(),
+                timing: self.shared.timing,
+            },
+        );
+    }
+
+    /// Queues a delivery. It counts as in flight until its outcome is final.
+    pub fn submit(&self, job: NewJob) {
+        let job = Job {
+            trace: job.trace,
+            delivery: job.delivery,
+            function_arn: job.function_arn,
+            payload: job.payload,
+            region: job.region,
+            source_arn: job.source_arn,
+            source_account: job.source_account,
+            state: schedule::JobState::new(),
+            _in_flight: self.shared.journal.in_flight(),
+        };
+        if let Err(e) = self.shared.tx.send(job) {
+            // Only when the workers are gone (shutdown): the trace says so.
+            let job = e.0;
+            job.trace.update_delivery(job.delivery, |d| {
+                d.resolution_error = Some("the simulator is shutting down".into());
+                d.outcome = crate::trace::Outcome::Failed;
+            });
+            self.shared.journal.count(crate::trace::Outcome::Failed);
+        }
+    }
+
+    /// The journal of traces.
+    pub fn journal(&self) -> &Arc<Journal> {
+        &self.shared.journal
+    }
+
+    /// The destination records (on-success and on-failure invocation records).
+    pub fn records(&self) -> &Records {
+        &self.shared.records
+    }
+}

@@ -1,0 +1,182 @@
+//! When to try again: Lambda's asynchronous retry schedule, as pure functions of a job's state.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::AsyncConfig;
+
+/// The scale of every delay. AWS waits 1 and 2 minutes between retries; a factor of 0.001
+/// makes that 60 and 120 ms.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timing {
+    factor: f64,
+}
+
+impl Default for Timing {
+    /// 1/1000 of AWS's delays, so a failing handler's three attempts end in well under a
+    /// second. `Timing::aws()` (`--aws-timing`) waits as long as AWS does.
+    fn default() -> Self {
+        Self { factor: 0.001 }
+    }
+}
+
+impl Timing {
+    /// AWS's own delays.
+    pub fn aws() -> Self {
+        Self { factor: 1.0 }
+    }
+
+    /// AWS's delays multiplied by `factor` (clamped to 0..=1000).
+    pub fn scaled(factor: f64) -> Self {
+        let factor = if factor.is_finite() { factor.clamp(0.0, 1000.0) } else { 1.0 };
+        Self { factor }
+    }
+
+    /// The factor.
+    pub fn factor(self) -> f64 {
+        self.factor
+    }
+
+    /// `d` at this scale.
+    pub fn scale(self, d: Duration) -> Duration {
+        d.mul_f64(self.factor)
+    }
+}
+
+/// Where a job is in its schedule.
+#[derive(Debug, Clone)]
+pub(crate) struct JobState {
+    pub enqueued: Instant,
+    /// Handler runs so far.
+    pub runs: u32,
+    /// Throttled attempts so far.
+    pub throttles: u32,
+    /// The settings, once authorized.
+    pub config: Option<AsyncConfig>,
+}
+
+impl JobState {
+    pub fn new() -> Self {
+        Self {
+            enqueued: Instant::now(),
+            runs: 0,
+            throttles: 0,
+            config: None,
+        }
+    }
+}
+
+/// What to do after an attempt that did not succeed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// Run again after this delay.
+    RetryAfter(Duration),
+    /// Give up: retries are exhausted.
+    RetriesExhausted,
+    /// Give up: the event would be older than its maximum age.
+    EventAgeExceeded,
+}
+
+/// AWS's waits before the first and second retry of a function error.
+const FUNCTION_ERROR_DELAYS: [Duration; 2] = [Duration::from_secs(60), Duration::from_secs(120)];
+const THROTTLE_FIRST: Duration = Duration::from_secs(1);
+const THROTTLE_MAX: Duration = Duration::from_secs(300);
+
+/// After a function error (the run is already counted in `state.runs`).
+pub(crate) fn after_function_error(state: &JobState, config: &AsyncConfig, timing: Timing, now: Instant) -> Next {
+    let retries_done = state.runs.saturating_sub(1);
+    if retries_done >= config.max_retries {
+        return Next::RetriesExhausted;
+    }
+    let wait = FUNCTION_ERROR_DELAYS
+        .get(retries_done as usize)
+        .copied()
+        .unwrap_or(FUNCTION_ERROR_DELAYS[1]);
+    within_age(state, config, timing, now, timing.scale(wait))
+}
+
+/// After a throttle (counted in `state.throttles`): exponential backoff, 1 s doubling to 5 min.
+pub(crate) fn after_throttle(state: &JobState, config: &AsyncConfig, timing: Timing, now: Instant) -> Next {
+    let exp = state.throttles.saturating_sub(1).min(16);
+    let wait = THROTTLE_FIRST.saturating_mul(1 << exp).min(THROTTLE_MAX);
+    within_age(state, config, timing, now, timing.scale(wait))
+}
+
+/// Whether the event is already older than its maximum age.
+pub(crate) fn expired(state: &JobState, config: &AsyncConfig, timing: Timing, now: Instant) -> bool {
+    now.duration_since(state.enqueued) > timing.scale(config.max_event_age)
+}
+
+fn within_age(state: &JobState, config: &AsyncConfig, timing: Timing, now: Instant, wait: Duration) -> Next {
+    let age_then = now.duration_since(state.enqueued) + wait;
+    if age_then > timing.scale(config.max_event_age) {
+        Next::EventAgeExceeded
+    } else {
+        Next::RetryAfter(wait)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(runs: u32, throttles: u32) -> JobState {
+        JobState {
+            enqueued: Instant::now(),
+            runs,
+            throttles,
+            config: None,
+        }
+    }
+
+    #[test]
+    fn function_errors_wait_one_then_two_minutes_then_give_up() {
+        let c = AsyncConfig::default();
+        let t = Timing::aws();
+        let now = Instant::now();
+        assert_eq!(after_function_error(&state(1, 0), &c, t, now), Next::RetryAfter(Duration::from_secs(60)));
+        assert_eq!(after_function_error(&state(2, 0), &c, t, now), Next::RetryAfter(Duration::from_secs(120)));
+        assert_eq!(after_function_error(&state(3, 0), &c, t, now), Next::RetriesExhausted);
+        let none = AsyncConfig { max_retries: 0, ..c };
+        assert_eq!(after_function_error(&state(1, 0), &none, t, now), Next::RetriesExhausted);
+    }
+
+    #[test]
+    fn scaled_timing_shrinks_waits() {
+        let c = AsyncConfig::default();
+        let t = Timing::default();
+        assert_eq!(after_function_error(&state(1, 0), &c, t, Instant::now()), Next::RetryAfter(Duration::from_millis(60)));
+        assert_eq!(Timing::scaled(f64::NAN).factor(), 1.0);
+    }
+
+    #[test]
+    fn throttles_back_off_exponentially_up_to_five_minutes() {
+        let c = AsyncConfig::default();
+        let t = Timing::aws();
+        let now = Instant::now();
+        let waits: Vec<_> = [1, 2, 3, 9, 10, 30]
+            .iter()
+            .map(|n| after_throttle(&state(0, *n), &c, t, now))
+            .collect();
+        assert_eq!(
+            waits,
+            [1, 2, 4, 256, 300, 300].map(|s| Next::RetryAfter(Duration::from_secs(s)))
+        );
+    }
+
+    #[test]
+    fn a_retry_past_the_maximum_age_expires_instead() {
+        let c = AsyncConfig {
+            max_event_age: Duration::from_secs(90),
+            ..AsyncConfig::default()
+        };
+        let t = Timing::aws();
+        let now = Instant::now();
+        assert_eq!(after_function_error(&state(1, 0), &c, t, now), Next::RetryAfter(Duration::from_secs(60)));
+        assert_eq!(after_function_error(&state(2, 0), &c, t, now), Next::EventAgeExceeded);
+        let s = state(0, 0);
+        assert!(!expired(&s, &c, t, now));
+        assert!(expired(&s, &c, t, now + Duration::from_secs(91)));
+    }
+}
