@@ -112,10 +112,11 @@ impl SignatureInput<'_> {
                 out.push((name.as_str(), value));
                 found = true;
             }
-            if !found && name == "host" {
-                if let Some(authority) = self.parts.uri.authority() {
-                    out.push((name.as_str(), authority.as_str()));
-                }
+            if !found
+                && name == "host"
+                && let Some(authority) = self.parts.uri.authority()
+            {
+                out.push((name.as_str(), authority.as_str()));
             }
         }
         Ok(out)

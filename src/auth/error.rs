@@ -246,14 +246,10 @@ impl AuthError {
 
 /// `"AWS4"` → `"41 57 53 34"`: the space-separated hex S3 puts in `*Bytes` elements.
 fn hex_bytes(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for (i, b) in s.bytes().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
+    s.bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]

@@ -195,7 +195,10 @@ pub fn sign_chunked_body(
             sorted.sort();
             let mut canonical = String::new();
             for (k, v) in &sorted {
-                canonical.push_str(&format!("{k}:{v}\n"));
+                canonical.push_str(k);
+                canonical.push(':');
+                canonical.push_str(v);
+                canonical.push('\n');
                 out.extend_from_slice(format!("{k}:{v}\r\n").as_bytes());
             }
             let string_to_sign = format!(
