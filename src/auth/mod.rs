@@ -15,6 +15,8 @@ mod header;
 mod parse;
 mod payload;
 mod presigned;
+#[cfg(test)]
+mod sdk_tests;
 pub mod testing;
 #[cfg(test)]
 mod vectors;
