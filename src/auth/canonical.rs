@@ -173,6 +173,11 @@ impl SignatureInput<'_> {
             .map_err(|e| Unsignable(e.to_string()))?
             .into();
         let headers = self.header_values()?;
+        // aws-sigv4 takes the host from the URI when no host header is given, and panics if
+        // there is none: refuse first.
+        if !headers.iter().any(|(n, _)| *n == "host") {
+            return Err(Unsignable("no host header to sign".to_owned()));
+        }
         let request = SignableRequest::new(
             self.parts.method.as_str(),
             self.signable_uri(),

@@ -272,8 +272,10 @@ impl PresignedQuery {
 /// Parses `20130524T000000Z`.
 pub(crate) fn parse_amz_date(s: &str) -> Option<SystemTime> {
     let format = format_description!("[year][month][day]T[hour][minute][second]Z");
+    // Far-future years would overflow when adding X-Amz-Expires and formatting.
     PrimitiveDateTime::parse(s, format)
         .ok()
+        .filter(|t| (1970..9000).contains(&t.year()))
         .map(|t| t.assume_utc().into())
 }
 
@@ -340,5 +342,6 @@ mod tests {
         assert_eq!(format_amz_date(t), "20130524T000000Z");
         assert_eq!(format_iso8601(t), "2013-05-24T00:00:00Z");
         assert!(parse_amz_date("2013-05-24").is_none());
+        assert!(parse_amz_date("99991231T235959Z").is_none());
     }
 }

@@ -219,6 +219,72 @@ pub fn sign_chunked_body(
     Ok(out)
 }
 
+/// Which aws-chunked form [`streaming_request`] builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Streaming {
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`: signed chunks, no trailer.
+    Signed,
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER`: signed chunks and a signed checksum trailer.
+    SignedTrailer,
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`: plain chunks and a checksum trailer.
+    UnsignedTrailer,
+}
+
+/// A complete signed S3 streaming upload, as an SDK sends it: `host`, `content-encoding:
+/// aws-chunked`, `x-amz-decoded-content-length`, `x-amz-trailer` (trailer forms, with the
+/// `checksum` algorithm, e.g. `crc32`), `Authorization`, the aws-chunked body and its
+/// `content-length` (not signed). `chunks` are the payload pieces, one aws-chunked chunk each.
+pub fn streaming_request(
+    signer: &Signer<'_>,
+    method: &str,
+    uri: &str,
+    host: &str,
+    chunks: &[&[u8]],
+    form: Streaming,
+    checksum: &str,
+) -> Result<http::Request<Vec<u8>>, String> {
+    let decoded: usize = chunks.iter().map(|c| c.len()).sum();
+    let whole: Vec<u8> = chunks.concat();
+    let trailer = match form {
+        Streaming::Signed => None,
+        Streaming::SignedTrailer | Streaming::UnsignedTrailer => Some(
+            checksum_trailer(checksum, &whole)
+                .ok_or_else(|| format!("unknown checksum {checksum}"))?,
+        ),
+    };
+    let mut builder = http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("host", host)
+        .header("content-encoding", "aws-chunked")
+        .header("x-amz-decoded-content-length", decoded.to_string());
+    if let Some((name, _)) = &trailer {
+        builder = builder.header("x-amz-trailer", name.as_str());
+    }
+    let mut request = builder.body(Vec::new()).map_err(|e| e.to_string())?;
+    let literal = match form {
+        Streaming::Signed => STREAMING_SIGNED,
+        Streaming::SignedTrailer => STREAMING_SIGNED_TRAILER,
+        Streaming::UnsignedTrailer => STREAMING_UNSIGNED_TRAILER,
+    };
+    let seed = signer.sign(&mut request, Payload::Literal(literal))?;
+    let trailers: Vec<(&str, &str)> = trailer
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let body = match form {
+        Streaming::Signed => sign_chunked_body(&seed, signer, chunks, None)?,
+        Streaming::SignedTrailer => sign_chunked_body(&seed, signer, chunks, Some(&trailers))?,
+        Streaming::UnsignedTrailer => unsigned_chunked_body(chunks, &trailers),
+    };
+    request.headers_mut().insert(
+        http::header::CONTENT_LENGTH,
+        http::HeaderValue::from(body.len()),
+    );
+    *request.body_mut() = body;
+    Ok(request)
+}
+
 /// An unsigned aws-chunked body (`STREAMING-UNSIGNED-PAYLOAD-TRAILER`): `hex-size\r\ndata\r\n`
 /// chunks, `0\r\n`, the trailers as `name:value\r\n`, then `\r\n`.
 pub fn unsigned_chunked_body(chunks: &[&[u8]], trailers: &[(&str, &str)]) -> Vec<u8> {

@@ -803,3 +803,103 @@ fn s3_presigned_by_helper_verifies() {
     .unwrap_err();
     assert_eq!(e.to_string(), "Request has expired");
 }
+
+#[test]
+fn streaming_request_helper_builds_every_form() {
+    let signer = Signer {
+        access_key: AKID,
+        secret_key: SECRET,
+        region: "us-east-1",
+        service: "s3",
+        time: t0(),
+    };
+    let data = vec![3u8; 150_000];
+    let chunks: Vec<&[u8]> = data.chunks(65536).collect();
+    for form in [
+        testing::Streaming::Signed,
+        testing::Streaming::SignedTrailer,
+        testing::Streaming::UnsignedTrailer,
+    ] {
+        let req = testing::streaming_request(
+            &signer,
+            "PUT",
+            "/b/k",
+            "localhost:4566",
+            &chunks,
+            form,
+            "sha256",
+        )
+        .unwrap();
+        let (parts, body) = req.into_parts();
+        assert_eq!(
+            parts.headers["content-length"],
+            body.len().to_string().as_str()
+        );
+        let ok = authenticate(&parts, Bytes::from(body), &keyring(), now()).unwrap();
+        assert_eq!(ok.body, data, "{form:?}");
+        assert_eq!(
+            ok.trailers.contains_key("x-amz-checksum-sha256"),
+            form != testing::Streaming::Signed
+        );
+    }
+}
+
+#[test]
+fn date_header_without_x_amz_date_verifies() {
+    // Signed over `date` only: aws-sigv4 must not add x-amz-date to the signed headers.
+    let signed = "date;host;x-amz-content-sha256";
+    let mut parts = request(
+        "GET",
+        "/test.txt",
+        &[
+            ("host", HOST),
+            ("date", "Fri, 24 May 2013 00:00:00 GMT"),
+            ("x-amz-content-sha256", EMPTY),
+        ],
+    );
+    let (creq, sts) = describe(&parts, signed, EMPTY, Location::Header);
+    assert!(!creq.contains("x-amz-date"));
+    let key = aws_sigv4::sign::v4::generate_signing_key(SECRET, t0(), "us-east-1", "s3");
+    let signature = aws_sigv4::sign::v4::calculate_signature(key, sts.as_bytes());
+    parts.headers.insert(
+        "authorization",
+        authorization(signed, &signature).parse().unwrap(),
+    );
+    authenticate(&parts, Bytes::new(), &keyring(), now()).unwrap();
+}
+
+#[test]
+fn missing_host_is_an_error_not_a_panic() {
+    let parts = request(
+        "GET",
+        "/test.txt",
+        &[
+            ("x-amz-content-sha256", EMPTY),
+            ("x-amz-date", "20130524T000000Z"),
+            (
+                "authorization",
+                &authorization(GET_OBJECT_SIGNED, GET_OBJECT_SIG),
+            ),
+        ],
+    );
+    let e = authenticate(&parts, Bytes::new(), &keyring(), now()).unwrap_err();
+    assert_eq!(code(&e), ("SignatureDoesNotMatch", StatusCode::FORBIDDEN));
+}
+
+#[test]
+fn far_future_presigned_date_is_rejected_without_panic() {
+    let uri = format!(
+        "/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={AKID}%2F99991231%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=99991231T235959Z&X-Amz-Expires=604800&X-Amz-SignedHeaders=host&X-Amz-Signature={PRESIGNED_SIG}"
+    );
+    let e = authenticate(
+        &request("GET", &uri, &[("host", HOST)]),
+        Bytes::new(),
+        &keyring(),
+        now(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        code(&e),
+        ("AuthorizationQueryParametersError", StatusCode::BAD_REQUEST)
+    );
+}
