@@ -77,11 +77,17 @@ fn keyring() -> Keyring {
 }
 
 fn s3_client(addr: SocketAddr) -> aws_sdk_s3::Client {
+    s3_client_with_token(addr, None)
+}
+
+fn s3_client_with_token(addr: SocketAddr, token: Option<&str>) -> aws_sdk_s3::Client {
     let config = aws_sdk_s3::Config::builder()
         .behavior_version_latest()
         .region(aws_sdk_s3::config::Region::new("us-east-1"))
         .credentials_provider(aws_credential_types::Credentials::from_keys(
-            "test", "test", None,
+            "test",
+            "test",
+            token.map(str::to_owned),
         ))
         .endpoint_url(format!("http://{addr}"))
         .force_path_style(true)
@@ -144,18 +150,7 @@ async fn sdk_put_object_forms_verify() {
     );
 }
 
-#[tokio::test]
-async fn sdk_presigned_get_verifies() {
-    let client = s3_client("127.0.0.1:4566".parse().unwrap());
-    let presigned = client
-        .get_object()
-        .bucket("b")
-        .key("some key+with/odd chars")
-        .presigned(
-            aws_sdk_s3::presigning::PresigningConfig::expires_in(Duration::from_mins(5)).unwrap(),
-        )
-        .await
-        .unwrap();
+fn presigned_parts(presigned: &aws_sdk_s3::presigning::PresignedRequest) -> http::request::Parts {
     let mut builder = http::Request::builder()
         .method(presigned.method())
         .uri(presigned.uri());
@@ -164,9 +159,60 @@ async fn sdk_presigned_get_verifies() {
     }
     let uri: http::Uri = presigned.uri().parse().unwrap();
     builder = builder.header("host", uri.authority().unwrap().as_str());
-    let parts = builder.body(()).unwrap().into_parts().0;
-    let ok = authenticate(&parts, Bytes::new(), &keyring(), SystemTime::now()).unwrap();
-    assert_eq!(ok.payload, PayloadMode::Unsigned);
+    builder.body(()).unwrap().into_parts().0
+}
+
+#[tokio::test]
+async fn sdk_presigned_get_and_put_verify() {
+    let addr: SocketAddr = "127.0.0.1:4566".parse().unwrap();
+    for token in [None, Some("session-token/with+odd=chars")] {
+        let client = s3_client_with_token(addr, token);
+        let config =
+            aws_sdk_s3::presigning::PresigningConfig::expires_in(Duration::from_mins(5)).unwrap();
+        let get = client
+            .get_object()
+            .bucket("b")
+            .key("some key+with/odd chars")
+            .presigned(config.clone())
+            .await
+            .unwrap();
+        assert_eq!(get.uri().contains("X-Amz-Security-Token"), token.is_some());
+        let ok = authenticate(
+            &presigned_parts(&get),
+            Bytes::new(),
+            &keyring(),
+            SystemTime::now(),
+        )
+        .unwrap();
+        assert_eq!(ok.payload, PayloadMode::Unsigned);
+        let put = client
+            .put_object()
+            .bucket("b")
+            .key("k")
+            .content_type("text/plain")
+            .presigned(config)
+            .await
+            .unwrap();
+        let body = Bytes::from_static(b"uploaded with a presigned url");
+        let ok = authenticate(
+            &presigned_parts(&put),
+            body.clone(),
+            &keyring(),
+            SystemTime::now(),
+        )
+        .unwrap();
+        assert_eq!(ok.body, body);
+    }
+}
+
+#[tokio::test]
+async fn sdk_session_token_header_verifies() {
+    let (addr, seen) = listener(keyring()).await;
+    let client = s3_client_with_token(addr, Some("the-token"));
+    let _ = client.head_bucket().bucket("b").send().await;
+    let seen = seen.lock().clone();
+    assert_eq!(seen.len(), 1);
+    seen[0].outcome.as_ref().unwrap();
 }
 
 #[tokio::test]
