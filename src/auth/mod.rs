@@ -6,6 +6,16 @@
 //! checks the payload: its SHA-256, or the aws-chunked chain of chunk signatures, trailer
 //! signature and trailing checksums.
 //! See <https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html>.
+//!
+//! - `s3` scopes use S3 canonicalization (single percent-encoding, no path normalization,
+//!   `x-amz-content-sha256` required and every `x-amz-*` header signed); every other service
+//!   (`lambda`, `logs`, ...) uses standard SigV4 (double encoding, normalized path, payload
+//!   hash = SHA-256 of the body, `x-amz-content-sha256` optional).
+//! - Failures are [`AuthError`]s: `s3_code`/`status`/`extras` for the S3 `<Error>` XML,
+//!   `lambda_code`/`lambda_status`/`lambda_message` for the Lambda JSON error.
+//! - [`AuthError::Unsigned`] means "anonymous": the caller decides whether anonymous access
+//!   is allowed.
+//! - [`testing`] signs requests, presigned URLs and aws-chunked bodies for tests.
 
 mod account;
 mod canonical;
@@ -69,9 +79,16 @@ pub fn authenticate(
     keyring: &Keyring,
     now: SystemTime,
 ) -> Result<Authenticated, AuthError> {
+    let presigned = parse::is_presigned(parts.uri.query().unwrap_or(""));
     if let Some(value) = parts.headers.get(http::header::AUTHORIZATION) {
+        if presigned {
+            return Err(AuthError::InvalidArgument(
+                "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"
+                    .to_owned(),
+            ));
+        }
         header::authenticate(parts, value, body, keyring, now)
-    } else if parse::is_presigned(parts.uri.query().unwrap_or("")) {
+    } else if presigned {
         presigned::authenticate(parts, body, keyring, now)
     } else {
         Err(AuthError::Unsigned)
@@ -124,6 +141,19 @@ mod tests {
         );
         assert_eq!(scope_service(&p).as_deref(), Some("s3"));
         assert_eq!(scope_service(&parts("/x?a=b", &[])), None);
+    }
+
+    #[test]
+    fn header_and_query_auth_together_is_invalid() {
+        let p = parts(
+            "/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256",
+            &[("authorization", "AWS4-HMAC-SHA256 Credential=x")],
+        );
+        let e = authenticate(&p, Bytes::new(), &Keyring::default(), SystemTime::now()).unwrap_err();
+        assert_eq!(
+            (e.s3_code(), e.status()),
+            ("InvalidArgument", http::StatusCode::BAD_REQUEST)
+        );
     }
 
     #[test]
