@@ -1,39 +1,109 @@
-//! The simulator's own HTTP API under `/_s3lambda/`: health now; traces, wait and reset as the
-//! dispatcher lands.
+//! The simulator's own HTTP API under `/_s3lambda/`: traces, counters, destination records,
+//! wait-for-idle and reset. JSON in and out; unsigned, as a local control API.
+//!
+//! | method and path | answer |
+//! |---|---|
+//! | `GET /_s3lambda/health` | `{"status":"running",...}` |
+//! | `GET /_s3lambda/traces?bucket=&key=&function=&outcome=&limit=` | `{"traces":[...]}`, most recent first |
+//! | `GET /_s3lambda/traces/{id}` | one trace (`evt-000000000042` or `42`) |
+//! | `GET /_s3lambda/counters` | events emitted and final outcomes counted |
+//! | `GET /_s3lambda/destinations` | on-success / on-failure invocation records |
+//! | `POST /_s3lambda/wait?timeout_ms=` | 200 when nothing is in flight, 408 on timeout |
+//! | `POST /_s3lambda/reset` | forgets buckets, functions, traces and records |
+
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::request::Parts;
 use http::{Method, Response, StatusCode};
+use serde_json::{Value, json};
 
 use super::Simulator;
 use crate::edge::BodyError;
+use crate::trace::{Outcome, Query};
 
-/// Answers one `/_s3lambda/...` request. Unsigned: it is a local control API.
-pub async fn handle(
-    sim: &Simulator,
-    parts: &Parts,
-    _body: Result<Bytes, BodyError>,
-) -> Response<Bytes> {
-    match (&parts.method, parts.uri.path()) {
-        (&Method::GET, "/_s3lambda/health") => json(
-            StatusCode::OK,
-            &serde_json::json!({
-                "status": "running",
-                "version": env!("CARGO_PKG_VERSION"),
-                "region": sim.config().region,
-            }),
-        ),
-        (_, path) => json(
-            StatusCode::NOT_FOUND,
-            &serde_json::json!({
-                "error": "NotFound",
-                "message": format!("no simulator API at {} {path}", parts.method),
-            }),
-        ),
+/// Answers one `/_s3lambda/...` request.
+pub async fn handle(sim: &Simulator, parts: &Parts, _body: Result<Bytes, BodyError>) -> Response<Bytes> {
+    let path = parts.uri.path().trim_end_matches('/');
+    let query = crate::edge::query_pairs(&parts.uri);
+    let param = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    match (&parts.method, path) {
+        (&Method::GET, "/_s3lambda/health") => ok(&json!({
+            "status": "running",
+            "version": env!("CARGO_PKG_VERSION"),
+            "region": sim.config().region,
+        })),
+        (&Method::GET, "/_s3lambda/traces") => traces(sim, &param),
+        (&Method::GET, p) if p.starts_with("/_s3lambda/traces/") => {
+            let id = &p["/_s3lambda/traces/".len()..];
+            let numeric = id.strip_prefix("evt-").unwrap_or(id).parse::<u64>().ok();
+            match numeric.and_then(|n| sim.journal().get(n)) {
+                Some(trace) => ok(&json!(trace.view())),
+                None => error(StatusCode::NOT_FOUND, "NoSuchTrace", &format!("no trace {id} (it may have been evicted from the journal)")),
+            }
+        }
+        (&Method::GET, "/_s3lambda/counters") => {
+            let journal = sim.journal();
+            let outcomes: serde_json::Map<String, Value> = journal
+                .counters()
+                .into_iter()
+                .map(|(o, n)| (o.as_str().to_owned(), json!(n)))
+                .collect();
+            ok(&json!({ "events": journal.events(), "pending": journal.pending(), "outcomes": outcomes }))
+        }
+        (&Method::GET, "/_s3lambda/destinations") => ok(&json!({ "records": sim.dispatcher().records().all() })),
+        (&Method::POST, "/_s3lambda/wait") => {
+            let timeout = param("timeout_ms").and_then(|v| v.parse::<u64>().ok()).unwrap_or(30_000);
+            let journal = sim.journal();
+            if journal.wait_idle(Duration::from_millis(timeout)).await {
+                ok(&json!({ "idle": true, "pending": 0 }))
+            } else {
+                json_response(StatusCode::REQUEST_TIMEOUT, &json!({ "idle": false, "pending": journal.pending() }))
+            }
+        }
+        (&Method::POST, "/_s3lambda/reset") => {
+            sim.reset();
+            ok(&json!({ "reset": true }))
+        }
+        (method, path) => error(StatusCode::NOT_FOUND, "NotFound", &format!("no simulator API at {method} {path}")),
     }
 }
 
-fn json(status: StatusCode, value: &serde_json::Value) -> Response<Bytes> {
+fn traces<'a>(sim: &Simulator, param: &impl Fn(&str) -> Option<&'a str>) -> Response<Bytes> {
+    let outcome = match param("outcome") {
+        None => None,
+        Some(o) => match Outcome::parse(o) {
+            Some(o) => Some(o),
+            None => {
+                let known: Vec<_> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
+                return error(StatusCode::BAD_REQUEST, "InvalidParameter", &format!("unknown outcome {o:?}; one of {}", known.join(", ")));
+            }
+        },
+    };
+    let limit = match param("limit").map(str::parse::<usize>) {
+        None => None,
+        Some(Ok(n)) => Some(n),
+        Some(Err(_)) => return error(StatusCode::BAD_REQUEST, "InvalidParameter", "limit must be a whole number"),
+    };
+    let query = Query {
+        bucket: param("bucket").map(str::to_owned),
+        key: param("key").map(str::to_owned),
+        function: param("function").map(str::to_owned),
+        outcome,
+        limit,
+    };
+    ok(&json!({ "traces": sim.journal().query(&query) }))
+}
+
+fn ok(value: &Value) -> Response<Bytes> {
+    json_response(StatusCode::OK, value)
+}
+
+fn error(status: StatusCode, code: &str, message: &str) -> Response<Bytes> {
+    json_response(status, &json!({ "error": code, "message": message }))
+}
+
+fn json_response(status: StatusCode, value: &Value) -> Response<Bytes> {
     let mut response = Response::new(Bytes::from(value.to_string()));
     *response.status_mut() = status;
     response.headers_mut().insert(

@@ -5,7 +5,9 @@
 //! clones share the same state.
 
 pub mod api;
+mod backend;
 mod config;
+mod execute;
 mod invoker;
 
 use std::net::SocketAddr;
@@ -17,10 +19,12 @@ use tokio::sync::oneshot;
 pub use config::{AccountConfig, Config, ConfigError};
 
 use crate::auth::Keyring;
+use crate::dispatch::{DispatchConfig, Dispatcher};
 use crate::edge::RequestIds;
 use crate::lambda::Lambda;
 use crate::runtime::{Runtime, RuntimeConfig, RuntimeError};
 use crate::s3::{S3, S3Config};
+use crate::trace::Journal;
 
 /// The whole simulator. Cheap to clone; clones share state.
 #[derive(Clone)]
@@ -35,6 +39,9 @@ struct Shared {
     s3: S3,
     lambda: Lambda,
     runtime: Runtime,
+    journal: Arc<Journal>,
+    dispatcher: Dispatcher,
+    backend: Arc<backend::LambdaBackend>,
 }
 
 /// Why a simulator could not be built or started.
@@ -61,6 +68,8 @@ pub enum SimError {
 pub struct SimulatorBuilder {
     config: Config,
     runtime: RuntimeConfig,
+    dispatch: DispatchConfig,
+    journal_capacity: Option<usize>,
 }
 
 impl SimulatorBuilder {
@@ -98,16 +107,34 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Sets how deliveries are dispatched (workers, retry timing).
+    #[must_use]
+    pub fn dispatch(mut self, dispatch: DispatchConfig) -> Self {
+        self.dispatch = dispatch;
+        self
+    }
+
+    /// Sets how many recent event traces are kept (default 100,000).
+    #[must_use]
+    pub fn journal_capacity(mut self, traces: usize) -> Self {
+        self.journal_capacity = Some(traces);
+        self
+    }
+
     /// Builds the simulator.
     pub fn build(self) -> Result<Simulator, SimError> {
         self.config.validate()?;
         let keyring = Keyring::new(self.config.accounts());
         let runtime = Runtime::new(self.runtime)?;
+        let executor = execute::Executor::new(runtime.clone());
         let s3 = S3::new(S3Config {
-            region: self.config.region.clone(),
+            default_region: self.config.region.clone(),
             ..S3Config::default()
         });
-        let lambda = Lambda::new(Arc::new(invoker::RuntimeInvoker::new(runtime.clone())));
+        let lambda = Lambda::new(Arc::new(invoker::RuntimeInvoker::new(executor.clone())));
+        let journal = Arc::new(Journal::new(self.journal_capacity.unwrap_or(100_000)));
+        let dispatcher = Dispatcher::new(&self.dispatch, Arc::clone(&journal));
+        let backend = Arc::new(backend::LambdaBackend::new(lambda.clone(), executor));
         Ok(Simulator {
             shared: Arc::new(Shared {
                 config: self.config,
@@ -116,6 +143,9 @@ impl SimulatorBuilder {
                 s3,
                 lambda,
                 runtime,
+                journal,
+                dispatcher,
+                backend,
             }),
         })
     }
@@ -157,8 +187,35 @@ impl Simulator {
         &self.shared.runtime
     }
 
+    /// The journal of event traces.
+    pub fn journal(&self) -> &Arc<Journal> {
+        &self.shared.journal
+    }
+
+    /// The dispatcher of S3 event deliveries.
+    pub fn dispatcher(&self) -> &Dispatcher {
+        &self.shared.dispatcher
+    }
+
+    /// Starts the dispatcher's workers if they are not running yet. Needs a tokio runtime;
+    /// `serve` and `start` call it.
+    pub fn start_dispatch(&self) {
+        self.shared
+            .dispatcher
+            .start(Arc::clone(&self.shared.backend) as Arc<dyn crate::dispatch::Backend>);
+    }
+
+    /// Forgets every bucket, function, trace and destination record.
+    pub fn reset(&self) {
+        self.shared.s3.store().clear();
+        self.shared.lambda.registry().clear();
+        self.shared.journal.clear();
+        self.shared.dispatcher.records().clear();
+    }
+
     /// Serves HTTP on `listener` until `shutdown` resolves.
     pub async fn serve(self, listener: TcpListener, shutdown: impl Future<Output = ()>) {
+        self.start_dispatch();
         crate::edge::serve(listener, self, shutdown).await;
     }
 

@@ -1,0 +1,153 @@
+//! The dispatcher's view of Lambda: resolve the configured ARN in the registry, evaluate that
+//! qualifier's resource policy with the request context S3 presents, run the handler.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use bytes::Bytes;
+
+use crate::arn::{FunctionRef, NameKind};
+use crate::dispatch::{AsyncConfig, AttemptOutcome, Authorized, Backend, Ran, Refusal, Target};
+use crate::lambda::Lambda;
+use crate::lambda::policy::{Caller, RequestContext, evaluate, explain_other_scopes};
+use crate::lambda::registry::Resolved;
+use crate::runtime::{FunctionResult, RuntimeError, ThrottleReason};
+use crate::trace::PolicyCheck;
+
+use super::execute::Executor;
+
+/// Lambda as S3 push notifications reach it.
+pub(crate) struct LambdaBackend {
+    lambda: Lambda,
+    executor: Executor,
+}
+
+impl LambdaBackend {
+    pub fn new(lambda: Lambda, executor: Executor) -> Self {
+        Self { lambda, executor }
+    }
+
+    fn resolve(&self, target: &Target<'_>) -> Result<(FunctionRef, Resolved), String> {
+        let function = FunctionRef::parse(target.function_arn, NameKind::Plain)
+            .map_err(|e| format!("{} is not a function ARN: {e}", target.function_arn))?;
+        let account = function.account.as_deref().unwrap_or(target.source_account).to_owned();
+        let region = function.region.as_deref().unwrap_or(target.region).to_owned();
+        if region != target.region {
+            return Err(format!(
+                "function {} is in region {region} but the bucket is in {}: S3 invokes only functions of the bucket's region",
+                target.function_arn, target.region
+            ));
+        }
+        let resolved = self
+            .lambda
+            .registry()
+            .resolve(&account, &region, &function)
+            .map_err(|e| e.message().to_owned())?;
+        Ok((function, resolved))
+    }
+}
+
+impl Backend for LambdaBackend {
+    fn authorize(&self, target: &Target<'_>) -> Result<Authorized, Refusal> {
+        let (function, resolved) = self.resolve(target).map_err(Refusal::Unresolved)?;
+        let context = RequestContext {
+            principal: Caller::Service("s3.amazonaws.com".into()),
+            action: "lambda:InvokeFunction".into(),
+            source_arn: Some(target.source_arn.to_owned()),
+            source_account: Some(target.source_account.to_owned()),
+            principal_org_id: None,
+            resource: resolved.invoked_arn.clone(),
+        };
+        let decision = evaluate(&resolved.policy, &context);
+        let mut check = PolicyCheck {
+            allowed: decision.allowed,
+            statement: decision.statement,
+            reason: decision.reason,
+        };
+        if !check.allowed {
+            let scopes = self
+                .lambda
+                .registry()
+                .policies(&resolved.account, &resolved.region, &function)
+                .unwrap_or_default();
+            let borrowed: Vec<(String, &_)> = scopes.iter().map(|(arn, p)| (arn.clone(), p)).collect();
+            if let Some(elsewhere) = explain_other_scopes(&borrowed, &context) {
+                check.reason = format!("{}; {elsewhere}", check.reason);
+            }
+            return Err(Refusal::Denied(check));
+        }
+        Ok(Authorized {
+            policy: check,
+            config: AsyncConfig::default(),
+        })
+    }
+
+    fn invoke(&self, target: &Target<'_>, payload: Bytes) -> Pin<Box<dyn Future<Output = AttemptOutcome> + Send + 'static>> {
+        let resolved = self.resolve(target);
+        let executor = self.executor.clone();
+        Box::pin(async move {
+            let (_, resolved) = match resolved {
+                Ok(r) => r,
+                Err(reason) => return AttemptOutcome::Unresolved(reason),
+            };
+            let request_id = uuid::Uuid::new_v4().to_string();
+            let version = resolved.executed_version.clone();
+            let function_arn = resolved.config.version_arn();
+            match executor.run(&resolved, resolved.invoked_arn.clone(), payload, request_id.clone()).await {
+                Ok(outcome) => {
+                    let (response, function_error, error_type, error_message) = match outcome.result {
+                        FunctionResult::Ok(bytes) => (bytes, None, String::new(), String::new()),
+                        FunctionResult::Error(e) => (
+                            Bytes::from(e.to_json()),
+                            Some(e.kind.as_str().to_owned()),
+                            e.error_type,
+                            e.error_message,
+                        ),
+                    };
+                    AttemptOutcome::Ran(Ran {
+                        request_id,
+                        executed_version: version,
+                        function_arn,
+                        duration: outcome.duration,
+                        function_error,
+                        error_type,
+                        error_message,
+                        response,
+                        log_tail: log_tail(&outcome.log),
+                    })
+                }
+                Err(RuntimeError::Throttled { reason }) => AttemptOutcome::Throttled {
+                    retryable: !matches!(reason, ThrottleReason::ReservedConcurrency { limit: 0, .. }),
+                    reason: reason.to_string(),
+                },
+                Err(RuntimeError::InvalidCode(msg)) => AttemptOutcome::Ran(Ran {
+                    request_id,
+                    executed_version: version,
+                    function_arn,
+                    duration: std::time::Duration::ZERO,
+                    function_error: Some("Unhandled".into()),
+                    error_type: "Runtime.InvalidEntrypoint".into(),
+                    error_message: msg,
+                    response: Bytes::new(),
+                    log_tail: String::new(),
+                }),
+                // A failure of the simulator itself: Lambda retries system errors like throttles.
+                Err(RuntimeError::Internal(msg)) => AttemptOutcome::Throttled { retryable: true, reason: msg },
+            }
+        })
+    }
+}
+
+/// The last 4 KB of a log, cut at a line start.
+fn log_tail(log: &str) -> String {
+    const TAIL: usize = 4096;
+    if log.len() <= TAIL {
+        return log.to_owned();
+    }
+    let mut start = log.len() - TAIL;
+    while !log.is_char_boundary(start) {
+        start += 1;
+    }
+    let cut = &log[start..];
+    cut.find('\n').map_or(cut, |i| &cut[i + 1..]).to_owned()
+}

@@ -1,0 +1,51 @@
+//! The Lambda API's `Invoke`: runs the resolved version through the [`Executor`].
+
+use crate::lambda::api::{InvokeFuture, InvokeRequest, InvokeResponse, Invoker};
+use crate::lambda::LambdaError;
+use crate::runtime::{FunctionResult, RuntimeError};
+
+use super::execute::Executor;
+
+/// Runs Lambda API invocations in the WebAssembly runtime.
+pub(crate) struct RuntimeInvoker {
+    executor: Executor,
+}
+
+impl RuntimeInvoker {
+    pub fn new(executor: Executor) -> Self {
+        Self { executor }
+    }
+}
+
+impl Invoker for RuntimeInvoker {
+    fn invoke(&self, req: InvokeRequest) -> InvokeFuture {
+        let executor = self.executor.clone();
+        Box::pin(async move {
+            let outcome = executor
+                .run(&req.resolved, req.invoked_arn, req.payload, req.request_id)
+                .await
+                .map_err(runtime_error)?;
+            let (payload, function_error) = match outcome.result {
+                FunctionResult::Ok(bytes) => (bytes, None),
+                FunctionResult::Error(e) => (e.to_json().into(), Some(e.kind.as_str().to_owned())),
+            };
+            Ok(InvokeResponse {
+                payload,
+                function_error,
+                log_tail: Some(outcome.log),
+                executed_version: req.resolved.executed_version,
+            })
+        })
+    }
+}
+
+/// What Lambda answers when the code cannot run at all.
+fn runtime_error(e: RuntimeError) -> LambdaError {
+    match e {
+        RuntimeError::Throttled { .. } => LambdaError::TooManyRequests(e.to_string()),
+        RuntimeError::InvalidCode(msg) => LambdaError::InvalidRequestContent(format!(
+            "the function's code is not a usable WebAssembly component: {msg}"
+        )),
+        RuntimeError::Internal(msg) => LambdaError::Service(msg),
+    }
+}
