@@ -1,1 +1,319 @@
 //! The WebAssembly handler runtime on wasmtime.
+//!
+//! One [`Runtime`] owns one wasmtime engine (pooling allocator, epoch interruption),
+//! a cache of compiled handlers keyed by their code SHA-256, and the admission counters
+//! (pool size, reserved concurrency). Every invocation runs in a fresh instance made from
+//! a pre-instantiated template, with WASI preview 2 (no files, no network, the function's
+//! environment), its stdout and stderr captured as the Lambda log, `MemorySize` as the
+//! linear memory limit and `Timeout` as an epoch deadline. No wasmtime type leaves
+//! this module.
+//!
+//! Handlers implement the `s3lambda:handler` world of `handlers/wit`; the built-in ones
+//! are in [`handlers`].
+
+mod bindings;
+mod concurrency;
+mod config;
+mod engine;
+mod error;
+pub mod handlers;
+mod invocation;
+mod log;
+mod store;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use dashmap::DashMap;
+use time::OffsetDateTime;
+use wasmtime::component::{Component, Linker};
+use wasmtime::{Engine, PoolConcurrencyLimitError, Trap};
+use wasmtime_wasi::I32Exit;
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+
+pub use config::{InstanceAllocator, RuntimeConfig};
+pub use engine::MemoryReset;
+pub use error::{RuntimeError, ThrottleReason};
+pub use invocation::{ErrorKind, FunctionError, FunctionResult, Invocation, Outcome};
+
+use bindings::HandlerPre;
+use store::State;
+
+/// The handler runtime: a cheap-to-clone handle on one engine and its code cache.
+#[derive(Clone)]
+pub struct Runtime {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    engine: Engine,
+    linker: Linker<State>,
+    codes: DashMap<String, Code>,
+    admission: concurrency::Admission,
+    config: RuntimeConfig,
+    memory_reset: MemoryReset,
+}
+
+/// A compiled handler, ready to instantiate. Cheap to clone.
+#[derive(Clone)]
+pub struct Code {
+    inner: Arc<CodeInner>,
+}
+
+struct CodeInner {
+    sha256: String,
+    pre: HandlerPre<State>,
+}
+
+impl Code {
+    /// The code SHA-256 it was loaded under.
+    pub fn sha256(&self) -> &str {
+        &self.inner.sha256
+    }
+}
+
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Code").field("sha256", &self.inner.sha256).finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime")
+            .field("config", &self.inner.config)
+            .field("memory_reset", &self.inner.memory_reset)
+            .field("compiled", &self.inner.codes.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A snapshot of the runtime's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimeStats {
+    /// Compiled handlers in the cache.
+    pub compiled: usize,
+    /// Invocations running now.
+    pub running: u32,
+    /// How instance memory is reset between invocations.
+    pub memory_reset: MemoryReset,
+}
+
+/// How a call into the guest ended.
+enum Ending {
+    Response(String),
+    Handled(bindings::FunctionError),
+    Timeout,
+    OutOfMemory,
+    Crash(String),
+}
+
+impl Runtime {
+    /// Build the engine (with `PAGEMAP_SCAN` where the kernel has it) and start the
+    /// epoch thread, which stops once the runtime and its [`Code`]s are dropped.
+    pub fn new(config: RuntimeConfig) -> Result<Runtime, RuntimeError> {
+        let (engine, memory_reset) = engine::build(&config)?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
+            .map_err(|e| RuntimeError::Internal(format!("WASI linker: {e}")))?;
+        engine::spawn_epoch_ticker(&engine, config.epoch_tick)?;
+        tracing::debug!(?memory_reset, max_instances = config.max_instances, "runtime ready");
+        Ok(Runtime {
+            inner: Arc::new(Inner {
+                engine,
+                linker,
+                codes: DashMap::new(),
+                admission: concurrency::Admission::default(),
+                config,
+                memory_reset,
+            }),
+        })
+    }
+
+    /// Compile (once per code sha; cached) a component.
+    ///
+    /// The bytes must be a component of the `s3lambda:handler` world needing no imports
+    /// beyond WASI preview 2; anything else is [`RuntimeError::InvalidCode`].
+    pub fn load(&self, code_sha256: &str, wasm: &[u8]) -> Result<Code, RuntimeError> {
+        if let Some(code) = self.inner.codes.get(code_sha256) {
+            return Ok(code.clone());
+        }
+        let invalid = |e: wasmtime::Error| RuntimeError::InvalidCode(error_chain(&e));
+        let started = Instant::now();
+        let component = Component::new(&self.inner.engine, wasm).map_err(invalid)?;
+        let pre = self.inner.linker.instantiate_pre(&component).map_err(invalid)?;
+        let pre = HandlerPre::new(pre).map_err(invalid)?;
+        tracing::debug!(code_sha256, elapsed = ?started.elapsed(), "compiled handler");
+        let code = Code { inner: Arc::new(CodeInner { sha256: code_sha256.to_owned(), pre }) };
+        Ok(self.inner.codes.entry(code_sha256.to_owned()).or_insert(code).clone())
+    }
+
+    /// Drop the compiled code of `code_sha256` from the cache (running invocations keep
+    /// their [`Code`]). Returns whether it was cached.
+    pub fn unload(&self, code_sha256: &str) -> bool {
+        self.inner.codes.remove(code_sha256).is_some()
+    }
+
+    /// A snapshot of the cache and the running invocations.
+    pub fn stats(&self) -> RuntimeStats {
+        RuntimeStats {
+            compiled: self.inner.codes.len(),
+            running: self.inner.admission.running(),
+            memory_reset: self.inner.memory_reset,
+        }
+    }
+
+    /// Blocking: run one invocation in a fresh instance.
+    ///
+    /// A function that fails (handled error, trap, timeout, out of memory) is an `Ok`
+    /// [`Outcome`] with a [`FunctionResult::Error`]; `Err` means it did not run
+    /// ([`RuntimeError::Throttled`]).
+    pub fn invoke(&self, code: &Code, inv: &Invocation) -> Result<Outcome, RuntimeError> {
+        let inner = &*self.inner;
+        let _permit = inner.admission.admit(
+            inner.config.max_instances,
+            &inv.function_name,
+            inv.reserved_concurrency,
+        )?;
+        let output = MemoryOutputPipe::new(inner.config.max_log_bytes);
+        let ticks = engine::deadline_ticks(inv.timeout, inner.config.epoch_tick);
+        let deadline = SystemTime::now() + inv.timeout;
+
+        let start = Instant::now();
+        let mut store = store::new_store(&inner.engine, inv, &output, ticks);
+        let ctx = bindings::Context {
+            request_id: inv.request_id.clone(),
+            invoked_function_arn: inv.invoked_function_arn.clone(),
+            function_name: inv.function_name.clone(),
+            function_version: inv.function_version.clone(),
+            memory_limit_mb: inv.memory_mb,
+            deadline_ms: deadline.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64),
+            log_group_name: inv.log_group.clone(),
+            log_stream_name: inv.log_stream.clone(),
+        };
+        let event = String::from_utf8_lossy(&inv.payload);
+        let called = code
+            .inner
+            .pre
+            .instantiate(&mut store)
+            .and_then(|handler| handler.call_handle(&mut store, &event, &ctx));
+        let duration = start.elapsed();
+        let (peak, refused) = (store.data().limiter.peak, store.data().limiter.refused);
+        drop(store);
+
+        let ending = classify(called, refused, inner.config.max_instances)?;
+        let report = log::Report {
+            duration,
+            billed_ms: log::billed_ms(duration),
+            max_memory_used_mb: log::megabytes(peak),
+        };
+        let (result, extra) = conclude(ending, inv);
+        let log = log::render(inv, &output.contents(), extra.as_deref(), &report);
+        Ok(Outcome {
+            result,
+            log,
+            duration,
+            billed_duration_ms: report.billed_ms,
+            max_memory_used_mb: report.max_memory_used_mb,
+        })
+    }
+
+    /// Async: the same on a blocking thread (`tokio::task::spawn_blocking`), never
+    /// blocking the tokio workers.
+    pub async fn invoke_async(&self, code: Code, inv: Invocation) -> Result<Outcome, RuntimeError> {
+        let runtime = self.clone();
+        tokio::task::spawn_blocking(move || runtime.invoke(&code, &inv))
+            .await
+            .map_err(|e| RuntimeError::Internal(format!("invocation task: {e}")))?
+    }
+}
+
+/// Sort the end of a guest call into response, handled error or one of the host's
+/// failures; a full pool is a throttle, not a function error.
+fn classify(
+    called: wasmtime::Result<Result<String, bindings::FunctionError>>,
+    memory_refused: bool,
+    max_instances: u32,
+) -> Result<Ending, RuntimeError> {
+    let error = match called {
+        Ok(Ok(response)) => return Ok(Ending::Response(response)),
+        Ok(Err(handled)) => return Ok(Ending::Handled(handled)),
+        Err(error) => error,
+    };
+    if memory_refused {
+        return Ok(Ending::OutOfMemory);
+    }
+    if let Some(trap) = error.downcast_ref::<Trap>() {
+        return Ok(if matches!(trap, Trap::Interrupt) {
+            Ending::Timeout
+        } else {
+            Ending::Crash(trap.to_string())
+        });
+    }
+    if let Some(I32Exit(status)) = error.downcast_ref::<I32Exit>() {
+        return Ok(Ending::Crash(format!("exit status {status}")));
+    }
+    if error.downcast_ref::<PoolConcurrencyLimitError>().is_some() {
+        return Err(RuntimeError::Throttled {
+            reason: ThrottleReason::ConcurrencyLimit { limit: max_instances },
+        });
+    }
+    Ok(Ending::Crash(error_chain(&error)))
+}
+
+/// The function result and the runtime's own log lines for an ending.
+fn conclude(ending: Ending, inv: &Invocation) -> (FunctionResult, Option<String>) {
+    let unhandled = |error_type: &str, error_message: String| {
+        FunctionResult::Error(FunctionError {
+            kind: ErrorKind::Unhandled,
+            error_type: error_type.to_owned(),
+            error_message,
+        })
+    };
+    let id = &inv.request_id;
+    match ending {
+        Ending::Response(response) => (FunctionResult::Ok(Bytes::from(response)), None),
+        Ending::Handled(e) => (
+            FunctionResult::Error(FunctionError {
+                kind: ErrorKind::Handled,
+                error_type: e.error_type,
+                error_message: e.error_message,
+            }),
+            None,
+        ),
+        Ending::Timeout => {
+            let message = format!(
+                "{} {id} Task timed out after {:.2} seconds",
+                log::timestamp(OffsetDateTime::now_utc()),
+                inv.timeout.as_secs_f64()
+            );
+            (unhandled("Sandbox.Timedout", message.clone()), Some(message))
+        }
+        Ending::OutOfMemory => {
+            let message = format!("RequestId: {id} Error: Runtime exited with error: signal: killed");
+            let lines = format!("{message}\nRuntime.OutOfMemory");
+            (unhandled("Runtime.OutOfMemory", message), Some(lines))
+        }
+        Ending::Crash(detail) => {
+            let message = format!("RequestId: {id} Error: Runtime exited with error: {detail}");
+            let lines = format!("{message}\nRuntime.ExitError");
+            (unhandled("Runtime.ExitError", message), Some(lines))
+        }
+    }
+}
+
+/// An error and its causes on one line.
+fn error_chain(error: &wasmtime::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&cause.to_string());
+    }
+    text
+}

@@ -1,0 +1,97 @@
+//! Per-invocation store policy: the WASI context (captured stdout/stderr, environment,
+//! no files, no network), the memory limit and the epoch deadline.
+
+use wasmtime::component::ResourceTable;
+use wasmtime::{Engine, ResourceLimiter, Store};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+use super::Invocation;
+
+/// The most table elements an instance may grow its tables to.
+const MAX_TABLE_ELEMENTS: usize = 1 << 20;
+
+/// The data of one invocation's store.
+pub(super) struct State {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    pub(super) limiter: MemoryLimiter,
+}
+
+impl WasiView for State {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+    }
+}
+
+/// The `MemorySize` limit, and the peak it saw (for `Max Memory Used`).
+pub(super) struct MemoryLimiter {
+    limit: usize,
+    /// The largest linear memory size granted, in bytes.
+    pub(super) peak: usize,
+    /// Whether a growth was refused for going over the limit.
+    pub(super) refused: bool,
+}
+
+impl ResourceLimiter for MemoryLimiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.limit {
+            self.refused = true;
+            return Ok(false);
+        }
+        self.peak = self.peak.max(desired);
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(desired <= MAX_TABLE_ELEMENTS)
+    }
+}
+
+/// A fresh store for `inv`: its log goes to `log`, its memory is capped at `memory_mb`,
+/// and it traps after `deadline_ticks` epoch ticks.
+pub(super) fn new_store(
+    engine: &Engine,
+    inv: &Invocation,
+    log: &MemoryOutputPipe,
+    deadline_ticks: u64,
+) -> Store<State> {
+    let mut wasi = WasiCtxBuilder::new();
+    wasi.stdout(log.clone())
+        .stderr(log.clone())
+        .allow_tcp(false)
+        .allow_udp(false)
+        .allow_ip_name_lookup(false)
+        .envs(&inv.env)
+        .env("AWS_LAMBDA_FUNCTION_NAME", &inv.function_name)
+        .env("AWS_LAMBDA_FUNCTION_VERSION", &inv.function_version)
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", inv.memory_mb.to_string())
+        .env("AWS_LAMBDA_LOG_GROUP_NAME", &inv.log_group)
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", &inv.log_stream);
+    if let Some(region) = inv.invoked_function_arn.split(':').nth(3).filter(|r| !r.is_empty()) {
+        wasi.env("AWS_REGION", region).env("AWS_DEFAULT_REGION", region);
+    }
+    let state = State {
+        wasi: wasi.build(),
+        table: ResourceTable::new(),
+        limiter: MemoryLimiter {
+            limit: (inv.memory_mb as usize).saturating_mul(1 << 20),
+            peak: 0,
+            refused: false,
+        },
+    };
+    let mut store = Store::new(engine, state);
+    store.limiter(|state| &mut state.limiter);
+    store.set_epoch_deadline(deadline_ticks);
+    store
+}
