@@ -1,0 +1,1 @@
+//! Unit tests of the S3 operations, driven through `S3::handle`.
