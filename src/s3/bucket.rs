@@ -59,6 +59,11 @@ const REGIONS: &[&str] = &[
 
 const US_EAST_1: &str = "us-east-1";
 
+/// Prefixes reserved by S3.
+const BAD_PREFIXES: &[&str] = &["xn--", "sthree-", "amzn-s3-demo-"];
+/// Suffixes reserved by S3 (access point aliases, directory and table buckets, ...).
+const BAD_SUFFIXES: &[&str] = &["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+
 /// Whether `name` follows the general-purpose bucket naming rules.
 pub fn is_valid_bucket_name(name: &str) -> bool {
     let bytes = name.as_bytes();
@@ -79,8 +84,6 @@ pub fn is_valid_bucket_name(name: &str) -> bool {
     if name.parse::<std::net::Ipv4Addr>().is_ok() {
         return false;
     }
-    const BAD_PREFIXES: &[&str] = &["xn--", "sthree-", "amzn-s3-demo-"];
-    const BAD_SUFFIXES: &[&str] = &["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
     !BAD_PREFIXES.iter().any(|p| name.starts_with(p))
         && !BAD_SUFFIXES.iter().any(|s| name.ends_with(s))
 }

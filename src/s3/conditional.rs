@@ -120,24 +120,24 @@ fn truncate_secs(t: OffsetDateTime) -> i64 {
 
 /// The header names one family of conditions uses.
 struct Names {
-    if_match: &'static str,
-    if_none_match: &'static str,
-    if_modified_since: &'static str,
-    if_unmodified_since: &'static str,
+    matches: &'static str,
+    none_match: &'static str,
+    modified_since: &'static str,
+    unmodified_since: &'static str,
 }
 
 const GET_NAMES: Names = Names {
-    if_match: "if-match",
-    if_none_match: "if-none-match",
-    if_modified_since: "if-modified-since",
-    if_unmodified_since: "if-unmodified-since",
+    matches: "if-match",
+    none_match: "if-none-match",
+    modified_since: "if-modified-since",
+    unmodified_since: "if-unmodified-since",
 };
 
 const COPY_NAMES: Names = Names {
-    if_match: "x-amz-copy-source-if-match",
-    if_none_match: "x-amz-copy-source-if-none-match",
-    if_modified_since: "x-amz-copy-source-if-modified-since",
-    if_unmodified_since: "x-amz-copy-source-if-unmodified-since",
+    matches: "x-amz-copy-source-if-match",
+    none_match: "x-amz-copy-source-if-none-match",
+    modified_since: "x-amz-copy-source-if-modified-since",
+    unmodified_since: "x-amz-copy-source-if-unmodified-since",
 };
 
 /// The raw outcome: `Err(condition)` for a 412, `Ok(NotModified)` for a 304.
@@ -149,16 +149,14 @@ fn evaluate(
 ) -> Result<Precondition, &'static str> {
     let lm = truncate_secs(last_modified);
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    let if_match = req.header(names.if_match);
-    let if_none_match = req.header(names.if_none_match);
+    let if_match = req.header(names.matches);
+    let if_none_match = req.header(names.none_match);
     // 1. If-Match; when present, If-Unmodified-Since is not evaluated.
     if let Some(list) = if_match {
         if !etag_matches(list, etag) {
             return Err("If-Match");
         }
-    } else if let Some(t) = req
-        .header(names.if_unmodified_since)
-        .and_then(parse_http_date)
+    } else if let Some(t) = req.header(names.unmodified_since).and_then(parse_http_date)
         && lm > t.unix_timestamp()
     {
         return Err("If-Unmodified-Since");
@@ -168,9 +166,7 @@ fn evaluate(
         if etag_matches(list, etag) {
             return Ok(Precondition::NotModified);
         }
-    } else if let Some(t) = req
-        .header(names.if_modified_since)
-        .and_then(parse_http_date)
+    } else if let Some(t) = req.header(names.modified_since).and_then(parse_http_date)
         && t.unix_timestamp() <= now
         && lm <= t.unix_timestamp()
     {
@@ -197,7 +193,7 @@ pub fn check_copy_source(
     match evaluate(req, &COPY_NAMES, etag, last_modified) {
         Ok(Precondition::Proceed) => Ok(()),
         Ok(Precondition::NotModified) => {
-            let which = if req.header(COPY_NAMES.if_none_match).is_some() {
+            let which = if req.header(COPY_NAMES.none_match).is_some() {
                 "x-amz-copy-source-If-None-Match"
             } else {
                 "x-amz-copy-source-If-Modified-Since"
@@ -214,6 +210,7 @@ pub fn check_copy_source(
 mod tests {
     use super::*;
 
+    #[allow(clippy::unnecessary_wraps)]
     fn r(start: u64, end: u64) -> Option<ByteRange> {
         Some(ByteRange { start, end })
     }

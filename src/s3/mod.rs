@@ -145,18 +145,19 @@ impl S3 {
     }
 
     /// Answers one S3 request. Errors are rendered by [`S3Error::to_response`].
+    #[allow(clippy::needless_pass_by_value)] // the request is handed over whole by the edge
     pub fn handle(&self, req: S3Request) -> Result<Response<Bytes>, S3Error> {
-        self.handle_with_effects(req).0
+        self.handle_with_effects(&req).0
     }
 
     /// Answers one S3 request and reports the store changes it made (for event notifications).
     /// A failed request has no effects.
     pub fn handle_with_effects(
         &self,
-        req: S3Request,
+        req: &S3Request,
     ) -> (Result<Response<Bytes>, S3Error>, Vec<Effect>) {
         let mut fx = Vec::new();
-        let result = self.route(&req, &mut fx);
+        let result = self.route(req, &mut fx);
         if let Err(e) = &result {
             tracing::debug!(code = e.code(), status = %e.status(), method = %req.method,
                 bucket = ?req.bucket, key = ?req.key, "s3 request failed");

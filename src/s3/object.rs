@@ -175,9 +175,9 @@ pub(super) fn request_checksum(req: &S3Request, body: &[u8]) -> Result<Option<Ch
         [(alg, value)] => {
             let alg = *alg;
             if named.is_some_and(|n| n != alg) {
-                return Err(S3Error::invalid_request(format!(
-                    "Value for x-amz-sdk-checksum-algorithm header is invalid."
-                )));
+                return Err(S3Error::invalid_request(
+                    "Value for x-amz-sdk-checksum-algorithm header is invalid.",
+                ));
             }
             let value = value.to_str().unwrap_or("").trim();
             if !alg.is_well_formed(value) {
