@@ -190,9 +190,8 @@ pub(super) fn head_bucket(
         .store()
         .bucket(name)
         .ok_or_else(|| S3Error::no_such_bucket(name))?;
-    if !bucket.is_owned_by(&req.requester.id) {
-        return Err(S3Error::access_denied().with_header("x-amz-bucket-region", &bucket.region));
-    }
+    super::check_access(req, &bucket, "x-amz-expected-bucket-owner")
+        .map_err(|e| e.with_header("x-amz-bucket-region", &bucket.region))?;
     Response::builder()
         .status(StatusCode::OK)
         .header("x-amz-bucket-region", bucket.region.as_str())

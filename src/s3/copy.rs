@@ -112,7 +112,11 @@ pub(super) fn copy_object(
     check_key(key)?;
     let raw = req.header("x-amz-copy-source").unwrap_or("");
     let src = parse_copy_source(raw)?;
-    let src_bucket = s3.owned_bucket(req, &src.bucket)?;
+    let src_bucket = s3
+        .store()
+        .bucket(&src.bucket)
+        .ok_or_else(|| S3Error::no_such_bucket(&src.bucket))?;
+    super::check_access(req, &src_bucket, "x-amz-source-expected-bucket-owner")?;
     let obj = src_bucket
         .get_object(&src.key)
         .ok_or_else(|| S3Error::no_such_key(&src.key))?;

@@ -6,6 +6,7 @@ use bytes::Bytes;
 use http::Response;
 use serde::{Deserialize, Serialize};
 
+use super::checksum::ChecksumAlgorithm;
 use super::error::S3Error;
 use super::object::{request_checksum, verify_content_md5};
 use super::request::S3Request;
@@ -85,9 +86,9 @@ pub(super) fn delete_objects(
 ) -> Result<Response<Bytes>, S3Error> {
     let bucket = s3.owned_bucket(req, bucket)?;
     let has_checksum = req.headers.contains_key("content-md5")
-        || req.headers.keys().any(|k| {
-            k.as_str().starts_with("x-amz-checksum-") && k.as_str() != "x-amz-checksum-type"
-        });
+        || ChecksumAlgorithm::ALL
+            .iter()
+            .any(|a| req.headers.contains_key(a.header_name()));
     if !has_checksum {
         return Err(S3Error::invalid_request(
             "Missing required header for this request: Content-MD5 OR x-amz-checksum-*",

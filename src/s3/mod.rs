@@ -216,11 +216,28 @@ impl S3 {
             .store()
             .bucket(name)
             .ok_or_else(|| S3Error::no_such_bucket(name))?;
-        if !bucket.is_owned_by(&req.requester.id) {
-            return Err(S3Error::access_denied());
-        }
+        check_access(req, &bucket, "x-amz-expected-bucket-owner")?;
         Ok(bucket)
     }
+}
+
+/// The access rule: the owning account has full access, every other account is denied.
+/// `expected_owner_header` (`x-amz-expected-bucket-owner` or its copy-source form) must name
+/// the owner when present.
+fn check_access(
+    req: &S3Request,
+    bucket: &Bucket,
+    expected_owner_header: &str,
+) -> Result<(), S3Error> {
+    if !bucket.is_owned_by(&req.requester.id) {
+        return Err(S3Error::access_denied());
+    }
+    if let Some(expected) = req.header(expected_owner_header)
+        && expected != bucket.owner.account_id
+    {
+        return Err(S3Error::access_denied());
+    }
+    Ok(())
 }
 
 impl From<StoreError> for S3Error {

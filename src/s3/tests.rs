@@ -1005,3 +1005,25 @@ fn conditional_put() {
     assert_eq!(e.code(), "PreconditionFailed");
     assert_eq!(text(&get("bkt", "k").ok(&s3)), "1");
 }
+
+#[test]
+fn expected_bucket_owner() {
+    let s3 = setup();
+    put("bkt", "k", "v")
+        .h("x-amz-expected-bucket-owner", "000000000000")
+        .ok(&s3);
+    let e = get("bkt", "k")
+        .h("x-amz-expected-bucket-owner", "111111111111")
+        .err(&s3);
+    assert_eq!(e.code(), "AccessDenied");
+    let e = R::new(Method::HEAD, Some("bkt"), None)
+        .h("x-amz-expected-bucket-owner", "111111111111")
+        .err(&s3);
+    assert_eq!(e.code(), "AccessDenied");
+    let resp = e.to_response(&Method::HEAD, "r", "h");
+    assert_eq!(hdr(&resp, "x-amz-bucket-region"), Some("us-east-1"));
+    let e = copy("d", "/bkt/k")
+        .h("x-amz-source-expected-bucket-owner", "111111111111")
+        .err(&s3);
+    assert_eq!(e.code(), "AccessDenied");
+}
