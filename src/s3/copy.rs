@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::checksum::{Checksum, ChecksumAlgorithm};
 use super::conditional;
 use super::error::S3Error;
-use super::object::{check_key, content_headers, storage_class, user_metadata};
+use super::object::{check_key, check_readable, content_headers, storage_class, user_metadata};
 use super::request::S3Request;
 use super::store::{NewObject, Owner};
 use super::xml::{self, S3_XMLNS};
@@ -132,6 +132,7 @@ pub(super) fn copy_object(
         }
     }
     conditional::check_copy_source(req, &obj.etag, obj.last_modified)?;
+    check_readable(&obj)?;
     let directive = metadata_directive(req)?;
     let requested_class = storage_class(req)?;
     let algorithm = match req.header("x-amz-checksum-algorithm") {

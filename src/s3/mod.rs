@@ -179,7 +179,7 @@ impl S3 {
         {
             return Err(S3Error::not_implemented());
         }
-        match req.key.as_deref() {
+        match req.key.as_deref().filter(|k| !k.is_empty()) {
             None => match req.method {
                 Method::PUT => bucket::create_bucket(self, req, bucket),
                 Method::HEAD => bucket::head_bucket(self, req, bucket),

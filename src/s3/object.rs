@@ -259,11 +259,10 @@ pub(super) fn put_object(
     let client_checksum = request_checksum(req, &body)?;
     let metadata = user_metadata(s3, req)?;
     let storage_class = storage_class(req)?;
-    check_put_conditions(req, bucket.get_object(key).as_deref(), key)?;
     let echo = client_checksum.clone();
     let checksum =
         client_checksum.or_else(|| Some(Checksum::of(ChecksumAlgorithm::Crc64Nvme, &body)));
-    let outcome = bucket.put_object(
+    let outcome = bucket.put_object_if(
         key,
         NewObject {
             body,
@@ -273,6 +272,7 @@ pub(super) fn put_object(
             storage_class,
             owner: Owner::from(req.requester.as_ref()),
         },
+        |existing| check_put_conditions(req, existing, key),
     )?;
     let mut b = Response::builder()
         .status(StatusCode::OK)
@@ -288,6 +288,19 @@ pub(super) fn put_object(
     });
     b.body(Bytes::new())
         .map_err(|e| S3Error::internal(e.to_string()))
+}
+
+/// Objects in archive storage classes cannot be read until restored: `InvalidObjectState` 403.
+pub(super) fn check_readable(obj: &ObjectVersion) -> Result<(), S3Error> {
+    if matches!(obj.storage_class.as_str(), "GLACIER" | "DEEP_ARCHIVE") {
+        return Err(S3Error::new(
+            "InvalidObjectState",
+            StatusCode::FORBIDDEN,
+            "The operation is not valid for the object's storage class",
+        )
+        .with_extra("StorageClass", obj.storage_class.as_str()));
+    }
+    Ok(())
 }
 
 /// Checks a `versionId` query parameter against an unversioned object.
@@ -375,6 +388,9 @@ pub(super) fn get_object(
             .header(header::LAST_MODIFIED, http_date(obj.last_modified))
             .body(Bytes::new())
             .map_err(|e| S3Error::internal(e.to_string()));
+    }
+    if req.method == Method::GET {
+        check_readable(&obj)?;
     }
     let range = conditional::parse_range(req.header("range"), obj.size)?;
     let mut b = object_headers(Response::builder(), &obj, req);

@@ -20,6 +20,12 @@ use time::OffsetDateTime;
 
 use super::checksum::Checksum;
 
+/// The current time truncated to whole seconds: S3 keeps timestamps at second precision.
+fn now_seconds() -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    now.replace_nanosecond(0).unwrap_or(now)
+}
+
 /// Failures of store operations; the API layer maps them to S3 errors.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -222,14 +228,26 @@ impl Bucket {
 
     /// Stores `obj` under `key`, replacing the current object.
     pub fn put_object(&self, key: &str, obj: NewObject) -> Result<WriteOutcome, StoreError> {
+        self.put_object_if(key, obj, |_| Ok::<(), StoreError>(()))
+    }
+
+    /// Stores `obj` under `key` if `precondition`, given the current object, allows it.
+    /// The check and the write happen under one lock (conditional writes).
+    pub fn put_object_if<E: From<StoreError>>(
+        &self,
+        key: &str,
+        obj: NewObject,
+        precondition: impl FnOnce(Option<&ObjectVersion>) -> Result<(), E>,
+    ) -> Result<WriteOutcome, E> {
         let etag = hex::encode(Md5::digest(&obj.body));
         let size = obj.body.len() as u64;
         let mut objects = self.objects.write();
         if self.deleted.load(Ordering::SeqCst) {
-            return Err(StoreError::NoSuchBucket(self.name.clone()));
+            return Err(StoreError::NoSuchBucket(self.name.clone()).into());
         }
+        precondition(objects.get(key).map(|e| e.current.as_ref()))?;
         let sequencer = self.next_sequencer();
-        let last_modified = OffsetDateTime::now_utc();
+        let last_modified = now_seconds();
         let version = ObjectVersion {
             key: key.to_owned(),
             body: obj.body,
@@ -371,7 +389,7 @@ impl Store {
                     name: name.to_owned(),
                     owner,
                     region: region.to_owned(),
-                    created: OffsetDateTime::now_utc(),
+                    created: now_seconds(),
                     objects: RwLock::new(BTreeMap::new()),
                     deleted: AtomicBool::new(false),
                     sequencer: Arc::clone(&self.sequencer),

@@ -1027,3 +1027,38 @@ fn expected_bucket_owner() {
         .err(&s3);
     assert_eq!(e.code(), "AccessDenied");
 }
+
+#[test]
+fn archived_objects_are_not_readable() {
+    let s3 = setup();
+    put("bkt", "cold", "zzz")
+        .h("x-amz-storage-class", "GLACIER")
+        .ok(&s3);
+    let e = get("bkt", "cold").err(&s3);
+    assert_eq!(e.code(), "InvalidObjectState");
+    assert_eq!(e.status(), StatusCode::FORBIDDEN);
+    let r = R::new(Method::HEAD, Some("bkt"), Some("cold")).ok(&s3);
+    assert_eq!(hdr(&r, "x-amz-storage-class"), Some("GLACIER"));
+    assert_eq!(copy("d", "/bkt/cold").err(&s3).code(), "InvalidObjectState");
+    let e = put("bkt", "k", "x")
+        .h("x-amz-storage-class", "FROZEN")
+        .err(&s3);
+    assert_eq!(e.code(), "InvalidStorageClass");
+}
+
+#[test]
+fn timestamps_have_second_precision() {
+    let s3 = setup();
+    put("bkt", "k", "x").ok(&s3);
+    let body = text(&list_v2().ok(&s3));
+    assert_eq!(&elements(&body, "LastModified")[0][19..], ".000Z", "{body}");
+    let body = text(&R::new(Method::GET, None, None).ok(&s3));
+    assert_eq!(&elements(&body, "CreationDate")[0][19..], ".000Z", "{body}");
+}
+
+#[test]
+fn empty_key_is_bucket_level() {
+    let s3 = setup();
+    let r = R::new(Method::HEAD, Some("bkt"), Some("")).ok(&s3);
+    assert_eq!(hdr(&r, "x-amz-bucket-region"), Some("us-east-1"));
+}
