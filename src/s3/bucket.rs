@@ -94,8 +94,9 @@ struct CreateBucketConfiguration {
     location_constraint: Option<String>,
 }
 
-/// The region a CreateBucket request asks for, or the AWS error for its location constraint.
-fn resolve_location(req: &S3Request, signed_region: &str) -> Result<String, S3Error> {
+/// Where a CreateBucket request puts the bucket: `(region, location constraint)`, or the AWS
+/// error for its location constraint.
+fn resolve_location(req: &S3Request, signed_region: &str) -> Result<(String, String), S3Error> {
     let body = std::str::from_utf8(&req.body).map_err(|_| S3Error::malformed_xml())?;
     let constraint = if body.trim().is_empty() {
         None
@@ -106,7 +107,7 @@ fn resolve_location(req: &S3Request, signed_region: &str) -> Result<String, S3Er
     };
     let Some(constraint) = constraint else {
         if signed_region == US_EAST_1 {
-            return Ok(US_EAST_1.to_owned());
+            return Ok((US_EAST_1.to_owned(), String::new()));
         }
         return Err(S3Error::new(
             "IllegalLocationConstraintException",
@@ -114,6 +115,20 @@ fn resolve_location(req: &S3Request, signed_region: &str) -> Result<String, S3Er
             "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.",
         ));
     };
+    // A regional endpoint accepts only its own region.
+    if signed_region != US_EAST_1 {
+        if constraint != signed_region {
+            return Err(S3Error::new(
+                "IllegalLocationConstraintException",
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "The {constraint} location constraint is incompatible for the region specific endpoint this request was sent to."
+                ),
+            ));
+        }
+        return Ok((constraint.clone(), constraint));
+    }
+    // The us-east-1 (global) endpoint creates buckets in any other region.
     let region = if constraint == "EU" {
         "eu-west-1"
     } else {
@@ -127,16 +142,12 @@ fn resolve_location(req: &S3Request, signed_region: &str) -> Result<String, S3Er
         )
         .with_extra("LocationConstraint", constraint.as_str()));
     }
-    if signed_region != US_EAST_1 && signed_region != region {
-        return Err(S3Error::new(
-            "IllegalLocationConstraintException",
-            StatusCode::BAD_REQUEST,
-            format!(
-                "The {constraint} location constraint is incompatible for the region specific endpoint this request was sent to."
-            ),
-        ));
-    }
-    Ok(region.to_owned())
+    Ok((region.to_owned(), constraint))
+}
+
+/// `arn:aws:s3:::{bucket}`.
+fn bucket_arn(name: &str) -> String {
+    format!("arn:aws:s3:::{name}")
 }
 
 fn empty(status: StatusCode) -> Result<Response<Bytes>, S3Error> {
@@ -160,11 +171,13 @@ pub(super) fn create_bucket(
     } else {
         req.region.as_str()
     };
-    let region = resolve_location(req, signed_region)?;
-    match s3
-        .store()
-        .create_bucket(name, Owner::from(req.requester.as_ref()), &region)
-    {
+    let (region, constraint) = resolve_location(req, signed_region)?;
+    match s3.store().create_bucket(
+        name,
+        Owner::from(req.requester.as_ref()),
+        &region,
+        &constraint,
+    ) {
         Ok(_) => {}
         // For legacy compatibility, re-creating your own us-east-1 bucket there succeeds.
         Err(StoreError::BucketAlreadyOwnedByYou {
@@ -173,9 +186,16 @@ pub(super) fn create_bucket(
         Err(e) => return Err(e.into()),
     }
     tracing::debug!(bucket = name, %region, account = %req.requester.id, "bucket created");
+    // us-east-1 answers a path; other regions answer the bucket's URL.
+    let location = if region == US_EAST_1 {
+        format!("/{name}")
+    } else {
+        format!("http://{name}.s3.amazonaws.com/")
+    };
     Response::builder()
         .status(StatusCode::OK)
-        .header(header::LOCATION, format!("/{name}"))
+        .header(header::LOCATION, location)
+        .header("x-amz-bucket-arn", bucket_arn(name))
         .body(Bytes::new())
         .map_err(|e| S3Error::internal(e.to_string()))
 }
@@ -196,6 +216,7 @@ pub(super) fn head_bucket(
         .status(StatusCode::OK)
         .header("x-amz-bucket-region", bucket.region.as_str())
         .header("x-amz-access-point-alias", "false")
+        .header("x-amz-bucket-arn", bucket_arn(&bucket.name))
         .body(Bytes::new())
         .map_err(|e| S3Error::internal(e.to_string()))
 }
@@ -226,11 +247,7 @@ pub(super) fn get_bucket_location(
     name: &str,
 ) -> Result<Response<Bytes>, S3Error> {
     let bucket = s3.owned_bucket(req, name)?;
-    let value = if bucket.region == US_EAST_1 {
-        ""
-    } else {
-        bucket.region.as_str()
-    };
+    let value = bucket.location_constraint.as_str();
     xml::xml_response(
         "LocationConstraint",
         &LocationConstraint {
@@ -275,6 +292,8 @@ struct BucketXml {
     creation_date: String,
     #[serde(rename = "BucketRegion")]
     bucket_region: String,
+    #[serde(rename = "BucketArn")]
+    bucket_arn: String,
 }
 
 /// `GET /`: the requester's buckets (`prefix`, `bucket-region`, `max-buckets`, `continuation-token`).
@@ -310,6 +329,16 @@ pub(super) fn list_buckets(s3: &S3, req: &S3Request) -> Result<Response<Bytes>, 
     };
     let prefix = req.query_param("prefix").unwrap_or("");
     let region = req.query_param("bucket-region");
+    if let Some(r) = region
+        && !REGIONS.contains(&r)
+    {
+        return Err(S3Error::new(
+            "InvalidArgument",
+            StatusCode::BAD_REQUEST,
+            format!("Argument value {r} is not a valid AWS Region"),
+        )
+        .with_extra("ArgumentName", "bucket-region"));
+    }
     let mut mine = s3.store().buckets().into_iter().filter(|b| {
         b.is_owned_by(&req.requester.id)
             && b.name.starts_with(prefix)
@@ -336,6 +365,7 @@ pub(super) fn list_buckets(s3: &S3, req: &S3Request) -> Result<Response<Bytes>, 
                     name: b.name.clone(),
                     creation_date: xml::iso8601(b.created),
                     bucket_region: b.region.clone(),
+                    bucket_arn: bucket_arn(&b.name),
                 })
                 .collect(),
         },

@@ -11,7 +11,10 @@ use serde::Serialize;
 use super::checksum::{Checksum, ChecksumAlgorithm};
 use super::conditional;
 use super::error::S3Error;
-use super::object::{check_key, check_readable, content_headers, storage_class, user_metadata};
+use super::object::{
+    check_key, check_readable, check_write_conditions, content_headers, storage_class,
+    user_metadata, validate_write_conditions,
+};
 use super::request::S3Request;
 use super::store::{NewObject, Owner};
 use super::xml::{self, S3_XMLNS};
@@ -32,9 +35,9 @@ pub struct CopySource {
 pub fn parse_copy_source(raw: &str) -> Result<CopySource, S3Error> {
     let invalid = || {
         S3Error::invalid_argument(
-            "Copy Source must mention the source bucket and key: sourcebucket/sourcekey",
+            "Invalid copy source object key",
             "x-amz-copy-source",
-            raw,
+            "x-amz-copy-source",
         )
     };
     let (path, version_id) = match raw.split_once('?') {
@@ -110,6 +113,7 @@ pub(super) fn copy_object(
 ) -> Result<Response<Bytes>, S3Error> {
     let dest = s3.owned_bucket(req, bucket)?;
     check_key(key)?;
+    validate_write_conditions(req)?;
     let raw = req.header("x-amz-copy-source").unwrap_or("");
     let src = parse_copy_source(raw)?;
     let src_bucket = s3
@@ -145,8 +149,7 @@ pub(super) fn copy_object(
     };
     let same_object = src.bucket == dest.name && src.key == key;
     let changes_something = directive == MetadataDirective::Replace
-        || (req.headers.contains_key("x-amz-storage-class")
-            && requested_class != obj.storage_class)
+        || req.headers.contains_key("x-amz-storage-class")
         || req.headers.contains_key("x-amz-website-redirect-location")
         || req.headers.contains_key("x-amz-server-side-encryption")
         || req
@@ -171,7 +174,7 @@ pub(super) fn copy_object(
     } else {
         "STANDARD".to_owned()
     };
-    let outcome = dest.put_object(
+    let outcome = dest.put_object_if(
         key,
         NewObject {
             body: obj.body.clone(),
@@ -181,6 +184,7 @@ pub(super) fn copy_object(
             storage_class,
             owner: Owner::from(req.requester.as_ref()),
         },
+        |existing| check_write_conditions(req, existing, key),
     )?;
     let value = |a: ChecksumAlgorithm| {
         checksum

@@ -157,6 +157,13 @@ impl S3Error {
         )
     }
 
+    /// `NotImplemented` 501 naming the offending `Header`, with S3's `additionalMessage`.
+    pub fn not_implemented_header(header: &str, additional: &str) -> Self {
+        Self::not_implemented()
+            .with_extra("Header", header)
+            .with_extra("additionalMessage", additional)
+    }
+
     /// `InvalidArgument` 400 with `ArgumentName` and `ArgumentValue`.
     pub fn invalid_argument(
         message: impl Into<String>,

@@ -7,7 +7,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bytes::Bytes;
-use http::Response;
+use http::{Response, StatusCode};
 use serde::Serialize;
 
 use super::S3;
@@ -141,11 +141,17 @@ fn common(req: &S3Request) -> Result<Common<'_>, S3Error> {
         None => false,
         Some(v) if v.eq_ignore_ascii_case("url") => true,
         Some(v) => {
-            return Err(S3Error::invalid_argument(
+            let e = S3Error::new(
+                "InvalidArgument",
+                StatusCode::BAD_REQUEST,
                 "Invalid Encoding Method specified in Request",
-                "encoding-type",
-                v,
-            ));
+            )
+            .with_extra("ArgumentName", "encoding-type");
+            return Err(if v.is_empty() {
+                e
+            } else {
+                e.with_extra("ArgumentValue", v)
+            });
         }
     };
     Ok(Common {

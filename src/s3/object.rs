@@ -144,7 +144,8 @@ pub(super) fn verify_content_md5(req: &S3Request, body: &[u8]) -> Result<(), S3E
             StatusCode::BAD_REQUEST,
             "The Content-MD5 you specified did not match what we received.",
         )
-        .with_extra("ExpectedDigest", given)
+        // As AWS answers: the given digest in hex, the computed one in base64.
+        .with_extra("ExpectedDigest", hex::encode(&decoded))
         .with_extra("CalculatedDigest", STANDARD.encode(actual)));
     }
     Ok(())
@@ -215,29 +216,51 @@ pub(super) fn checksum_headers(mut b: Builder, checksum: Option<&Checksum>) -> B
     b
 }
 
-/// Handles `If-Match` / `If-None-Match` on a write (conditional writes).
-fn check_put_conditions(
+/// Validates `If-Match` / `If-None-Match` on a write (PutObject, CopyObject) before any work:
+/// only `If-None-Match: *` and an ETag in `If-Match` are accepted, and not both.
+pub(super) fn validate_write_conditions(req: &S3Request) -> Result<(), S3Error> {
+    let if_match = req.header("if-match");
+    let if_none_match = req.header("if-none-match");
+    if if_match.is_some() && if_none_match.is_some() {
+        return Err(S3Error::not_implemented_header(
+            "If-Match,If-None-Match",
+            "Multiple conditional request headers present in the request",
+        ));
+    }
+    if if_none_match.is_some_and(|v| v.trim() != "*") {
+        return Err(S3Error::not_implemented_header(
+            "If-None-Match",
+            "We don't accept the provided value of If-None-Match header for this API",
+        ));
+    }
+    if if_match.is_some_and(|v| v.trim() == "*") {
+        return Err(S3Error::not_implemented_header(
+            "If-Match",
+            "We don't accept the provided value of If-Match header for this API",
+        ));
+    }
+    Ok(())
+}
+
+/// Evaluates `If-Match` / `If-None-Match` of a write against the current object (under the
+/// store's lock): `PreconditionFailed`, or `NoSuchKey` for `If-Match` on a missing key.
+pub(super) fn check_write_conditions(
     req: &S3Request,
     existing: Option<&ObjectVersion>,
     key: &str,
 ) -> Result<(), S3Error> {
-    if let Some(v) = req.header("if-none-match") {
-        if v.trim() != "*" {
-            return Err(S3Error::not_implemented());
-        }
-        if existing.is_some() {
-            return Err(S3Error::precondition_failed("If-None-Match"));
-        }
+    if req.header("if-none-match").is_some() && existing.is_some() {
+        return Err(S3Error::precondition_failed("If-None-Match"));
     }
     if let Some(v) = req.header("if-match") {
         let Some(obj) = existing else {
             return Err(S3Error::no_such_key(key));
         };
-        let ok = v
+        if !v
             .split(',')
             .map(str::trim)
-            .any(|t| t == "*" || t.trim_matches('"') == obj.etag);
-        if !ok {
+            .any(|t| t.trim_matches('"') == obj.etag)
+        {
             return Err(S3Error::precondition_failed("If-Match"));
         }
     }
@@ -254,6 +277,7 @@ pub(super) fn put_object(
 ) -> Result<Response<Bytes>, S3Error> {
     let bucket = s3.owned_bucket(req, bucket)?;
     check_key(key)?;
+    validate_write_conditions(req)?;
     let body = req.body.clone();
     verify_content_md5(req, &body)?;
     let client_checksum = request_checksum(req, &body)?;
@@ -272,7 +296,7 @@ pub(super) fn put_object(
             storage_class,
             owner: Owner::from(req.requester.as_ref()),
         },
-        |existing| check_put_conditions(req, existing, key),
+        |existing| check_write_conditions(req, existing, key),
     )?;
     let mut b = Response::builder()
         .status(StatusCode::OK)
@@ -394,6 +418,15 @@ pub(super) fn get_object(
     }
     let range = conditional::parse_range(req.header("range"), obj.size)?;
     let mut b = object_headers(Response::builder(), &obj, req);
+    // The stored checksum covers the whole object: S3 returns it only when the response does.
+    let whole = range.is_none_or(|r| r.start == 0 && r.end + 1 == obj.size);
+    if whole
+        && req
+            .header("x-amz-checksum-mode")
+            .is_some_and(|m| m.eq_ignore_ascii_case("ENABLED"))
+    {
+        b = checksum_headers(b, obj.checksum.as_ref());
+    }
     let body = if let Some(r) = range {
         b = b.status(StatusCode::PARTIAL_CONTENT).header(
             header::CONTENT_RANGE,
@@ -402,12 +435,6 @@ pub(super) fn get_object(
         obj.body.slice(r.start as usize..=r.end as usize)
     } else {
         b = b.status(StatusCode::OK);
-        if req
-            .header("x-amz-checksum-mode")
-            .is_some_and(|m| m.eq_ignore_ascii_case("ENABLED"))
-        {
-            b = checksum_headers(b, obj.checksum.as_ref());
-        }
         obj.body.clone()
     };
     b = b.header(header::CONTENT_LENGTH, body.len());

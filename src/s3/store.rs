@@ -208,6 +208,9 @@ pub struct Bucket {
     pub owner: Owner,
     /// The bucket's region.
     pub region: String,
+    /// What GetBucketLocation reports: empty for us-east-1, `EU` for buckets created with the
+    /// legacy `EU` constraint, else the region.
+    pub location_constraint: String,
     /// When it was created.
     pub created: OffsetDateTime,
     objects: RwLock<BTreeMap<String, ObjectEntry>>,
@@ -365,12 +368,14 @@ impl Store {
         Self::default()
     }
 
-    /// Creates a bucket. Fails if the name is taken (by the caller or another account).
+    /// Creates a bucket in `region`. Fails if the name is taken (by the caller or another
+    /// account). `location_constraint` is what GetBucketLocation will report.
     pub fn create_bucket(
         &self,
         name: &str,
         owner: Owner,
         region: &str,
+        location_constraint: &str,
     ) -> Result<Arc<Bucket>, StoreError> {
         match self.buckets.entry(name.to_owned()) {
             Entry::Occupied(e) => {
@@ -389,6 +394,7 @@ impl Store {
                     name: name.to_owned(),
                     owner,
                     region: region.to_owned(),
+                    location_constraint: location_constraint.to_owned(),
                     created: now_seconds(),
                     objects: RwLock::new(BTreeMap::new()),
                     deleted: AtomicBool::new(false),
@@ -459,13 +465,13 @@ mod tests {
     #[test]
     fn create_conflicts_and_delete() {
         let s = Store::new();
-        s.create_bucket("b", owner("1"), "us-east-1").unwrap();
+        s.create_bucket("b", owner("1"), "us-east-1", "").unwrap();
         assert!(matches!(
-            s.create_bucket("b", owner("1"), "eu-west-1"),
+            s.create_bucket("b", owner("1"), "eu-west-1", "eu-west-1"),
             Err(StoreError::BucketAlreadyOwnedByYou { .. })
         ));
         assert_eq!(
-            s.create_bucket("b", owner("2"), "us-east-1").err(),
+            s.create_bucket("b", owner("2"), "us-east-1", "").err(),
             Some(StoreError::BucketAlreadyExists("b".into()))
         );
         let b = s.bucket("b").unwrap();
@@ -483,7 +489,7 @@ mod tests {
     #[test]
     fn sequencer_strictly_increases_and_etag_is_md5() {
         let s = Store::new();
-        let b = s.create_bucket("b", owner("1"), "us-east-1").unwrap();
+        let b = s.create_bucket("b", owner("1"), "us-east-1", "").unwrap();
         let w1 = b.put_object("k", obj(b"")).unwrap();
         let d = b.delete_object("k");
         let w2 = b.put_object("k", obj(b"")).unwrap();
@@ -495,7 +501,7 @@ mod tests {
     #[test]
     fn list_groups_and_pages() {
         let s = Store::new();
-        let b = s.create_bucket("b", owner("1"), "us-east-1").unwrap();
+        let b = s.create_bucket("b", owner("1"), "us-east-1", "").unwrap();
         for k in ["a/1", "a/2", "b", "c/1", "d"] {
             b.put_object(k, obj(b"x")).unwrap();
         }

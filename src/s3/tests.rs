@@ -369,6 +369,11 @@ fn content_md5_is_verified() {
         .err(&s3);
     assert_eq!(e.code(), "BadDigest");
     assert_eq!(e.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        e.extra("ExpectedDigest"),
+        Some(hex::encode(Md5::digest(b"other")).as_str())
+    );
+    assert_eq!(e.extra("CalculatedDigest"), Some(b64_md5(b"data").as_str()));
     let e = put("bkt", "k", "data").h("content-md5", "nope!").err(&s3);
     assert_eq!(e.code(), "InvalidDigest");
     let e = put("bkt", "k", "data")
@@ -1061,4 +1066,156 @@ fn empty_key_is_bucket_level() {
     let s3 = setup();
     let r = R::new(Method::HEAD, Some("bkt"), Some("")).ok(&s3);
     assert_eq!(hdr(&r, "x-amz-bucket-region"), Some("us-east-1"));
+}
+
+#[test]
+fn location_constraints_as_aws_records_them() {
+    let s3 = S3::new(S3Config::default());
+    let cfg = |r: &str| {
+        format!(
+            "<CreateBucketConfiguration><LocationConstraint>{r}</LocationConstraint></CreateBucketConfiguration>"
+        )
+    };
+    // Regional endpoint: any other constraint, even an unknown one, is "incompatible".
+    let e = R::new(Method::PUT, Some("bk1"), None)
+        .region("eu-west-1")
+        .body(cfg("bar"))
+        .err(&s3);
+    assert_eq!(e.code(), "IllegalLocationConstraintException");
+    assert_eq!(
+        e.message(),
+        "The bar location constraint is incompatible for the region specific endpoint this request was sent to."
+    );
+    let e = R::new(Method::PUT, Some("bk1"), None)
+        .region("eu-west-1")
+        .body(cfg("EU"))
+        .err(&s3);
+    assert_eq!(e.code(), "IllegalLocationConstraintException");
+    // The legacy EU constraint from the global endpoint: eu-west-1, reported as EU.
+    let r = R::new(Method::PUT, Some("bk1"), None)
+        .body(cfg("EU"))
+        .ok(&s3);
+    assert_eq!(hdr(&r, "location"), Some("http://bk1.s3.amazonaws.com/"));
+    assert_eq!(hdr(&r, "x-amz-bucket-arn"), Some("arn:aws:s3:::bk1"));
+    let r = R::new(Method::GET, Some("bk1"), None)
+        .q("location", "")
+        .ok(&s3);
+    assert!(
+        text(&r).contains(">EU</LocationConstraint>"),
+        "{}",
+        text(&r)
+    );
+    let r = R::new(Method::HEAD, Some("bk1"), None).ok(&s3);
+    assert_eq!(hdr(&r, "x-amz-bucket-region"), Some("eu-west-1"));
+    assert_eq!(hdr(&r, "x-amz-bucket-arn"), Some("arn:aws:s3:::bk1"));
+    assert_eq!(hdr(&r, "x-amz-access-point-alias"), Some("false"));
+    // Regional endpoint with its own region.
+    R::new(Method::PUT, Some("bk2"), None)
+        .region("us-west-2")
+        .body(cfg("us-west-2"))
+        .ok(&s3);
+    let body = text(&R::new(Method::GET, None, None).ok(&s3));
+    assert!(
+        body.contains("<BucketArn>arn:aws:s3:::bk2</BucketArn>"),
+        "{body}"
+    );
+    let body = text(
+        &R::new(Method::GET, None, None)
+            .q("bucket-region", "us-west-2")
+            .ok(&s3),
+    );
+    assert_eq!(elements(&body, "Name"), ["bk2"]);
+    let e = R::new(Method::GET, None, None)
+        .q("bucket-region", "eu-east-1")
+        .err(&s3);
+    assert_eq!(e.code(), "InvalidArgument");
+    assert_eq!(
+        e.message(),
+        "Argument value eu-east-1 is not a valid AWS Region"
+    );
+}
+
+#[test]
+fn write_condition_validation() {
+    let s3 = setup();
+    let e = put("bkt", "k", "x").h("if-match", "*").err(&s3);
+    assert_eq!(e.code(), "NotImplemented");
+    assert_eq!(e.extra("Header"), Some("If-Match"));
+    let e = put("bkt", "k", "x").h("if-none-match", "\"abc\"").err(&s3);
+    assert_eq!(e.extra("Header"), Some("If-None-Match"));
+    let e = put("bkt", "k", "x")
+        .h("if-match", "\"abc\"")
+        .h("if-none-match", "*")
+        .err(&s3);
+    assert_eq!(e.extra("Header"), Some("If-Match,If-None-Match"));
+    assert_eq!(
+        e.extra("additionalMessage"),
+        Some("Multiple conditional request headers present in the request")
+    );
+    // If-Match on a missing key.
+    assert_eq!(
+        put("bkt", "k", "x")
+            .h("if-match", "\"abc\"")
+            .err(&s3)
+            .code(),
+        "NoSuchKey"
+    );
+    // CopyObject honours the same destination conditions.
+    put("bkt", "src", "data").ok(&s3);
+    copy("dst", "/bkt/src").h("if-none-match", "*").ok(&s3);
+    let e = copy("dst", "/bkt/src").h("if-none-match", "*").err(&s3);
+    assert_eq!(e.code(), "PreconditionFailed");
+    assert_eq!(e.extra("Condition"), Some("If-None-Match"));
+    let e = copy("dst", "/bkt/src").h("if-match", "\"nope\"").err(&s3);
+    assert_eq!(e.extra("Condition"), Some("If-Match"));
+    let etag = hdr(&get("bkt", "dst").ok(&s3), "etag").unwrap().to_owned();
+    copy("dst", "/bkt/src").h("if-match", &etag).ok(&s3);
+}
+
+#[test]
+fn checksum_returned_for_ranges_covering_the_object() {
+    let s3 = setup();
+    put("bkt", "k", "0123456789").ok(&s3);
+    let crc = ChecksumAlgorithm::Crc64Nvme.compute(b"0123456789");
+    for (range, returned) in [
+        ("bytes=0-9", true),
+        ("bytes=-15", true),
+        ("bytes=0-100", true),
+        ("bytes=0-8", false),
+        ("bytes=1-", false),
+    ] {
+        let r = get("bkt", "k")
+            .h("range", range)
+            .h("x-amz-checksum-mode", "ENABLED")
+            .ok(&s3);
+        assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+        assert_eq!(
+            hdr(&r, "x-amz-checksum-crc64nvme").is_some(),
+            returned,
+            "{range}"
+        );
+        if returned {
+            assert_eq!(hdr(&r, "x-amz-checksum-crc64nvme"), Some(crc.as_str()));
+        }
+    }
+}
+
+#[test]
+fn copy_in_place_with_storage_class_and_bad_source() {
+    let s3 = setup();
+    put("bkt", "k", "data").ok(&s3);
+    // Naming a storage class, even the current one, makes an in-place copy legal.
+    copy("k", "/bkt/k")
+        .h("x-amz-storage-class", "STANDARD")
+        .ok(&s3);
+    let e = copy("k", "wrongformat").err(&s3);
+    assert_eq!(e.code(), "InvalidArgument");
+    assert_eq!(e.message(), "Invalid copy source object key");
+    assert_eq!(e.extra("ArgumentName"), Some("x-amz-copy-source"));
+    let r = copy("k2", "/bkt/k").ok(&s3);
+    let body = text(&r);
+    assert!(
+        body.contains("<ChecksumType>FULL_OBJECT</ChecksumType><ChecksumCRC64NVME>"),
+        "{body}"
+    );
 }
