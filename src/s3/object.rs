@@ -151,35 +151,19 @@ pub(super) fn verify_content_md5(req: &S3Request, body: &[u8]) -> Result<(), S3E
     Ok(())
 }
 
-fn unsupported_algorithm() -> S3Error {
-    S3Error::invalid_request(
-        "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]",
-    )
-}
-
-/// The checksum a request supplies (`x-amz-checksum-*`, verified against `body`), or the one
-/// `x-amz-sdk-checksum-algorithm` / `x-amz-checksum-algorithm` asks S3 to compute.
+/// The checksum a request supplies in `x-amz-checksum-*`, verified against `body`.
+///
+/// As AWS does, `x-amz-sdk-checksum-algorithm` / `x-amz-checksum-algorithm` alone ask for
+/// nothing on a PUT: only a value header counts (trailing ones are merged in by the edge).
 pub(super) fn request_checksum(req: &S3Request, body: &[u8]) -> Result<Option<Checksum>, S3Error> {
     let given: Vec<(ChecksumAlgorithm, &HeaderValue)> = ChecksumAlgorithm::ALL
         .into_iter()
         .filter_map(|a| req.headers.get(a.header_name()).map(|v| (a, v)))
         .collect();
-    let named = req
-        .header("x-amz-sdk-checksum-algorithm")
-        .or_else(|| req.header("x-amz-checksum-algorithm"));
-    let named = match named {
-        None => None,
-        Some(n) => Some(ChecksumAlgorithm::parse(n).ok_or_else(unsupported_algorithm)?),
-    };
     match given.as_slice() {
-        [] => Ok(named.map(|a| Checksum::of(a, body))),
+        [] => Ok(None),
         [(alg, value)] => {
             let alg = *alg;
-            if named.is_some_and(|n| n != alg) {
-                return Err(S3Error::invalid_request(
-                    "Value for x-amz-sdk-checksum-algorithm header is invalid.",
-                ));
-            }
             let value = value.to_str().unwrap_or("").trim();
             if !alg.is_well_formed(value) {
                 return Err(S3Error::invalid_request(format!(
@@ -322,7 +306,8 @@ pub(super) fn check_readable(obj: &ObjectVersion) -> Result<(), S3Error> {
             StatusCode::FORBIDDEN,
             "The operation is not valid for the object's storage class",
         )
-        .with_extra("StorageClass", obj.storage_class.as_str()));
+        .with_extra("StorageClass", obj.storage_class.as_str())
+        .with_header("x-amz-storage-class", obj.storage_class.as_str()));
     }
     Ok(())
 }

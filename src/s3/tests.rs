@@ -1219,3 +1219,23 @@ fn copy_in_place_with_storage_class_and_bad_source() {
         "{body}"
     );
 }
+
+#[test]
+fn checksum_algorithm_header_alone_is_ignored_on_put() {
+    let s3 = setup();
+    put("bkt", "k", "data")
+        .h("x-amz-checksum-algorithm", "SHA256")
+        .h("x-amz-sdk-checksum-algorithm", "TEST")
+        .ok(&s3);
+    let r = get("bkt", "k").h("x-amz-checksum-mode", "ENABLED").ok(&s3);
+    assert!(hdr(&r, "x-amz-checksum-crc64nvme").is_some());
+    assert!(hdr(&r, "x-amz-checksum-sha256").is_none());
+    // A value header wins over a differing algorithm name.
+    let sha = ChecksumAlgorithm::Sha256.compute(b"data");
+    put("bkt", "k", "data")
+        .h("x-amz-checksum-algorithm", "SHA1")
+        .h("x-amz-checksum-sha256", &sha)
+        .ok(&s3);
+    let r = get("bkt", "k").h("x-amz-checksum-mode", "ENABLED").ok(&s3);
+    assert_eq!(hdr(&r, "x-amz-checksum-sha256"), Some(sha.as_str()));
+}
