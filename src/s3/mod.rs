@@ -27,7 +27,9 @@ use http::{Method, Response};
 
 pub use error::S3Error;
 pub use request::S3Request;
-pub use store::{Bucket, DeleteOutcome, ObjectVersion, Store, StoreError, WriteOutcome};
+pub use store::{
+    Bucket, DeleteOutcome, ObjectVersion, Store, StoreError, WriteOutcome, sequencer_hex,
+};
 
 /// How an object came to be created, for `s3:ObjectCreated:*` event names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

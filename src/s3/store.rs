@@ -26,6 +26,12 @@ fn now_seconds() -> OffsetDateTime {
     now.replace_nanosecond(0).unwrap_or(now)
 }
 
+/// A sequencer as S3 event records show it: fixed-width uppercase hex (18 digits, like
+/// `0055AED6DCD90281E5`), so that lexicographic order is write order.
+pub fn sequencer_hex(sequencer: u64) -> String {
+    format!("{sequencer:018X}")
+}
+
 /// Failures of store operations; the API layer maps them to S3 errors.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -496,6 +502,44 @@ mod tests {
         assert!(w1.sequencer < d.sequencer && d.sequencer < w2.sequencer);
         assert_eq!(w1.etag, "d41d8cd98f00b204e9800998ecf8427e");
         assert!(!b.delete_object("missing").existed);
+    }
+
+    #[test]
+    fn sequencer_hex_orders_like_numbers() {
+        assert_eq!(sequencer_hex(0x55AE_D6DC_D902_81E5), "0055AED6DCD90281E5");
+        assert!(sequencer_hex(9) < sequencer_hex(10));
+        assert!(sequencer_hex(0xFF) < sequencer_hex(0x100));
+    }
+
+    #[test]
+    fn concurrent_writes_get_distinct_increasing_sequencers() {
+        let s = Arc::new(Store::new());
+        let b = s.create_bucket("b", owner("1"), "us-east-1", "").unwrap();
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let b = Arc::clone(&b);
+                std::thread::spawn(move || {
+                    let mut seen = Vec::new();
+                    for _ in 0..200 {
+                        let w = b.put_object("same", obj(b"x")).unwrap();
+                        seen.push(w.sequencer);
+                    }
+                    seen
+                })
+            })
+            .collect();
+        let mut all: Vec<u64> = Vec::new();
+        for h in handles {
+            let seen = h.join().unwrap();
+            assert!(seen.windows(2).all(|w| w[0] < w[1]));
+            all.extend(seen);
+        }
+        let max = *all.iter().max().unwrap();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), 800);
+        // The stored object is the last write.
+        assert_eq!(b.get_object("same").unwrap().sequencer, max);
     }
 
     #[test]
