@@ -440,9 +440,29 @@ pub(super) fn delete_object(
     fx: &mut Vec<Effect>,
 ) -> Result<Response<Bytes>, S3Error> {
     let bucket = s3.owned_bucket(req, bucket)?;
-    let current = bucket.get_object(key);
-    check_version_id(req, current.as_ref().and_then(|o| o.version_id.as_deref()))?;
-    let outcome = bucket.delete_object(key);
+    // Conditional deletes on general purpose buckets: only If-Match (ETag) is supported.
+    for unsupported in ["x-amz-if-match-last-modified-time", "x-amz-if-match-size"] {
+        if req.headers.contains_key(unsupported) {
+            return Err(S3Error::not_implemented().with_extra("Header", unsupported));
+        }
+    }
+    let if_match = req.header("if-match");
+    let outcome = bucket.delete_object_if(key, |current| {
+        check_version_id(req, current.and_then(|o| o.version_id.as_deref()))?;
+        if let Some(list) = if_match {
+            let Some(obj) = current else {
+                return Err(S3Error::no_such_key(key));
+            };
+            if !list
+                .split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t.trim_matches('"') == obj.etag)
+            {
+                return Err(S3Error::precondition_failed("If-Match"));
+            }
+        }
+        Ok(())
+    })?;
     fx.push(Effect::ObjectRemoved { outcome });
     Response::builder()
         .status(StatusCode::NO_CONTENT)

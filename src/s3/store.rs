@@ -7,6 +7,7 @@
 //! counter, which the event records of S3 notifications need.
 
 use std::collections::BTreeMap;
+use std::convert::Infallible;
 use std::ops::Bound;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -295,16 +296,28 @@ impl Bucket {
 
     /// Removes the object under `key`; deleting a missing key succeeds with `existed: false`.
     pub fn delete_object(&self, key: &str) -> DeleteOutcome {
+        let Ok(outcome) = self.delete_object_if(key, |_| Ok::<(), Infallible>(()));
+        outcome
+    }
+
+    /// Removes the object under `key` if `precondition`, given the current object, allows it.
+    /// The check and the delete happen under one lock (conditional deletes).
+    pub fn delete_object_if<E>(
+        &self,
+        key: &str,
+        precondition: impl FnOnce(Option<&ObjectVersion>) -> Result<(), E>,
+    ) -> Result<DeleteOutcome, E> {
         let mut objects = self.objects.write();
+        precondition(objects.get(key).map(|e| e.current.as_ref()))?;
         let removed = objects.remove(key);
         let sequencer = self.next_sequencer();
-        DeleteOutcome {
+        Ok(DeleteOutcome {
             bucket: self.name.clone(),
             key: key.to_owned(),
             existed: removed.is_some(),
             version_id: removed.and_then(|e| e.current.version_id.clone()),
             sequencer,
-        }
+        })
     }
 
     /// The number of objects.

@@ -1239,3 +1239,32 @@ fn checksum_algorithm_header_alone_is_ignored_on_put() {
     let r = get("bkt", "k").h("x-amz-checksum-mode", "ENABLED").ok(&s3);
     assert_eq!(hdr(&r, "x-amz-checksum-sha256"), Some(sha.as_str()));
 }
+
+#[test]
+fn conditional_delete() {
+    let s3 = setup();
+    let etag = hdr(&put("bkt", "k", "v").ok(&s3), "etag")
+        .unwrap()
+        .to_owned();
+    let del = || R::new(Method::DELETE, Some("bkt"), Some("k"));
+    let e = del().h("if-match", "badvalue").err(&s3);
+    assert_eq!(e.code(), "PreconditionFailed");
+    assert_eq!(e.extra("Condition"), Some("If-Match"));
+    let e = del()
+        .h(
+            "x-amz-if-match-last-modified-time",
+            "Sat, 01 Jan 2000 00:00:00 GMT",
+        )
+        .h("x-amz-if-match-size", "1")
+        .err(&s3);
+    assert_eq!(e.code(), "NotImplemented");
+    assert_eq!(e.extra("Header"), Some("x-amz-if-match-last-modified-time"));
+    let e = del().h("x-amz-if-match-size", "1").err(&s3);
+    assert_eq!(e.extra("Header"), Some("x-amz-if-match-size"));
+    get("bkt", "k").ok(&s3);
+    assert_eq!(
+        del().h("if-match", &etag).ok(&s3).status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(get("bkt", "k").err(&s3).code(), "NoSuchKey");
+}
