@@ -161,10 +161,13 @@ pub(super) fn copy_object(
             "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
         ));
     }
-    let (content, metadata) = match directive {
+    let (mut content, metadata) = match directive {
         MetadataDirective::Copy => (obj.content.clone(), obj.metadata.clone()),
         MetadataDirective::Replace => (content_headers(req), user_metadata(s3, req)?),
     };
+    content.website_redirect_location = req
+        .header("x-amz-website-redirect-location")
+        .map(str::to_owned);
     let checksum = match algorithm {
         Some(a) => Some(Checksum::of(a, &obj.body)),
         None => obj.checksum.clone(),

@@ -65,6 +65,7 @@ pub(super) fn content_headers(req: &S3Request) -> ContentHeaders {
         content_language: h("content-language"),
         cache_control: h("cache-control"),
         expires: h("expires"),
+        website_redirect_location: h("x-amz-website-redirect-location"),
     }
 }
 
@@ -371,6 +372,11 @@ fn object_headers(mut b: Builder, obj: &ObjectVersion, req: &S3Request) -> Build
     }
     if obj.storage_class != "STANDARD" {
         b = b.header("x-amz-storage-class", obj.storage_class.as_str());
+    }
+    if let Some(v) = &c.website_redirect_location
+        && let Ok(v) = HeaderValue::from_str(v)
+    {
+        b = b.header("x-amz-website-redirect-location", v);
     }
     if let Some(v) = &obj.version_id {
         b = b.header("x-amz-version-id", v.as_str());

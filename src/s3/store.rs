@@ -91,6 +91,8 @@ pub struct ContentHeaders {
     pub cache_control: Option<String>,
     /// `Expires`, as sent.
     pub expires: Option<String>,
+    /// `x-amz-website-redirect-location` (never copied by CopyObject; taken from its request).
+    pub website_redirect_location: Option<String>,
 }
 
 /// One stored version of an object.

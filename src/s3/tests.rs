@@ -1268,3 +1268,28 @@ fn conditional_delete() {
     );
     assert_eq!(get("bkt", "k").err(&s3).code(), "NoSuchKey");
 }
+
+#[test]
+fn website_redirect_location() {
+    let s3 = setup();
+    put("bkt", "k", "v")
+        .h("x-amz-website-redirect-location", "/test/direct")
+        .ok(&s3);
+    let r = R::new(Method::HEAD, Some("bkt"), Some("k")).ok(&s3);
+    assert_eq!(
+        hdr(&r, "x-amz-website-redirect-location"),
+        Some("/test/direct")
+    );
+    // Not copied; an in-place copy naming it is legal.
+    copy("k2", "/bkt/k").ok(&s3);
+    let r = R::new(Method::HEAD, Some("bkt"), Some("k2")).ok(&s3);
+    assert!(hdr(&r, "x-amz-website-redirect-location").is_none());
+    copy("k", "/bkt/k")
+        .h("x-amz-website-redirect-location", "/test/direct")
+        .ok(&s3);
+    let r = R::new(Method::HEAD, Some("bkt"), Some("k")).ok(&s3);
+    assert_eq!(
+        hdr(&r, "x-amz-website-redirect-location"),
+        Some("/test/direct")
+    );
+}
