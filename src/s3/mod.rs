@@ -179,6 +179,8 @@ impl S3 {
             .iter()
             .any(|(k, _)| UNIMPLEMENTED_SUBRESOURCES.contains(&k.as_str()))
         {
+            // As S3 does, a missing or foreign bucket is reported before the operation.
+            self.owned_bucket(req, bucket)?;
             return Err(S3Error::not_implemented());
         }
         match req.key.as_deref().filter(|k| !k.is_empty()) {

@@ -272,6 +272,10 @@ fn unknown_bucket_and_unsupported_operations() {
         .q("versioning", "")
         .err(&s3);
     assert_eq!(e.code(), "NotImplemented");
+    let e = R::new(Method::GET, Some("nope"), None)
+        .q("lifecycle", "")
+        .err(&s3);
+    assert_eq!(e.code(), "NoSuchBucket");
     assert_eq!(e.status(), StatusCode::NOT_IMPLEMENTED);
     let e = R::new(Method::POST, Some("bkt"), Some("k"))
         .q("uploads", "")
