@@ -5,3 +5,5 @@ pub mod package;
 pub mod policy;
 
 pub use error::LambdaError;
+pub mod config;
+pub mod registry;

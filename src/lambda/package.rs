@@ -28,6 +28,8 @@ pub struct Package {
     pub wasm: Arc<[u8]>,
     /// The path of the selected file inside the zip (or `<raw>`).
     pub wasm_path: String,
+    /// The whole package as uploaded (kept so a new `Handler` can select another file).
+    pub archive: Arc<[u8]>,
 }
 
 /// base64 of the SHA-256 digest of `bytes`.
@@ -45,10 +47,12 @@ pub fn open(bytes: &[u8], handler: Option<&str>) -> Result<Package, LambdaError>
     let sha256 = code_sha256(bytes);
     let size = bytes.len() as u64;
     if bytes.starts_with(WASM_MAGIC) {
+        let wasm: Arc<[u8]> = Arc::from(bytes);
         return Ok(Package {
             sha256,
             size,
-            wasm: Arc::from(bytes),
+            archive: Arc::clone(&wasm),
+            wasm,
             wasm_path: "<raw>".into(),
         });
     }
@@ -121,6 +125,7 @@ pub fn open(bytes: &[u8], handler: Option<&str>) -> Result<Package, LambdaError>
         size,
         wasm: Arc::from(wasm),
         wasm_path: chosen,
+        archive: Arc::from(bytes),
     })
 }
 
