@@ -1,0 +1,1 @@
+//! API handler tests.
