@@ -374,7 +374,7 @@ fn match_function_name(tokens: &[&str], kind: NameKind) -> Option<FunctionRef> {
         }
         if ok {
             ok &= is_name_token(tokens[i], kind);
-            out.name = tokens[i].to_owned();
+            tokens[i].clone_into(&mut out.name);
             i += 1;
         }
         if ok && qualifier {

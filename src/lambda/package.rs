@@ -65,7 +65,7 @@ pub fn open(bytes: &[u8], handler: Option<&str>) -> Result<Package, LambdaError>
         .file_names()
         .filter_map(Result::ok)
         .filter(|n| n.ends_with(".wasm"))
-        .map(|n| n.into_owned())
+        .map(std::borrow::Cow::into_owned)
         .collect();
     let wanted = handler.map(|h| format!("{}.wasm", handler_file(h)));
     let chosen = wanted

@@ -1073,6 +1073,7 @@ impl Registry {
 }
 
 #[cfg(test)]
+#[allow(clippy::many_single_char_names)]
 mod tests {
     use super::*;
     use crate::arn::NameKind;

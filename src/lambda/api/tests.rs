@@ -1,4 +1,5 @@
 //! API handler tests: `LambdaRequest`s built directly, a fake `Invoker`, a tiny fake wasm.
+#![allow(clippy::many_single_char_names)]
 
 use std::sync::Arc;
 
