@@ -183,4 +183,6 @@ impl Lambda {
 }
 
 #[cfg(test)]
+mod sdk_tests;
+#[cfg(test)]
 mod tests;
