@@ -118,7 +118,10 @@ async fn sdk_round_trip() {
         created.function_arn(),
         Some("arn:aws:lambda:us-east-1:000000000000:function:f")
     );
-    assert_eq!(created.state().map(|s| s.as_str()), Some("Active"));
+    assert_eq!(
+        created.state().map(aws_sdk_lambda::types::State::as_str),
+        Some("Active")
+    );
     assert_eq!(created.timeout(), Some(3));
 
     let err = c
