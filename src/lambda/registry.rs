@@ -16,7 +16,9 @@ use dashmap::mapref::one::RefMut;
 use super::config::{Alias, Fingerprint, FunctionConfig, now, revision};
 use super::error::LambdaError;
 use super::package;
-use super::policy::{PermissionRequest, Policy, Statement, build_statement};
+use super::policy::{
+    Decision, PermissionRequest, Policy, RequestContext, Statement, build_statement,
+};
 use crate::arn::{self, ArnError, FunctionRef, Qualifier};
 
 /// Default and maximum page size of the list operations.
@@ -1009,6 +1011,22 @@ impl Registry {
         Ok(out)
     }
 
+    /// Authorizes an invocation of `resolved` by `ctx` (whose `resource` should be
+    /// `resolved.invoked_arn`) against the policy of its scope; a denial names the other
+    /// scopes whose statements would have matched.
+    pub fn authorize(&self, resolved: &Resolved, ctx: &RequestContext) -> Decision {
+        let r = FunctionRef {
+            name: resolved.function_name.clone(),
+            account: Some(resolved.account.clone()),
+            region: Some(resolved.region.clone()),
+            qualifier: None,
+        };
+        let scopes = self
+            .policies(&resolved.account, &resolved.region, &r)
+            .unwrap_or_default();
+        super::policy::authorize(&resolved.policy, &scopes, ctx)
+    }
+
     /// Resolves a reference to what runs, choosing between weighted alias versions with a
     /// random number.
     pub fn resolve(
@@ -1745,6 +1763,27 @@ mod tests {
                 .unwrap_err()
                 .message(),
             format!("Cannot find alias arn: {ARN}:BETA")
+        );
+        // Authorization through the registry: the alias grant does not cover the version.
+        let on_alias = reg.resolve_with(A, R, &fref("f:PROD"), 0.0).unwrap();
+        assert!(
+            reg.authorize(
+                &on_alias,
+                &RequestContext::s3("b", A, &on_alias.invoked_arn)
+            )
+            .allowed
+        );
+        let on_version = reg.resolve_with(A, R, &fref("f:1"), 0.0).unwrap();
+        let d = reg.authorize(
+            &on_version,
+            &RequestContext::s3("b", A, &on_version.invoked_arn),
+        );
+        assert!(!d.allowed);
+        assert!(
+            d.reason
+                .ends_with("statement \"s3\" matched on f:PROD only"),
+            "{}",
+            d.reason
         );
         reg.delete_alias(A, R, &f, "PROD").unwrap();
         reg.create_alias(A, R, &f, alias("PROD", "1", None))

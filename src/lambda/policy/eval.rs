@@ -103,8 +103,12 @@ pub fn scope_label(resource: &str) -> String {
 pub fn evaluate(policy: &Policy, ctx: &RequestContext) -> Decision {
     let label = scope_label(&ctx.resource);
     if policy.statements.is_empty() {
+        let hint = label
+            .split_once(':')
+            .map_or_else(String::new, |(_, q)| format!(" with Qualifier={q}"));
         return deny(format!(
-            "denied: {label} has no resource-based policy; add one with AddPermission (Qualifier as in the invoked ARN)"
+            "denied: policy of {label} has no statement for principal {} ({label} has no resource-based policy; add one with AddPermission{hint})",
+            ctx.principal
         ));
     }
     let mut failures = Vec::new();
@@ -139,7 +143,7 @@ pub fn evaluate(policy: &Policy, ctx: &RequestContext) -> Decision {
 /// For a denied request, finds statements of *other* scopes that would have allowed it had
 /// the caller invoked that scope, e.g. `statement "1" matched on helloworld:BETA only`.
 /// `scopes` holds each scope's ARN and policy.
-pub fn explain_other_scopes(scopes: &[(String, &Policy)], ctx: &RequestContext) -> Option<String> {
+pub fn explain_other_scopes(scopes: &[(String, Policy)], ctx: &RequestContext) -> Option<String> {
     let mut hits = Vec::new();
     for (arn, policy) in scopes {
         if *arn == ctx.resource {
@@ -158,6 +162,19 @@ pub fn explain_other_scopes(scopes: &[(String, &Policy)], ctx: &RequestContext) 
         }
     }
     (!hits.is_empty()).then(|| hits.join("; "))
+}
+
+/// Evaluates `policy` and, on denial, appends which other scopes would have allowed the
+/// request (`scopes`: every policy of the function with its scope ARN), e.g.
+/// `denied: policy of helloworld:PROD has no statement for principal s3.amazonaws.com; statement "1" matched on helloworld:BETA only`.
+pub fn authorize(policy: &Policy, scopes: &[(String, Policy)], ctx: &RequestContext) -> Decision {
+    let mut d = evaluate(policy, ctx);
+    if !d.allowed
+        && let Some(more) = explain_other_scopes(scopes, ctx)
+    {
+        d.reason = format!("{}; {more}", d.reason);
+    }
+    d
 }
 
 fn deny(reason: String) -> Decision {
@@ -383,7 +400,7 @@ mod tests {
                 Policy::default(),
                 s3("photos", "2", F),
                 false,
-                "denied: helloworld has no resource-based policy",
+                "denied: policy of helloworld has no statement for principal s3.amazonaws.com (helloworld has no resource-based policy",
             ),
             (
                 "other service only",
@@ -729,14 +746,35 @@ mod tests {
         let d = evaluate(&prod, &ctx);
         assert_eq!(
             d.reason,
-            "denied: helloworld:PROD has no resource-based policy; add one with AddPermission (Qualifier as in the invoked ARN)"
+            "denied: policy of helloworld:PROD has no statement for principal s3.amazonaws.com (helloworld:PROD has no resource-based policy; add one with AddPermission with Qualifier=PROD)"
         );
-        let scopes = vec![(fq("PROD"), &prod), (fq("BETA"), &beta)];
+        let scopes = vec![(fq("PROD"), prod.clone()), (fq("BETA"), beta)];
         assert_eq!(
             explain_other_scopes(&scopes, &ctx).as_deref(),
             Some("statement \"1\" matched on helloworld:BETA only")
         );
         assert_eq!(explain_other_scopes(&scopes[..1], &ctx), None);
+        let d = authorize(&prod, &scopes, &ctx);
+        assert!(!d.allowed);
+        assert!(
+            d.reason.starts_with(
+                "denied: policy of helloworld:PROD has no statement for principal s3.amazonaws.com"
+            ),
+            "{}",
+            d.reason
+        );
+        assert!(
+            d.reason
+                .ends_with("; statement \"1\" matched on helloworld:BETA only"),
+            "{}",
+            d.reason
+        );
+        let unq = s3("photos", "2", F);
+        assert!(
+            evaluate(&Policy::default(), &unq)
+                .reason
+                .ends_with("add one with AddPermission)")
+        );
     }
 
     #[test]

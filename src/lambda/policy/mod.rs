@@ -4,5 +4,5 @@
 pub mod eval;
 pub mod statement;
 
-pub use eval::{Caller, Decision, RequestContext, evaluate, explain_other_scopes};
+pub use eval::{Caller, Decision, RequestContext, authorize, evaluate, explain_other_scopes};
 pub use statement::{PermissionRequest, Policy, Principal, Statement, build_statement};
