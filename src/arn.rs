@@ -11,12 +11,13 @@
 
 use std::fmt;
 
-/// The model pattern for `FunctionName` (CreateFunction).
-pub const FUNCTION_NAME_PATTERN: &str = r"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?";
-/// The model pattern for `NamespacedFunctionName` (Get*, Invoke, policy and alias operations).
-pub const NAMESPACED_FUNCTION_NAME_PATTERN: &str = r"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?";
-/// The model pattern for the `Qualifier` parameter.
-pub const QUALIFIER_PATTERN: &str = r"(|[a-zA-Z0-9$_-]+)";
+/// The pattern Lambda quotes for `FunctionName` (CreateFunction), as recorded against AWS.
+pub const FUNCTION_NAME_PATTERN: &str = r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?";
+/// The pattern Lambda quotes for `NamespacedFunctionName` (Get*, Invoke, policy and alias
+/// operations), as recorded against AWS (2025).
+pub const NAMESPACED_FUNCTION_NAME_PATTERN: &str = r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?";
+/// The pattern Lambda quotes for the `Qualifier` parameter, as recorded against AWS (2025).
+pub const QUALIFIER_PATTERN: &str = r"\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+";
 
 /// The maximum length of a `FunctionName` parameter (full ARN with qualifier).
 pub const FUNCTION_NAME_MAX_LEN: usize = 140;
@@ -41,6 +42,12 @@ pub enum ArnError {
         /// The constraint text, e.g. `Member must satisfy regular expression pattern: ...`.
         constraint: String,
     },
+    /// The bare name is longer than 64 characters (Lambda reports this constraint text as
+    /// `InvalidParameterValueException`, unlike other constraint failures).
+    #[error(
+        "1 validation error detected: Value '{0}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64"
+    )]
+    NameTooLong(String),
     /// The qualifier in the function name differs from the `Qualifier` parameter.
     #[error("The derived qualifier from the function name does not match the specified qualifier.")]
     QualifierMismatch,
@@ -302,13 +309,23 @@ fn is_partition(t: &str) -> bool {
         || (t.starts_with("aws") && t[3..].bytes().all(|b| b.is_ascii_alphabetic() || b == b'-'))
 }
 
-/// `[a-z]{2}(-gov)?-[a-z]+-\d{1}`
+/// `(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}`
 fn is_region(t: &str) -> bool {
+    let t = t.strip_prefix("eusc-").unwrap_or(t);
     let b = t.as_bytes();
-    if b.len() < 7 || !b[0].is_ascii_lowercase() || !b[1].is_ascii_lowercase() {
+    if b.len() < 2 || !b[0].is_ascii_lowercase() || !b[1].is_ascii_lowercase() {
         return false;
     }
-    let rest = t[2..].strip_prefix("-gov").unwrap_or(&t[2..]);
+    let mut rest = &t[2..];
+    if let Some(r) = rest.strip_prefix("-gov") {
+        rest = r;
+    } else if let Some(r) = rest.strip_prefix("-iso") {
+        rest = r
+            .strip_prefix(|c: char| {
+                c.is_ascii_lowercase() && r.get(1..).is_some_and(|x| x.starts_with('-'))
+            })
+            .unwrap_or(r);
+    }
     let Some(rest) = rest.strip_prefix('-') else {
         return false;
     };
@@ -503,5 +520,11 @@ mod tests {
             "arn:aws:lambda:us-east-1:000000000000:function:f:$LATEST"
         );
         assert!(is_region("us-east-1") && is_region("us-gov-west-1") && !is_region("useast1"));
+        assert!(
+            is_region("us-isob-east-1")
+                && is_region("us-iso-east-1")
+                && is_region("eusc-de-east-1")
+        );
+        assert!(!is_region("us-east-") && !is_region("us-east-12"));
     }
 }

@@ -155,7 +155,9 @@ impl From<ArnError> for LambdaError {
     fn from(e: ArnError) -> Self {
         match e {
             ArnError::Validation { .. } | ArnError::Malformed(_) => Self::Validation(e.to_string()),
-            ArnError::QualifierMismatch => Self::InvalidParameterValue(e.to_string()),
+            ArnError::QualifierMismatch | ArnError::NameTooLong(_) => {
+                Self::InvalidParameterValue(e.to_string())
+            }
         }
     }
 }

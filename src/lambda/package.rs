@@ -57,9 +57,11 @@ pub fn open(bytes: &[u8], handler: Option<&str>) -> Result<Package, LambdaError>
         });
     }
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-        LambdaError::InvalidParameterValue(format!(
-            "Could not unzip uploaded file. Please check your file, then try to upload again. ({e})"
-        ))
+        tracing::debug!(error = %e, "deployment package is not a zip");
+        LambdaError::InvalidParameterValue(
+            "Could not unzip uploaded file. Please check your file, then try to upload again."
+                .into(),
+        )
     })?;
     let wasm_names: Vec<String> = zip
         .file_names()
@@ -192,7 +194,10 @@ mod tests {
         assert_eq!(e.code(), "InvalidParameterValueException");
         assert!(e.message().contains("no .wasm"));
         let e = open(b"not a zip", None).unwrap_err();
-        assert!(e.message().starts_with("Could not unzip uploaded file"));
+        assert_eq!(
+            e.message(),
+            "Could not unzip uploaded file. Please check your file, then try to upload again."
+        );
         let e = open(&zip_of(&[("f.wasm", b"text")]), None).unwrap_err();
         assert!(e.message().contains("not a WebAssembly binary"));
     }

@@ -263,7 +263,7 @@ fn validate_weights(m: &BTreeMap<String, f64>) -> Result<(), LambdaError> {
     }
     if m.values().any(|w| !(0.0..=1.0).contains(w)) {
         return Err(LambdaError::Validation(format!(
-            "1 validation error detected: Value '{}' at '{field}' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0]",
+            "1 validation error detected: Value '{}' at '{field}' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]",
             java_map(m)
         )));
     }
@@ -446,6 +446,20 @@ impl Registry {
                 r.qualifier.as_deref(),
             ))
         })
+    }
+
+    /// Like `get_mut`, with the error for a missing function built from its unqualified ARN.
+    fn get_mut_or(
+        &self,
+        account: &str,
+        region: &str,
+        r: &FunctionRef,
+        missing: impl FnOnce(String) -> LambdaError,
+    ) -> Result<RefMut<'_, Key, Function>, LambdaError> {
+        let key = Self::key(account, region, r);
+        self.functions
+            .get_mut(&key)
+            .ok_or_else(|| missing(arn::function_arn(&key.1, &key.0, &key.2)))
     }
 
     /// Rejects a qualifier other than `$LATEST` on operations that modify `$LATEST`.
@@ -683,13 +697,14 @@ impl Registry {
                 })
             }
             Some(Qualifier::Latest) => {
-                self.get_mut(account, region, r)?;
+                self.get_mut_or(account, region, r, |a| LambdaError::function_not_found(&a))?;
                 Err(LambdaError::InvalidParameterValue(
                     "$LATEST version cannot be deleted without deleting the function.".into(),
                 ))
             }
             Some(Qualifier::Version(n)) => {
-                let mut f = self.get_mut(account, region, r)?;
+                let mut f =
+                    self.get_mut_or(account, region, r, |a| LambdaError::function_not_found(&a))?;
                 let v = n.to_string();
                 f.version(&v)?;
                 let users: Vec<String> = f
@@ -711,7 +726,8 @@ impl Registry {
                 Ok(())
             }
             Some(Qualifier::Alias(a)) => {
-                let f = self.get_mut(account, region, r)?;
+                let f =
+                    self.get_mut_or(account, region, r, |a| LambdaError::function_not_found(&a))?;
                 Err(LambdaError::InvalidParameterValue(format!(
                     "Deletion of aliases is not supported through DeleteFunction ({}); use DeleteAlias.",
                     f.qualified(&a)
@@ -943,7 +959,9 @@ impl Registry {
         revision_id: Option<&str>,
     ) -> Result<(), LambdaError> {
         super::policy::statement::validate_statement_id(sid)?;
-        let mut f = self.get_mut(account, region, r)?;
+        let mut f = self.get_mut_or(account, region, r, |a| {
+            LambdaError::ResourceNotFound(format!("No policy found for: {a}"))
+        })?;
         let scope: Scope = r.qualifier.clone();
         f.check_scope(&scope)?;
         let Some(mut policy) = f.policies.get(&scope).cloned() else {
@@ -977,16 +995,17 @@ impl Registry {
         region: &str,
         r: &FunctionRef,
     ) -> Result<Policy, LambdaError> {
-        let f = self.get_mut(account, region, r)?;
+        // Lambda answers every miss here (function, version, alias, policy) with this text.
+        let missing =
+            || LambdaError::ResourceNotFound("The resource you requested does not exist.".into());
+        let f = self.get_mut_or(account, region, r, |_| missing())?;
         let scope: Scope = r.qualifier.clone();
-        f.check_scope(&scope)?;
+        f.check_scope(&scope).map_err(|_| missing())?;
         f.policies
             .get(&scope)
             .filter(|p| !p.is_empty())
             .cloned()
-            .ok_or_else(|| {
-                LambdaError::ResourceNotFound("The resource you requested does not exist.".into())
-            })
+            .ok_or_else(missing)
     }
 
     /// Every policy of a function with the ARN of its scope (for explaining denials).
@@ -1680,6 +1699,26 @@ mod tests {
         assert_eq!(
             reg.get_policy(A, R, &f).unwrap_err().message(),
             "The resource you requested does not exist."
+        );
+        assert_eq!(
+            reg.get_policy(A, R, &fref("f:7")).unwrap_err().message(),
+            "The resource you requested does not exist."
+        );
+        assert_eq!(
+            reg.get_policy(A, R, &fref("nope")).unwrap_err().message(),
+            "The resource you requested does not exist."
+        );
+        assert_eq!(
+            reg.remove_permission(A, R, &fref("nope"), "s3", None)
+                .unwrap_err()
+                .message(),
+            "No policy found for: arn:aws:lambda:us-east-1:000000000000:function:nope"
+        );
+        assert_eq!(
+            reg.delete_function(A, R, &fref("nope:3"))
+                .unwrap_err()
+                .message(),
+            "Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope"
         );
         let before = reg.get_function(A, R, &f).unwrap().config.revision_id;
         let st = reg
