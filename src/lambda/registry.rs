@@ -591,6 +591,38 @@ impl Registry {
         page(&all, |c| c.function_name.clone(), marker, max)
     }
 
+    /// ListFunctions with `FunctionVersion=ALL`: `$LATEST` and every published version of each
+    /// function, by name then version; marker = `name:version` of the next entry.
+    pub fn list_functions_all_versions(
+        &self,
+        account: &str,
+        region: &str,
+        marker: Option<&str>,
+        max: Option<usize>,
+    ) -> (Vec<FunctionConfig>, Option<String>) {
+        let mut all: Vec<(String, u64, FunctionConfig)> = Vec::new();
+        for e in self
+            .functions
+            .iter()
+            .filter(|e| e.key().0 == account && e.key().1 == region)
+        {
+            all.push((e.key().2.clone(), 0, e.latest.clone()));
+            all.extend(
+                e.versions
+                    .iter()
+                    .map(|(n, c)| (e.key().2.clone(), *n, c.clone())),
+            );
+        }
+        all.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        let all: Vec<FunctionConfig> = all.into_iter().map(|(_, _, c)| c).collect();
+        page(
+            &all,
+            |c| format!("{}:{}", c.function_name, c.version),
+            marker,
+            max,
+        )
+    }
+
     /// UpdateFunctionCode. Returns `$LATEST`, or the new version with `publish`.
     pub fn update_function_code(
         &self,
@@ -1855,5 +1887,14 @@ mod tests {
         let (p2, next) = reg.list_functions(A, R, next.as_deref(), None);
         assert_eq!((p2.len(), next), (5, None));
         assert!(reg.list_functions(A, "eu-west-1", None, None).0.is_empty());
+        reg.publish_version(A, R, &fref("fn-00"), None, None, None)
+            .unwrap();
+        let (all, next) = reg.list_functions_all_versions(A, R, None, Some(3));
+        let names: Vec<String> = all
+            .iter()
+            .map(|c| format!("{}:{}", c.function_name, c.version))
+            .collect();
+        assert_eq!(names, ["fn-00:$LATEST", "fn-00:1", "fn-01:$LATEST"]);
+        assert_eq!(next.as_deref(), Some("fn-02:$LATEST"));
     }
 }

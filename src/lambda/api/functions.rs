@@ -149,15 +149,27 @@ pub fn create_function(
 
 /// `GET /2015-03-31/functions` → ListFunctions.
 pub fn list_functions(reg: &Registry, req: &LambdaRequest) -> Result<Response<Bytes>, LambdaError> {
-    let (items, next) = reg.list_functions(
-        &req.account_id,
-        &req.region,
-        wire::query(req, "Marker"),
-        wire::max_items(req)?,
-    );
+    let marker = wire::query(req, "Marker");
+    let max = wire::max_items(req)?;
+    let (items, next) = match wire::query(req, "FunctionVersion") {
+        None => reg.list_functions(&req.account_id, &req.region, marker, max),
+        Some("ALL") => reg.list_functions_all_versions(&req.account_id, &req.region, marker, max),
+        Some(other) => {
+            return Err(LambdaError::Validation(format!(
+                "1 validation error detected: Value '{other}' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]"
+            )));
+        }
+    };
     let functions: Vec<_> = items
         .iter()
-        .map(|c| function_configuration(c, &c.function_arn()))
+        .map(|c| {
+            let arn = if c.version == "$LATEST" {
+                c.function_arn()
+            } else {
+                c.version_arn()
+            };
+            function_configuration(c, &arn)
+        })
         .collect();
     Ok(json(
         StatusCode::OK,

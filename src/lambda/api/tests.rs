@@ -252,6 +252,13 @@ async fn create_get_list_update_delete() {
     assert_eq!(l.body["Functions"][0]["FunctionName"], "g");
     assert!(l.body.get("NextMarker").is_none());
 
+    let all = t.get("/functions?FunctionVersion=ALL").await;
+    assert_eq!(all.body["Functions"].as_array().map(Vec::len), Some(2));
+    let bad = t.get("/functions?FunctionVersion=invalid").await;
+    assert_eq!(
+        bad.msg(),
+        "1 validation error detected: Value 'invalid' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]"
+    );
     let d = t.delete("/functions/g").await;
     assert_eq!((d.status, d.raw.len()), (204, 0));
     let nf = t.get("/functions/g").await;
