@@ -221,6 +221,28 @@ fn validate_role(role: &str) -> Result<(), LambdaError> {
     }
 }
 
+/// Environment variables: keys `[a-zA-Z]([a-zA-Z0-9_])+`, at most 4 KB as JSON.
+fn validate_environment(env: &BTreeMap<String, String>) -> Result<(), LambdaError> {
+    for k in env.keys() {
+        let mut b = k.bytes();
+        let ok = b.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && k.len() >= 2
+            && b.all(|c| c.is_ascii_alphanumeric() || c == b'_');
+        if !ok {
+            return Err(LambdaError::Validation(format!(
+                "1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+] (key '{k}')"
+            )));
+        }
+    }
+    let measured = serde_json::to_string(env).unwrap_or_default();
+    if measured.len() > 4096 {
+        return Err(LambdaError::InvalidParameterValue(format!(
+            "Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: {measured}"
+        )));
+    }
+    Ok(())
+}
+
 fn validate_alias_name(name: &str) -> Result<(), LambdaError> {
     if name.len() > 128 {
         return Err(ArnError::too_long(name, "name", 128).into());
@@ -495,6 +517,7 @@ impl Registry {
         validate_range(memory_size, "memorySize", 128, 10240)?;
         let ephemeral_storage = input.ephemeral_storage.unwrap_or(512);
         validate_range(ephemeral_storage, "ephemeralStorage.size", 512, 10240)?;
+        validate_environment(&input.environment)?;
         let code = package::open(&input.zip_file, input.handler.as_deref())?;
         let key = Self::key(account, region, &fref);
         let latest = FunctionConfig {
@@ -672,6 +695,9 @@ impl Registry {
         }
         if let Some(role) = &u.role {
             validate_role(role)?;
+        }
+        if let Some(env) = &u.environment {
+            validate_environment(env)?;
         }
         let mut f = self.get_mut(account, region, r)?;
         check_revision(
@@ -1399,6 +1425,39 @@ mod tests {
             )
             .unwrap_err();
         assert!(e.message().contains("greater than or equal to 128"));
+    }
+
+    #[test]
+    fn environment_limits() {
+        let reg = Registry::new();
+        create(&reg, false);
+        let big = BTreeMap::from([("LARGE_VAR".to_owned(), "x".repeat(4100))]);
+        let e = reg
+            .update_function_configuration(
+                A,
+                R,
+                &fref("f"),
+                ConfigUpdate {
+                    environment: Some(big),
+                    ..Default::default()
+                },
+            )
+            .unwrap_err();
+        assert_eq!(e.code(), "InvalidParameterValueException");
+        assert!(e.message().starts_with("Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: {\"LARGE_VAR\":\"xxx"));
+        let bad = BTreeMap::from([("1A".to_owned(), "v".to_owned())]);
+        let e = reg
+            .update_function_configuration(
+                A,
+                R,
+                &fref("f"),
+                ConfigUpdate {
+                    environment: Some(bad),
+                    ..Default::default()
+                },
+            )
+            .unwrap_err();
+        assert_eq!(e.code(), "ValidationException");
     }
 
     #[test]

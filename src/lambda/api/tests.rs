@@ -139,7 +139,7 @@ impl T {
         self.post(
             "/functions",
             json!({"FunctionName": name, "Role": ROLE, "Handler": "app.handler", "Runtime": "provided.al2023",
-                   "Code": {"ZipFile": zip}, "Publish": publish, "Environment": {"Variables": {"K": "V"}}, "Tags": {"team": "a"}}),
+                   "Code": {"ZipFile": zip}, "Publish": publish, "Environment": {"Variables": {"KEY": "V"}}, "Tags": {"team": "a"}}),
         )
         .await
     }
@@ -175,7 +175,7 @@ async fn create_get_list_update_delete() {
         b["LoggingConfig"],
         json!({"LogFormat": "Text", "LogGroup": "/aws/lambda/f"})
     );
-    assert_eq!(b["Environment"]["Variables"]["K"], "V");
+    assert_eq!(b["Environment"]["Variables"]["KEY"], "V");
     assert_eq!(b["Handler"], "app.handler");
     assert_eq!(b["Runtime"], "provided.al2023");
     assert_eq!(b["TracingConfig"]["Mode"], "PassThrough");
