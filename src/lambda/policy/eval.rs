@@ -48,20 +48,39 @@ pub struct RequestContext {
     pub source_account: Option<String>,
     /// `aws:PrincipalOrgID`.
     pub principal_org_id: Option<String>,
+    /// `lambda:EventSourceToken` (non-AWS event sources such as Alexa).
+    pub event_source_token: Option<String>,
+    /// `lambda:FunctionUrlAuthType` (`NONE` or `AWS_IAM`, function URL calls only).
+    pub function_url_auth_type: Option<String>,
     /// The invoked function ARN, qualified or not, as the caller named it.
     pub resource: String,
 }
 
 impl RequestContext {
+    /// A context with no optional keys set.
+    pub fn new(principal: Caller, action: &str, resource: &str) -> Self {
+        Self {
+            principal,
+            action: action.into(),
+            source_arn: None,
+            source_account: None,
+            principal_org_id: None,
+            event_source_token: None,
+            function_url_auth_type: None,
+            resource: resource.into(),
+        }
+    }
+
     /// S3 invoking `resource` for the bucket `bucket` owned by `owner`.
     pub fn s3(bucket: &str, owner: &str, resource: &str) -> Self {
         Self {
-            principal: Caller::Service("s3.amazonaws.com".into()),
-            action: "lambda:InvokeFunction".into(),
             source_arn: Some(format!("arn:aws:s3:::{bucket}")),
             source_account: Some(owner.into()),
-            principal_org_id: None,
-            resource: resource.into(),
+            ..Self::new(
+                Caller::Service("s3.amazonaws.com".into()),
+                "lambda:InvokeFunction",
+                resource,
+            )
         }
     }
 
@@ -70,6 +89,8 @@ impl RequestContext {
             "aws:sourcearn" => self.source_arn.as_deref(),
             "aws:sourceaccount" => self.source_account.as_deref(),
             "aws:principalorgid" => self.principal_org_id.as_deref(),
+            "lambda:eventsourcetoken" => self.event_source_token.as_deref(),
+            "lambda:functionurlauthtype" => self.function_url_auth_type.as_deref(),
             "aws:principalaccount" => match &self.principal {
                 Caller::Account(a) => Some(a),
                 Caller::Arn(a) => a.split(':').nth(4),
@@ -374,14 +395,21 @@ mod tests {
     }
 
     fn caller(principal: Caller, resource: &str) -> RequestContext {
-        RequestContext {
-            principal,
+        RequestContext::new(principal, "lambda:InvokeFunction", resource)
+    }
+
+    fn with_token(token: &str, url: &str) -> Policy {
+        let req = PermissionRequest {
+            statement_id: "t".into(),
             action: "lambda:InvokeFunction".into(),
-            source_arn: None,
-            source_account: None,
-            principal_org_id: None,
-            resource: resource.into(),
-        }
+            principal: "*".into(),
+            event_source_token: (!token.is_empty()).then(|| token.into()),
+            function_url_auth_type: (!url.is_empty()).then(|| url.into()),
+            ..Default::default()
+        };
+        let mut p = Policy::default();
+        p.add(build_statement(&req, F).unwrap()).unwrap();
+        p
     }
 
     #[test]
@@ -672,6 +700,63 @@ mod tests {
                 caller(Caller::Account("2".into()), F),
                 false,
                 "no aws:PrincipalOrgID",
+            ),
+            (
+                "event source token",
+                with_token("alexa-skill-1", ""),
+                RequestContext {
+                    event_source_token: Some("alexa-skill-1".into()),
+                    ..caller(Caller::Service("alexa-appkit.amazon.com".into()), F)
+                },
+                true,
+                "t",
+            ),
+            (
+                "event source token differs",
+                with_token("alexa-skill-1", ""),
+                RequestContext {
+                    event_source_token: Some("alexa-skill-2".into()),
+                    ..caller(Caller::Service("alexa-appkit.amazon.com".into()), F)
+                },
+                false,
+                "StringEquals lambda:EventSourceToken \"alexa-skill-2\" does not match \"alexa-skill-1\"",
+            ),
+            (
+                "function URL auth type",
+                with_token("", "NONE"),
+                RequestContext {
+                    function_url_auth_type: Some("NONE".into()),
+                    ..caller(Caller::Account("2".into()), F)
+                },
+                true,
+                "t",
+            ),
+            (
+                "function URL auth type missing",
+                with_token("", "AWS_IAM"),
+                caller(Caller::Account("2".into()), F),
+                false,
+                "requires \"AWS_IAM\" but the request carries no lambda:FunctionUrlAuthType",
+            ),
+            (
+                "StringEquals is case-sensitive",
+                policy(vec![with_acct(
+                    grant("a", "s3.amazonaws.com", F),
+                    "222222222222",
+                )]),
+                RequestContext {
+                    source_account: Some("222222222222 ".into()),
+                    ..s3("p", "x", F)
+                },
+                false,
+                "does not match \"222222222222\"",
+            ),
+            (
+                "service principal name is case-insensitive",
+                policy(vec![grant("1", "s3.amazonaws.com", F)]),
+                caller(Caller::Service("S3.amazonaws.com".into()), F),
+                true,
+                "1",
             ),
         ];
         assert!(cases.len() >= 25);
