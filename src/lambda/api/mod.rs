@@ -1,0 +1,188 @@
+//! The Lambda REST-JSON API (2015-03-31): request and response types, the `Lambda` service
+//! handle, and the `Invoker` seam through which Invoke runs code.
+//!
+//! One file per operation family (functions, versions, aliases, policy, invoke); `router`
+//! matches method and path; `wire` holds the shared JSON shapes. Errors are returned as
+//! `LambdaError` and rendered once, by [`LambdaError::to_response`].
+//!
+//! <https://docs.aws.amazon.com/lambda/latest/api/API_Operations.html>
+
+pub mod aliases;
+pub mod functions;
+pub mod invoke;
+pub mod policy;
+pub mod router;
+pub mod versions;
+pub mod wire;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use super::error::LambdaError;
+use super::registry::{Registry, Resolved};
+use router::Route;
+
+/// A Lambda API request as the edge hands it over (after SigV4 verification).
+#[derive(Debug, Clone)]
+pub struct LambdaRequest {
+    /// HTTP method.
+    pub method: http::Method,
+    /// Raw path including the `/2015-03-31` prefix (percent-encoded as received).
+    pub path: String,
+    /// Decoded query parameters.
+    pub query: Vec<(String, String)>,
+    /// Request headers.
+    pub headers: http::HeaderMap,
+    /// Request body.
+    pub body: Bytes,
+    /// The caller's account (from the access key).
+    pub account_id: String,
+    /// The region (from the credential scope).
+    pub region: String,
+    /// The request id the edge assigned.
+    pub request_id: String,
+}
+
+/// How Invoke runs the function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvocationType {
+    /// Synchronous: wait for the result.
+    RequestResponse,
+    /// Asynchronous: queue and return 202.
+    Event,
+    /// Validate parameters and access only.
+    DryRun,
+}
+
+/// One invocation handed to the code runner.
+#[derive(Debug, Clone)]
+pub struct InvokeRequest {
+    /// The resolved version with its configuration and code.
+    pub resolved: Resolved,
+    /// The ARN the caller invoked (alias ARN for an alias).
+    pub invoked_arn: String,
+    /// The event payload (JSON).
+    pub payload: Bytes,
+    /// How to invoke.
+    pub invocation_type: InvocationType,
+    /// The request id.
+    pub request_id: String,
+}
+
+/// What the code runner returns.
+#[derive(Debug, Clone, Default)]
+pub struct InvokeResponse {
+    /// The function's result (or error document).
+    pub payload: Bytes,
+    /// `Handled` or `Unhandled` when the function failed.
+    pub function_error: Option<String>,
+    /// The invocation's log (the API sends at most its last 4 KB).
+    pub log_tail: Option<String>,
+    /// The version that ran.
+    pub executed_version: String,
+}
+
+/// The boxed future an [`Invoker`] returns.
+pub type InvokeFuture = Pin<Box<dyn Future<Output = Result<InvokeResponse, LambdaError>> + Send>>;
+
+/// Runs code; implemented elsewhere (the simulator wires the wasmtime runtime in).
+pub trait Invoker: Send + Sync {
+    /// Runs one invocation.
+    fn invoke(&self, req: InvokeRequest) -> InvokeFuture;
+}
+
+/// The Lambda service: registry plus invoker. Cheap to clone.
+#[derive(Clone)]
+pub struct Lambda {
+    registry: Arc<Registry>,
+    invoker: Arc<dyn Invoker>,
+}
+
+impl std::fmt::Debug for Lambda {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lambda")
+            .field("registry", &self.registry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Lambda {
+    /// A service with an empty registry.
+    pub fn new(invoker: Arc<dyn Invoker>) -> Self {
+        Self::with_registry(Arc::new(Registry::new()), invoker)
+    }
+
+    /// A service over an existing (shared) registry.
+    pub fn with_registry(registry: Arc<Registry>, invoker: Arc<dyn Invoker>) -> Self {
+        Self { registry, invoker }
+    }
+
+    /// The registry.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// The registry handle, for sharing with the dispatcher.
+    pub fn registry_arc(&self) -> Arc<Registry> {
+        Arc::clone(&self.registry)
+    }
+
+    /// Handles one request. Errors are rendered by the caller with
+    /// [`LambdaError::to_response`].
+    pub async fn handle(&self, req: LambdaRequest) -> Result<http::Response<Bytes>, LambdaError> {
+        let route = router::route(&req.method, &req.path)?;
+        tracing::debug!(?route, request_id = %req.request_id, "lambda request");
+        let reg = &*self.registry;
+        let r = &req;
+        match route {
+            Route::CreateFunction => functions::create_function(reg, r),
+            Route::ListFunctions => functions::list_functions(reg, r),
+            Route::GetFunction(f) => functions::get_function(reg, r, &f),
+            Route::DeleteFunction(f) => functions::delete_function(reg, r, &f),
+            Route::GetFunctionConfiguration(f) => functions::get_function_configuration(reg, r, &f),
+            Route::UpdateFunctionConfiguration(f) => {
+                functions::update_function_configuration(reg, r, &f)
+            }
+            Route::UpdateFunctionCode(f) => functions::update_function_code(reg, r, &f),
+            Route::PublishVersion(f) => versions::publish_version(reg, r, &f),
+            Route::ListVersionsByFunction(f) => versions::list_versions(reg, r, &f),
+            Route::CreateAlias(f) => aliases::create_alias(reg, r, &f),
+            Route::ListAliases(f) => aliases::list_aliases(reg, r, &f),
+            Route::GetAlias(f, a) => aliases::get_alias(reg, r, &f, &a),
+            Route::UpdateAlias(f, a) => aliases::update_alias(reg, r, &f, &a),
+            Route::DeleteAlias(f, a) => aliases::delete_alias(reg, r, &f, &a),
+            Route::AddPermission(f) => policy::add_permission(reg, r, &f),
+            Route::GetPolicy(f) => policy::get_policy(reg, r, &f),
+            Route::RemovePermission(f, s) => policy::remove_permission(reg, r, &f, &s),
+            Route::Invoke(f) => invoke::invoke(reg, &self.invoker, r, &f).await,
+        }
+    }
+
+    /// Handles one request and renders errors: always a response.
+    pub async fn handle_response(&self, req: LambdaRequest) -> http::Response<Bytes> {
+        let rid = req.request_id.clone();
+        match self.handle(req).await {
+            Ok(r) => r,
+            Err(e) => {
+                if e.is_client_error() {
+                    tracing::debug!(
+                        code = e.code(),
+                        message = e.message(),
+                        "lambda client error"
+                    );
+                } else {
+                    tracing::error!(code = e.code(), message = e.message(), "lambda error");
+                }
+                e.to_response(&rid)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod sdk_tests;
+#[cfg(test)]
+mod tests;

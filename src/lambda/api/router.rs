@@ -1,0 +1,143 @@
+//! Matches a Lambda request's method and path to an operation.
+//!
+//! Both API date prefixes (`/2015-03-31/`, `/2019-09-25/`) are accepted; path segments are
+//! percent-decoded (SDKs encode the `:` of ARNs as `%3A`).
+
+use http::Method;
+use percent_encoding::percent_decode_str;
+
+use crate::lambda::error::LambdaError;
+
+/// A Lambda operation with its path parameters (decoded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `POST /functions`.
+    CreateFunction,
+    /// `GET /functions`.
+    ListFunctions,
+    /// `GET /functions/{name}`.
+    GetFunction(String),
+    /// `DELETE /functions/{name}`.
+    DeleteFunction(String),
+    /// `GET /functions/{name}/configuration`.
+    GetFunctionConfiguration(String),
+    /// `PUT /functions/{name}/configuration`.
+    UpdateFunctionConfiguration(String),
+    /// `PUT /functions/{name}/code`.
+    UpdateFunctionCode(String),
+    /// `POST /functions/{name}/versions`.
+    PublishVersion(String),
+    /// `GET /functions/{name}/versions`.
+    ListVersionsByFunction(String),
+    /// `POST /functions/{name}/aliases`.
+    CreateAlias(String),
+    /// `GET /functions/{name}/aliases`.
+    ListAliases(String),
+    /// `GET /functions/{name}/aliases/{alias}`.
+    GetAlias(String, String),
+    /// `PUT /functions/{name}/aliases/{alias}`.
+    UpdateAlias(String, String),
+    /// `DELETE /functions/{name}/aliases/{alias}`.
+    DeleteAlias(String, String),
+    /// `POST /functions/{name}/policy`.
+    AddPermission(String),
+    /// `GET /functions/{name}/policy`.
+    GetPolicy(String),
+    /// `DELETE /functions/{name}/policy/{sid}`.
+    RemovePermission(String, String),
+    /// `POST /functions/{name}/invocations`.
+    Invoke(String),
+}
+
+/// API date prefixes the router accepts.
+pub const PREFIXES: [&str; 2] = ["/2015-03-31/", "/2019-09-25/"];
+
+/// True if `path` belongs to the Lambda API (for the edge's routing).
+pub fn is_lambda_path(path: &str) -> bool {
+    PREFIXES.iter().any(|p| path.starts_with(p))
+}
+
+fn decode(seg: &str) -> Result<String, LambdaError> {
+    percent_decode_str(seg)
+        .decode_utf8()
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|_| {
+            LambdaError::Validation(format!(
+                "Path segment '{seg}' is not valid UTF-8 after percent-decoding"
+            ))
+        })
+}
+
+/// Finds the operation for `method` and the raw `path` (query string excluded).
+pub fn route(method: &Method, path: &str) -> Result<Route, LambdaError> {
+    let unknown =
+        || LambdaError::UnknownOperation(format!("No Lambda operation matches {method} {path}"));
+    let rest = PREFIXES
+        .iter()
+        .find_map(|p| path.strip_prefix(p))
+        .ok_or_else(unknown)?;
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    let segs: Vec<String> = rest.split('/').map(decode).collect::<Result<_, _>>()?;
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    let name = |s: &str| s.to_owned();
+    let r = match (method.as_str(), segs.as_slice()) {
+        ("POST", ["functions"]) => Route::CreateFunction,
+        ("GET", ["functions"]) => Route::ListFunctions,
+        ("GET", ["functions", f]) => Route::GetFunction(name(f)),
+        ("DELETE", ["functions", f]) => Route::DeleteFunction(name(f)),
+        ("GET", ["functions", f, "configuration"]) => Route::GetFunctionConfiguration(name(f)),
+        ("PUT", ["functions", f, "configuration"]) => Route::UpdateFunctionConfiguration(name(f)),
+        ("PUT", ["functions", f, "code"]) => Route::UpdateFunctionCode(name(f)),
+        ("POST", ["functions", f, "versions"]) => Route::PublishVersion(name(f)),
+        ("GET", ["functions", f, "versions"]) => Route::ListVersionsByFunction(name(f)),
+        ("POST", ["functions", f, "aliases"]) => Route::CreateAlias(name(f)),
+        ("GET", ["functions", f, "aliases"]) => Route::ListAliases(name(f)),
+        ("GET", ["functions", f, "aliases", a]) => Route::GetAlias(name(f), name(a)),
+        ("PUT", ["functions", f, "aliases", a]) => Route::UpdateAlias(name(f), name(a)),
+        ("DELETE", ["functions", f, "aliases", a]) => Route::DeleteAlias(name(f), name(a)),
+        ("POST", ["functions", f, "policy"]) => Route::AddPermission(name(f)),
+        ("GET", ["functions", f, "policy"]) => Route::GetPolicy(name(f)),
+        ("DELETE", ["functions", f, "policy", s]) => Route::RemovePermission(name(f), name(s)),
+        ("POST", ["functions", f, "invocations"]) => Route::Invoke(name(f)),
+        _ => return Err(unknown()),
+    };
+    Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes() {
+        assert_eq!(
+            route(&Method::POST, "/2015-03-31/functions").unwrap(),
+            Route::CreateFunction
+        );
+        assert_eq!(
+            route(&Method::GET, "/2015-03-31/functions/").unwrap(),
+            Route::ListFunctions
+        );
+        assert_eq!(
+            route(&Method::GET, "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A000000000000%3Afunction%3Af/configuration").unwrap(),
+            Route::GetFunctionConfiguration("arn:aws:lambda:us-east-1:000000000000:function:f".into())
+        );
+        assert_eq!(
+            route(&Method::DELETE, "/2015-03-31/functions/f/policy/s%2D1").unwrap(),
+            Route::RemovePermission("f".into(), "s-1".into())
+        );
+        assert_eq!(
+            route(&Method::PUT, "/2019-09-25/functions/f/aliases/PROD").unwrap(),
+            Route::UpdateAlias("f".into(), "PROD".into())
+        );
+        assert_eq!(
+            route(&Method::POST, "/2015-03-31/functions/f/invocations").unwrap(),
+            Route::Invoke("f".into())
+        );
+        let e = route(&Method::PATCH, "/2015-03-31/functions/f").unwrap_err();
+        assert_eq!(e.code(), "UnknownOperationException");
+        assert!(route(&Method::GET, "/2015-03-31/layers").is_err());
+        assert!(route(&Method::GET, "/bucket/key").is_err());
+        assert!(is_lambda_path("/2015-03-31/functions") && !is_lambda_path("/2015-03-31"));
+    }
+}

@@ -1,0 +1,872 @@
+//! Resource-based policy evaluation as a pure function, with a reason a user can act on.
+//!
+//! Allow-only policies: statements are ORed, the conditions of one statement ANDed. A
+//! statement applies when its principal, action and resource match the request and every
+//! condition holds. `ArnLike`/`ArnEquals` compare the six ARN parts separately (`*` and `?`
+//! never cross a part boundary); `StringLike` wildcards span colons; values are compared
+//! case-sensitively, condition key names case-insensitively; a key missing from the
+//! request makes a positive condition false.
+//!
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>
+
+use std::fmt;
+
+use super::statement::{Policy, Principal, Statement};
+use crate::arn::Arn;
+
+/// Who is calling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    /// An AWS service principal such as `s3.amazonaws.com`.
+    Service(String),
+    /// An account (its root or any identity in it), 12 digits.
+    Account(String),
+    /// An IAM identity ARN (role, user, assumed role).
+    Arn(String),
+}
+
+impl fmt::Display for Caller {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Service(s) => f.write_str(s),
+            Self::Account(a) => write!(f, "account {a}"),
+            Self::Arn(a) => f.write_str(a),
+        }
+    }
+}
+
+/// The request being authorized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestContext {
+    /// The caller.
+    pub principal: Caller,
+    /// The action, e.g. `lambda:InvokeFunction`.
+    pub action: String,
+    /// `aws:SourceArn`, e.g. `arn:aws:s3:::photos`.
+    pub source_arn: Option<String>,
+    /// `aws:SourceAccount`, the bucket owner for S3.
+    pub source_account: Option<String>,
+    /// `aws:PrincipalOrgID`.
+    pub principal_org_id: Option<String>,
+    /// `lambda:EventSourceToken` (non-AWS event sources such as Alexa).
+    pub event_source_token: Option<String>,
+    /// `lambda:FunctionUrlAuthType` (`NONE` or `AWS_IAM`, function URL calls only).
+    pub function_url_auth_type: Option<String>,
+    /// The invoked function ARN, qualified or not, as the caller named it.
+    pub resource: String,
+}
+
+impl RequestContext {
+    /// A context with no optional keys set.
+    pub fn new(principal: Caller, action: &str, resource: &str) -> Self {
+        Self {
+            principal,
+            action: action.into(),
+            source_arn: None,
+            source_account: None,
+            principal_org_id: None,
+            event_source_token: None,
+            function_url_auth_type: None,
+            resource: resource.into(),
+        }
+    }
+
+    /// S3 invoking `resource` for the bucket `bucket` owned by `owner`.
+    pub fn s3(bucket: &str, owner: &str, resource: &str) -> Self {
+        Self {
+            source_arn: Some(format!("arn:aws:s3:::{bucket}")),
+            source_account: Some(owner.into()),
+            ..Self::new(
+                Caller::Service("s3.amazonaws.com".into()),
+                "lambda:InvokeFunction",
+                resource,
+            )
+        }
+    }
+
+    fn key(&self, name: &str) -> Option<&str> {
+        match name.to_ascii_lowercase().as_str() {
+            "aws:sourcearn" => self.source_arn.as_deref(),
+            "aws:sourceaccount" => self.source_account.as_deref(),
+            "aws:principalorgid" => self.principal_org_id.as_deref(),
+            "lambda:eventsourcetoken" => self.event_source_token.as_deref(),
+            "lambda:functionurlauthtype" => self.function_url_auth_type.as_deref(),
+            "aws:principalaccount" => match &self.principal {
+                Caller::Account(a) => Some(a),
+                Caller::Arn(a) => a.split(':').nth(4),
+                Caller::Service(_) => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// The outcome of an evaluation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// True if a statement allowed the request.
+    pub allowed: bool,
+    /// The Sid of the statement that allowed it.
+    pub statement: Option<String>,
+    /// Why, in words a user can act on.
+    pub reason: String,
+}
+
+/// `f` or `f:PROD` for a function ARN (or the input if it is not one).
+pub fn scope_label(resource: &str) -> String {
+    Arn::parse(resource)
+        .ok()
+        .and_then(|a| a.resource.strip_prefix("function:").map(str::to_owned))
+        .unwrap_or_else(|| resource.to_owned())
+}
+
+/// Evaluates `policy` (of the scope `ctx.resource` designates) for `ctx`.
+pub fn evaluate(policy: &Policy, ctx: &RequestContext) -> Decision {
+    let label = scope_label(&ctx.resource);
+    if policy.statements.is_empty() {
+        let hint = label
+            .split_once(':')
+            .map_or_else(String::new, |(_, q)| format!(" with Qualifier={q}"));
+        return deny(format!(
+            "denied: policy of {label} has no statement for principal {} ({label} has no resource-based policy; add one with AddPermission{hint})",
+            ctx.principal
+        ));
+    }
+    let mut failures = Vec::new();
+    for st in &policy.statements {
+        if !principal_matches(&st.principal, &ctx.principal) {
+            continue;
+        }
+        match check_statement(st, ctx) {
+            Ok(()) => {
+                return Decision {
+                    allowed: true,
+                    statement: Some(st.sid.clone()),
+                    reason: format!(
+                        "allowed by statement \"{}\" of the policy of {label}",
+                        st.sid
+                    ),
+                };
+            }
+            Err(why) => failures.push(format!("statement \"{}\" did not match: {why}", st.sid)),
+        }
+    }
+    if failures.is_empty() {
+        deny(format!(
+            "denied: policy of {label} has no statement for principal {}",
+            ctx.principal
+        ))
+    } else {
+        deny(format!("denied: {}", failures.join("; ")))
+    }
+}
+
+/// For a denied request, finds statements of *other* scopes that would have allowed it had
+/// the caller invoked that scope, e.g. `statement "1" matched on helloworld:BETA only`.
+/// `scopes` holds each scope's ARN and policy.
+pub fn explain_other_scopes(scopes: &[(String, Policy)], ctx: &RequestContext) -> Option<String> {
+    let mut hits = Vec::new();
+    for (arn, policy) in scopes {
+        if *arn == ctx.resource {
+            continue;
+        }
+        let moved = RequestContext {
+            resource: arn.clone(),
+            ..ctx.clone()
+        };
+        let d = evaluate(policy, &moved);
+        if let (true, Some(sid)) = (d.allowed, d.statement) {
+            hits.push(format!(
+                "statement \"{sid}\" matched on {} only",
+                scope_label(arn)
+            ));
+        }
+    }
+    (!hits.is_empty()).then(|| hits.join("; "))
+}
+
+/// Evaluates `policy` and, on denial, appends which other scopes would have allowed the
+/// request (`scopes`: every policy of the function with its scope ARN), e.g.
+/// `denied: policy of helloworld:PROD has no statement for principal s3.amazonaws.com; statement "1" matched on helloworld:BETA only`.
+pub fn authorize(policy: &Policy, scopes: &[(String, Policy)], ctx: &RequestContext) -> Decision {
+    let mut d = evaluate(policy, ctx);
+    if !d.allowed
+        && let Some(more) = explain_other_scopes(scopes, ctx)
+    {
+        d.reason = format!("{}; {more}", d.reason);
+    }
+    d
+}
+
+fn deny(reason: String) -> Decision {
+    Decision {
+        allowed: false,
+        statement: None,
+        reason,
+    }
+}
+
+fn principal_matches(p: &Principal, caller: &Caller) -> bool {
+    match (p, caller) {
+        (Principal::Any, _) => true,
+        (Principal::Service(s), Caller::Service(c)) => s.eq_ignore_ascii_case(c),
+        (Principal::Aws(a), Caller::Account(acct)) => root_account(a) == Some(acct.as_str()),
+        (Principal::Aws(a), Caller::Arn(c)) => {
+            a == c
+                || root_account(a)
+                    .is_some_and(|acct| Arn::parse(c).is_ok_and(|x| x.account == acct))
+        }
+        _ => false,
+    }
+}
+
+fn root_account(arn: &str) -> Option<&str> {
+    arn.strip_prefix("arn:aws:iam::")?.strip_suffix(":root")
+}
+
+fn check_statement(st: &Statement, ctx: &RequestContext) -> Result<(), String> {
+    if !glob(
+        &st.action.to_ascii_lowercase(),
+        &ctx.action.to_ascii_lowercase(),
+    ) {
+        return Err(format!(
+            "Action \"{}\" does not cover {}",
+            st.action, ctx.action
+        ));
+    }
+    if !arn_like(&st.resource, &ctx.resource) {
+        return Err(format!(
+            "Resource \"{}\" does not match the invoked ARN \"{}\" (a grant covers only the qualifier it names)",
+            st.resource, ctx.resource
+        ));
+    }
+    for (op, pairs) in &st.condition {
+        for (key, expected) in pairs {
+            check_condition(op, key, expected, ctx.key(key))?;
+        }
+    }
+    Ok(())
+}
+
+fn check_condition(
+    op: &str,
+    key: &str,
+    expected: &str,
+    actual: Option<&str>,
+) -> Result<(), String> {
+    let (base, if_exists) = op
+        .strip_suffix("IfExists")
+        .map_or((op, false), |b| (b, true));
+    let negated = base.contains("Not");
+    let Some(actual) = actual else {
+        // A missing key fails positive operators and satisfies negated ones and ...IfExists.
+        return if negated || if_exists {
+            Ok(())
+        } else {
+            Err(format!(
+                "{op} {key} requires \"{expected}\" but the request carries no {key}"
+            ))
+        };
+    };
+    let matched = match base {
+        "StringEquals" | "StringNotEquals" => actual == expected,
+        "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase" => {
+            actual.eq_ignore_ascii_case(expected)
+        }
+        "StringLike" | "StringNotLike" => glob(expected, actual),
+        "ArnEquals" | "ArnLike" | "ArnNotEquals" | "ArnNotLike" => arn_like(expected, actual),
+        "Bool" => actual.eq_ignore_ascii_case(expected),
+        _ => return Err(format!("unsupported condition operator {op}")),
+    };
+    match (matched, negated) {
+        (true, false) | (false, true) => Ok(()),
+        (false, false) => Err(format!(
+            "{op} {key} \"{actual}\" does not match \"{expected}\""
+        )),
+        (true, true) => Err(format!("{op} {key} \"{actual}\" matches \"{expected}\"")),
+    }
+}
+
+/// `ArnLike`: six parts compared separately, each a glob; both must be six-part ARNs.
+pub fn arn_like(pattern: &str, value: &str) -> bool {
+    let p = Arn::parts(pattern);
+    let v = Arn::parts(value);
+    p.len() == 6
+        && v.len() == 6
+        && p.first() == Some(&"arn")
+        && p.iter().zip(&v).all(|(p, v)| glob(p, v))
+}
+
+/// Case-sensitive glob with `*` (any run, including colons) and `?` (one character).
+pub fn glob(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c) if c == '?' || c == t[ti] => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lambda::policy::statement::{PermissionRequest, build_statement};
+
+    const F: &str = "arn:aws:lambda:us-east-1:111111111111:function:helloworld";
+
+    fn fq(q: &str) -> String {
+        format!("{F}:{q}")
+    }
+
+    struct Grant<'a> {
+        sid: &'a str,
+        principal: &'a str,
+        resource: String,
+        source_arn: Option<&'a str>,
+        source_account: Option<&'a str>,
+        org: Option<&'a str>,
+        action: &'a str,
+    }
+
+    fn grant(sid: &'static str, principal: &'static str, resource: &str) -> Grant<'static> {
+        Grant {
+            sid,
+            principal,
+            resource: resource.to_owned(),
+            source_arn: None,
+            source_account: None,
+            org: None,
+            action: "lambda:InvokeFunction",
+        }
+    }
+
+    fn policy(grants: Vec<Grant<'_>>) -> Policy {
+        let mut p = Policy::default();
+        for g in grants {
+            let req = PermissionRequest {
+                statement_id: g.sid.into(),
+                action: g.action.into(),
+                principal: g.principal.into(),
+                source_arn: g.source_arn.map(Into::into),
+                source_account: g.source_account.map(Into::into),
+                principal_org_id: g.org.map(Into::into),
+                ..Default::default()
+            };
+            p.add(build_statement(&req, &g.resource).unwrap()).unwrap();
+        }
+        p
+    }
+
+    fn s3(bucket: &str, owner: &str, resource: &str) -> RequestContext {
+        RequestContext::s3(bucket, owner, resource)
+    }
+
+    fn with_src(g: Grant<'static>, arn: &'static str) -> Grant<'static> {
+        Grant {
+            source_arn: Some(arn),
+            ..g
+        }
+    }
+
+    fn with_acct(g: Grant<'static>, acct: &'static str) -> Grant<'static> {
+        Grant {
+            source_account: Some(acct),
+            ..g
+        }
+    }
+
+    fn caller(principal: Caller, resource: &str) -> RequestContext {
+        RequestContext::new(principal, "lambda:InvokeFunction", resource)
+    }
+
+    fn with_token(token: &str, url: &str) -> Policy {
+        let req = PermissionRequest {
+            statement_id: "t".into(),
+            action: "lambda:InvokeFunction".into(),
+            principal: "*".into(),
+            event_source_token: (!token.is_empty()).then(|| token.into()),
+            function_url_auth_type: (!url.is_empty()).then(|| url.into()),
+            ..Default::default()
+        };
+        let mut p = Policy::default();
+        p.add(build_statement(&req, F).unwrap()).unwrap();
+        p
+    }
+
+    #[test]
+    fn evaluation_table() {
+        // (name, policy, context, allowed, expected Sid or reason fragment)
+        let cases: Vec<(&str, Policy, RequestContext, bool, &str)> = vec![
+            (
+                "service principal, unqualified",
+                policy(vec![grant("1", "s3.amazonaws.com", F)]),
+                s3("photos", "222222222222", F),
+                true,
+                "1",
+            ),
+            (
+                "empty policy",
+                Policy::default(),
+                s3("photos", "2", F),
+                false,
+                "denied: policy of helloworld has no statement for principal s3.amazonaws.com (helloworld has no resource-based policy",
+            ),
+            (
+                "other service only",
+                policy(vec![grant("1", "sns.amazonaws.com", F)]),
+                s3("p", "2", F),
+                false,
+                "denied: policy of helloworld has no statement for principal s3.amazonaws.com",
+            ),
+            (
+                "wildcard principal",
+                policy(vec![grant("any", "*", F)]),
+                s3("p", "2", F),
+                true,
+                "any",
+            ),
+            (
+                "account principal, account caller",
+                policy(vec![grant("acct", "222222222222", F)]),
+                caller(Caller::Account("222222222222".into()), F),
+                true,
+                "acct",
+            ),
+            (
+                "account principal, role in account",
+                policy(vec![grant("acct", "222222222222", F)]),
+                caller(Caller::Arn("arn:aws:iam::222222222222:role/r".into()), F),
+                true,
+                "acct",
+            ),
+            (
+                "account principal, other account",
+                policy(vec![grant("acct", "222222222222", F)]),
+                caller(Caller::Account("333333333333".into()), F),
+                false,
+                "no statement for principal account 333333333333",
+            ),
+            (
+                "role ARN principal exact",
+                policy(vec![grant("role", "arn:aws:iam::222222222222:role/r", F)]),
+                caller(Caller::Arn("arn:aws:iam::222222222222:role/r".into()), F),
+                true,
+                "role",
+            ),
+            (
+                "role ARN principal, other role",
+                policy(vec![grant("role", "arn:aws:iam::222222222222:role/r", F)]),
+                caller(Caller::Arn("arn:aws:iam::222222222222:role/x".into()), F),
+                false,
+                "no statement for principal arn:aws:iam::222222222222:role/x",
+            ),
+            (
+                "service principal vs account caller",
+                policy(vec![grant("1", "s3.amazonaws.com", F)]),
+                caller(Caller::Account("222222222222".into()), F),
+                false,
+                "no statement for principal",
+            ),
+            (
+                "ArnLike exact bucket",
+                policy(vec![with_src(
+                    grant("s3-invoke", "s3.amazonaws.com", F),
+                    "arn:aws:s3:::photos",
+                )]),
+                s3("photos", "2", F),
+                true,
+                "s3-invoke",
+            ),
+            (
+                "ArnLike other bucket",
+                policy(vec![with_src(
+                    grant("s3-invoke", "s3.amazonaws.com", F),
+                    "arn:aws:s3:::photos",
+                )]),
+                s3("other", "2", F),
+                false,
+                "statement \"s3-invoke\" did not match: ArnLike AWS:SourceArn \"arn:aws:s3:::other\" does not match \"arn:aws:s3:::photos\"",
+            ),
+            (
+                "ArnLike star in resource part",
+                policy(vec![with_src(
+                    grant("w", "s3.amazonaws.com", F),
+                    "arn:aws:s3:::photos-*",
+                )]),
+                s3("photos-2024", "2", F),
+                true,
+                "w",
+            ),
+            (
+                "ArnLike question mark",
+                policy(vec![with_src(
+                    grant("q", "s3.amazonaws.com", F),
+                    "arn:aws:s3:::photo?",
+                )]),
+                s3("photos", "2", F),
+                true,
+                "q",
+            ),
+            (
+                "ArnLike question mark needs one char",
+                policy(vec![with_src(
+                    grant("q", "s3.amazonaws.com", F),
+                    "arn:aws:s3:::photo?",
+                )]),
+                s3("photo", "2", F),
+                false,
+                "does not match \"arn:aws:s3:::photo?\"",
+            ),
+            (
+                "ArnLike is case-sensitive",
+                policy(vec![with_src(
+                    grant("c", "s3.amazonaws.com", F),
+                    "arn:aws:s3:::Photos",
+                )]),
+                s3("photos", "2", F),
+                false,
+                "ArnLike AWS:SourceArn \"arn:aws:s3:::photos\" does not match \"arn:aws:s3:::Photos\"",
+            ),
+            (
+                "StringEquals SourceAccount ok",
+                policy(vec![with_acct(
+                    grant("a", "s3.amazonaws.com", F),
+                    "222222222222",
+                )]),
+                s3("p", "222222222222", F),
+                true,
+                "a",
+            ),
+            (
+                "StringEquals SourceAccount other",
+                policy(vec![with_acct(
+                    grant("a", "s3.amazonaws.com", F),
+                    "222222222222",
+                )]),
+                s3("p", "333333333333", F),
+                false,
+                "StringEquals AWS:SourceAccount \"333333333333\" does not match \"222222222222\"",
+            ),
+            (
+                "missing SourceArn fails positive condition",
+                policy(vec![with_src(
+                    grant("m", "s3.amazonaws.com", F),
+                    "arn:aws:s3:::photos",
+                )]),
+                RequestContext {
+                    source_arn: None,
+                    ..s3("p", "2", F)
+                },
+                false,
+                "requires \"arn:aws:s3:::photos\" but the request carries no AWS:SourceArn",
+            ),
+            (
+                "conditions are ANDed",
+                policy(vec![with_acct(
+                    with_src(grant("both", "s3.amazonaws.com", F), "arn:aws:s3:::photos"),
+                    "222222222222",
+                )]),
+                s3("photos", "333333333333", F),
+                false,
+                "AWS:SourceAccount",
+            ),
+            (
+                "statements are ORed",
+                policy(vec![
+                    with_src(grant("a", "s3.amazonaws.com", F), "arn:aws:s3:::x"),
+                    with_src(grant("b", "s3.amazonaws.com", F), "arn:aws:s3:::photos"),
+                ]),
+                s3("photos", "2", F),
+                true,
+                "b",
+            ),
+            (
+                "all failures listed",
+                policy(vec![
+                    with_src(grant("a", "s3.amazonaws.com", F), "arn:aws:s3:::x"),
+                    with_src(grant("b", "s3.amazonaws.com", F), "arn:aws:s3:::y"),
+                ]),
+                s3("photos", "2", F),
+                false,
+                "statement \"a\" did not match: ArnLike AWS:SourceArn \"arn:aws:s3:::photos\" does not match \"arn:aws:s3:::x\"; statement \"b\" did not match",
+            ),
+            (
+                "unqualified grant denies alias",
+                policy(vec![grant("1", "s3.amazonaws.com", F)]),
+                s3("p", "2", &fq("PROD")),
+                false,
+                "Resource \"arn:aws:lambda:us-east-1:111111111111:function:helloworld\" does not match the invoked ARN",
+            ),
+            (
+                "alias grant allows alias",
+                policy(vec![grant("1", "s3.amazonaws.com", &fq("PROD"))]),
+                s3("p", "2", &fq("PROD")),
+                true,
+                "1",
+            ),
+            (
+                "alias grant denies its version",
+                policy(vec![grant("1", "s3.amazonaws.com", &fq("PROD"))]),
+                s3("p", "2", &fq("3")),
+                false,
+                "does not match the invoked ARN \"arn:aws:lambda:us-east-1:111111111111:function:helloworld:3\"",
+            ),
+            (
+                "alias grant denies unqualified",
+                policy(vec![grant("1", "s3.amazonaws.com", &fq("PROD"))]),
+                s3("p", "2", F),
+                false,
+                "did not match: Resource",
+            ),
+            (
+                "star qualifier allows any qualified",
+                policy(vec![grant("1", "s3.amazonaws.com", &fq("*"))]),
+                s3("p", "2", &fq("7")),
+                true,
+                "1",
+            ),
+            (
+                "star qualifier denies unqualified",
+                policy(vec![grant("1", "s3.amazonaws.com", &fq("*"))]),
+                s3("p", "2", F),
+                false,
+                "Resource",
+            ),
+            (
+                "version grant allows version",
+                policy(vec![grant("v", "s3.amazonaws.com", &fq("1"))]),
+                s3("p", "2", &fq("1")),
+                true,
+                "v",
+            ),
+            (
+                "action wildcard lambda:*",
+                policy(vec![Grant {
+                    action: "lambda:*",
+                    ..grant("w", "s3.amazonaws.com", F)
+                }]),
+                s3("p", "2", F),
+                true,
+                "w",
+            ),
+            (
+                "other action",
+                policy(vec![Grant {
+                    action: "lambda:GetFunction",
+                    ..grant("g", "s3.amazonaws.com", F)
+                }]),
+                s3("p", "2", F),
+                false,
+                "Action \"lambda:GetFunction\" does not cover lambda:InvokeFunction",
+            ),
+            (
+                "org id",
+                policy(vec![Grant {
+                    org: Some("o-abcdefghij"),
+                    ..grant("o", "*", F)
+                }]),
+                RequestContext {
+                    principal_org_id: Some("o-abcdefghij".into()),
+                    ..caller(Caller::Account("2".into()), F)
+                },
+                true,
+                "o",
+            ),
+            (
+                "org id missing",
+                policy(vec![Grant {
+                    org: Some("o-abcdefghij"),
+                    ..grant("o", "*", F)
+                }]),
+                caller(Caller::Account("2".into()), F),
+                false,
+                "no aws:PrincipalOrgID",
+            ),
+            (
+                "event source token",
+                with_token("alexa-skill-1", ""),
+                RequestContext {
+                    event_source_token: Some("alexa-skill-1".into()),
+                    ..caller(Caller::Service("alexa-appkit.amazon.com".into()), F)
+                },
+                true,
+                "t",
+            ),
+            (
+                "event source token differs",
+                with_token("alexa-skill-1", ""),
+                RequestContext {
+                    event_source_token: Some("alexa-skill-2".into()),
+                    ..caller(Caller::Service("alexa-appkit.amazon.com".into()), F)
+                },
+                false,
+                "StringEquals lambda:EventSourceToken \"alexa-skill-2\" does not match \"alexa-skill-1\"",
+            ),
+            (
+                "function URL auth type",
+                with_token("", "NONE"),
+                RequestContext {
+                    function_url_auth_type: Some("NONE".into()),
+                    ..caller(Caller::Account("2".into()), F)
+                },
+                true,
+                "t",
+            ),
+            (
+                "function URL auth type missing",
+                with_token("", "AWS_IAM"),
+                caller(Caller::Account("2".into()), F),
+                false,
+                "requires \"AWS_IAM\" but the request carries no lambda:FunctionUrlAuthType",
+            ),
+            (
+                "StringEquals is case-sensitive",
+                policy(vec![with_acct(
+                    grant("a", "s3.amazonaws.com", F),
+                    "222222222222",
+                )]),
+                RequestContext {
+                    source_account: Some("222222222222 ".into()),
+                    ..s3("p", "x", F)
+                },
+                false,
+                "does not match \"222222222222\"",
+            ),
+            (
+                "service principal name is case-insensitive",
+                policy(vec![grant("1", "s3.amazonaws.com", F)]),
+                caller(Caller::Service("S3.amazonaws.com".into()), F),
+                true,
+                "1",
+            ),
+        ];
+        assert!(cases.len() >= 25);
+        for (name, p, ctx, allowed, expect) in &cases {
+            let d = evaluate(p, ctx);
+            assert_eq!(d.allowed, *allowed, "{name}: {}", d.reason);
+            if *allowed {
+                assert_eq!(d.statement.as_deref(), Some(*expect), "{name}");
+                assert!(
+                    d.reason.starts_with("allowed by statement"),
+                    "{name}: {}",
+                    d.reason
+                );
+            } else {
+                assert_eq!(d.statement, None, "{name}");
+                assert!(d.reason.contains(expect), "{name}: {}", d.reason);
+            }
+        }
+    }
+
+    #[test]
+    fn condition_key_names_are_case_insensitive() {
+        let mut p = policy(vec![grant("1", "s3.amazonaws.com", F)]);
+        p.statements[0].condition = vec![(
+            "ArnLike".into(),
+            vec![("aws:sourcearn".into(), "arn:aws:s3:::photos".into())],
+        )];
+        assert!(evaluate(&p, &s3("photos", "2", F)).allowed);
+        p.statements[0].condition = vec![(
+            "StringLike".into(),
+            vec![("AWS:SOURCEARN".into(), "arn:aws:*".into())],
+        )];
+        assert!(
+            evaluate(&p, &s3("photos", "2", F)).allowed,
+            "StringLike spans colons"
+        );
+        p.statements[0].condition = vec![(
+            "ArnLike".into(),
+            vec![("AWS:SourceArn".into(), "arn:aws:*".into())],
+        )];
+        assert!(
+            !evaluate(&p, &s3("photos", "2", F)).allowed,
+            "ArnLike star stays in one part"
+        );
+        p.statements[0].condition = vec![(
+            "StringNotEquals".into(),
+            vec![("AWS:SourceAccount".into(), "2".into())],
+        )];
+        assert!(!evaluate(&p, &s3("photos", "2", F)).allowed);
+        assert!(evaluate(&p, &s3("photos", "3", F)).allowed);
+        p.statements[0].condition = vec![(
+            "ArnLikeIfExists".into(),
+            vec![("AWS:SourceArn".into(), "arn:aws:s3:::x".into())],
+        )];
+        assert!(
+            evaluate(
+                &p,
+                &RequestContext {
+                    source_arn: None,
+                    ..s3("p", "2", F)
+                }
+            )
+            .allowed
+        );
+    }
+
+    #[test]
+    fn explain_names_the_other_scope() {
+        let prod = Policy::default();
+        let beta = policy(vec![grant("1", "s3.amazonaws.com", &fq("BETA"))]);
+        let ctx = s3("photos", "2", &fq("PROD"));
+        let d = evaluate(&prod, &ctx);
+        assert_eq!(
+            d.reason,
+            "denied: policy of helloworld:PROD has no statement for principal s3.amazonaws.com (helloworld:PROD has no resource-based policy; add one with AddPermission with Qualifier=PROD)"
+        );
+        let scopes = vec![(fq("PROD"), prod.clone()), (fq("BETA"), beta)];
+        assert_eq!(
+            explain_other_scopes(&scopes, &ctx).as_deref(),
+            Some("statement \"1\" matched on helloworld:BETA only")
+        );
+        assert_eq!(explain_other_scopes(&scopes[..1], &ctx), None);
+        let d = authorize(&prod, &scopes, &ctx);
+        assert!(!d.allowed);
+        assert!(
+            d.reason.starts_with(
+                "denied: policy of helloworld:PROD has no statement for principal s3.amazonaws.com"
+            ),
+            "{}",
+            d.reason
+        );
+        assert!(
+            d.reason
+                .ends_with("; statement \"1\" matched on helloworld:BETA only"),
+            "{}",
+            d.reason
+        );
+        let unq = s3("photos", "2", F);
+        assert!(
+            evaluate(&Policy::default(), &unq)
+                .reason
+                .ends_with("add one with AddPermission)")
+        );
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob("a*c", "abbbc") && glob("*", "") && glob("a?c", "abc") && !glob("a?c", "ac"));
+        assert!(glob("a*b*c", "a:x:b:y:c") && !glob("abc", "abd"));
+        assert!(arn_like("arn:aws:s3:::*", "arn:aws:s3:::b:with:colons"));
+        assert!(!arn_like("arn:aws:s3:::b", "not-an-arn"));
+    }
+}
