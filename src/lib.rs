@@ -8,6 +8,7 @@ pub mod arn;
 pub mod auth;
 pub mod edge;
 pub mod lambda;
+pub mod notify;
 pub mod runtime;
 pub mod s3;
 pub mod sim;

@@ -1,1 +1,3 @@
 //! The mock S3 service: store and REST API.
+
+pub mod event;
