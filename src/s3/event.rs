@@ -237,6 +237,33 @@ pub fn encode_key(key: &str) -> String {
     out
 }
 
+/// An object key in its URL-encoded form (see [`encode_key`]), borrowed when the raw key
+/// needs no encoding. Notification filters match against this form; encode once per event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EncodedKey<'a>(std::borrow::Cow<'a, str>);
+
+impl<'a> EncodedKey<'a> {
+    /// Encodes `raw`; allocates only when some byte needs encoding.
+    pub fn new(raw: &'a str) -> Self {
+        if raw.bytes().all(is_key_safe) {
+            Self(std::borrow::Cow::Borrowed(raw))
+        } else {
+            Self(std::borrow::Cow::Owned(encode_key(raw)))
+        }
+    }
+
+    /// The encoded text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EncodedKey<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Appends the encoded form of `key` to `out` (see [`encode_key`]).
 pub fn encode_key_into(out: &mut String, key: &str) {
     for &b in key.as_bytes() {
@@ -504,6 +531,19 @@ mod tests {
     }
 
     #[test]
+    fn encoded_key_borrows_when_nothing_to_encode() {
+        assert!(matches!(
+            EncodedKey::new("a/b.jpg").0,
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            EncodedKey::new("a b").0,
+            std::borrow::Cow::Owned(_)
+        ));
+    }
+
+    /// Safe set chosen: ASCII letters, digits and `.-_*/` (Java URLEncoder plus `/`).
+    #[test]
     fn key_encoding_table() {
         for (raw, encoded) in [
             ("HappyFace.jpg", "HappyFace.jpg"),
@@ -526,6 +566,7 @@ mod tests {
             ("", ""),
         ] {
             assert_eq!(encode_key(raw), encoded, "key {raw:?}");
+            assert_eq!(EncodedKey::new(raw).as_str(), encoded, "key {raw:?}");
         }
     }
 }
