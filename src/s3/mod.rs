@@ -10,6 +10,7 @@ pub mod checksum;
 mod conditional;
 mod copy;
 mod delete;
+pub mod event;
 pub mod error;
 mod list;
 mod object;
