@@ -41,13 +41,19 @@ async fn run(
     request_id: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let body = body.map_err(|e| match e {
-        BodyError::TooLarge => LambdaError::RequestTooLarge,
+        BodyError::TooLarge => LambdaError::RequestTooLarge(
+            "Request must be smaller than the configured maximum body size".into(),
+        ),
         BodyError::Incomplete => LambdaError::InvalidRequestContent(
             "The request body ended before its declared length".into(),
         ),
     })?;
     let authed = auth::authenticate(&parts, body, sim.keyring(), SystemTime::now())
-        .map_err(|e| LambdaError::from_auth(e.lambda_code(), e.status(), e.to_string()))?;
+        .map_err(|e| LambdaError::Unauthenticated {
+            code: e.lambda_code(),
+            status: e.lambda_status(),
+            message: e.lambda_message(),
+        })?;
     sim.lambda()
         .handle(LambdaRequest {
             query: query_pairs(&parts.uri),

@@ -47,6 +47,17 @@ pub enum LambdaError {
     /// 404 with no known operation for the method and path.
     #[error("{0}")]
     UnknownOperation(String),
+    /// The request's SigV4 authentication failed (`InvalidSignatureException`,
+    /// `UnrecognizedClientException`, `MissingAuthenticationTokenException`, ...).
+    #[error("{message}")]
+    Unauthenticated {
+        /// The error code.
+        code: &'static str,
+        /// The HTTP status (403 or 400).
+        status: StatusCode,
+        /// The message.
+        message: String,
+    },
 }
 
 impl LambdaError {
@@ -64,6 +75,7 @@ impl LambdaError {
             Self::TooManyRequests(_) => "TooManyRequestsException",
             Self::Service(_) => "ServiceException",
             Self::UnknownOperation(_) => "UnknownOperationException",
+            Self::Unauthenticated { code, .. } => code,
         }
     }
 
@@ -76,6 +88,7 @@ impl LambdaError {
             Self::RequestTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Service(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Unauthenticated { status, .. } => *status,
             Self::InvalidParameterValue(_)
             | Self::PolicyLengthExceeded(_)
             | Self::Validation(_)
@@ -96,7 +109,8 @@ impl LambdaError {
             | Self::RequestTooLarge(m)
             | Self::TooManyRequests(m)
             | Self::Service(m)
-            | Self::UnknownOperation(m) => m,
+            | Self::UnknownOperation(m)
+            | Self::Unauthenticated { message: m, .. } => m,
         }
     }
 

@@ -51,12 +51,13 @@ impl Backend for LambdaBackend {
     fn authorize(&self, target: &Target<'_>) -> Result<Authorized, Refusal> {
         let (function, resolved) = self.resolve(target).map_err(Refusal::Unresolved)?;
         let context = RequestContext {
-            principal: Caller::Service("s3.amazonaws.com".into()),
-            action: "lambda:InvokeFunction".into(),
             source_arn: Some(target.source_arn.to_owned()),
             source_account: Some(target.source_account.to_owned()),
-            principal_org_id: None,
-            resource: resolved.invoked_arn.clone(),
+            ..RequestContext::new(
+                Caller::Service("s3.amazonaws.com".into()),
+                "lambda:InvokeFunction",
+                &resolved.invoked_arn,
+            )
         };
         let decision = evaluate(&resolved.policy, &context);
         let mut check = PolicyCheck {
@@ -70,8 +71,7 @@ impl Backend for LambdaBackend {
                 .registry()
                 .policies(&resolved.account, &resolved.region, &function)
                 .unwrap_or_default();
-            let borrowed: Vec<(String, &_)> = scopes.iter().map(|(arn, p)| (arn.clone(), p)).collect();
-            if let Some(elsewhere) = explain_other_scopes(&borrowed, &context) {
+            if let Some(elsewhere) = explain_other_scopes(&scopes, &context) {
                 check.reason = format!("{}; {elsewhere}", check.reason);
             }
             return Err(Refusal::Denied(check));

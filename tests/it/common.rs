@@ -28,7 +28,7 @@ pub async fn start() -> Server {
         .expect("server starts")
 }
 
-fn http_client() -> aws_smithy_http_client::SharedHttpClient {
+fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
     aws_smithy_http_client::Builder::new().build_http()
 }
 
@@ -104,5 +104,19 @@ impl Intercept for Loopback {
         request.headers_mut().insert("host", authority);
         request.set_uri(format!("http://127.0.0.1:{port}{path}"))?;
         Ok(())
+    }
+}
+
+/// The AWS error code of an SDK error (`Err` text when it is not a service error).
+pub fn code<E, R>(e: &aws_smithy_runtime_api::client::result::SdkError<E, R>) -> String
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::fmt::Debug,
+    R: std::fmt::Debug,
+{
+    match e {
+        aws_smithy_runtime_api::client::result::SdkError::ServiceError(s) => {
+            s.err().code().unwrap_or("").to_owned()
+        }
+        other => format!("not a service error: {other:?}"),
     }
 }

@@ -6,7 +6,7 @@ use aws_sdk_lambda::error::ProvideErrorMetadata as _;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{AliasRoutingConfiguration, FunctionCode, InvocationType, LogType};
 
-use crate::common;
+use crate::common::{self, code};
 
 const ROLE: &str = "arn:aws:iam::000000000000:role/lambda_basic_execution";
 const FN_ARN: &str = "arn:aws:lambda:us-east-1:000000000000:function:helloworld";
@@ -26,12 +26,6 @@ pub fn zip_of(name: &str, bytes: &[u8]) -> Vec<u8> {
     out.into_inner()
 }
 
-fn code<E: aws_sdk_lambda::error::ProvideErrorMetadata>(e: &aws_sdk_lambda::error::SdkError<E>) -> String {
-    match e {
-        aws_sdk_lambda::error::SdkError::ServiceError(s) => s.err().code().unwrap_or("").to_owned(),
-        other => format!("not a service error: {other:?}"),
-    }
-}
 
 #[tokio::test]
 async fn versions_aliases_and_permissions() {

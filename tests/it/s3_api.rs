@@ -1,17 +1,10 @@
 //! The S3 object API through `aws-sdk-s3`, path style and virtual-host style.
 
-use aws_sdk_s3::error::ProvideErrorMetadata as _;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, Delete, ObjectIdentifier};
 
-use crate::common::{self, Addressing};
+use crate::common::{self, Addressing, code};
 
-fn code<E: aws_sdk_s3::error::ProvideErrorMetadata>(e: &aws_sdk_s3::error::SdkError<E>) -> String {
-    match e {
-        aws_sdk_s3::error::SdkError::ServiceError(s) => s.err().code().unwrap_or("").to_owned(),
-        other => format!("not a service error: {other:?}"),
-    }
-}
 
 #[tokio::test]
 async fn bucket_lifecycle() {

@@ -5,15 +5,9 @@ use std::time::{Duration, SystemTime};
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 
-use crate::common::{self, Addressing};
+use crate::common::{self, Addressing, code};
 use crate::raw::{self, Payload};
 
-fn code<E: aws_sdk_s3::error::ProvideErrorMetadata>(e: &aws_sdk_s3::error::SdkError<E>) -> String {
-    match e {
-        aws_sdk_s3::error::SdkError::ServiceError(s) => s.err().code().unwrap_or("").to_owned(),
-        other => format!("not a service error: {other:?}"),
-    }
-}
 
 #[tokio::test]
 async fn wrong_secret_and_unknown_key_are_refused() {
