@@ -1297,3 +1297,16 @@ fn website_redirect_location() {
         Some("/test/direct")
     );
 }
+
+#[test]
+fn bad_override_values_do_not_fail_the_response() {
+    let s3 = setup();
+    put("bkt", "k", "v").ok(&s3);
+    let r = get("bkt", "k")
+        .q("response-content-type", "text/plain\n")
+        .q("response-cache-control", "a\u{7}b")
+        .ok(&s3);
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(hdr(&r, "content-type"), Some("binary/octet-stream"));
+    assert!(hdr(&r, "cache-control").is_none());
+}
