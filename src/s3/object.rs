@@ -331,8 +331,11 @@ fn object_headers(mut b: Builder, obj: &ObjectVersion, req: &S3Request) -> Build
     let over = |name: &str| req.query_param(name).map(str::to_owned);
     let c = &obj.content;
     let pick = |o: Option<String>, stored: &Option<String>| o.or_else(|| stored.clone());
+    // A value that is not a valid header (e.g. a control character in a response-* override)
+    // is dropped rather than failing the whole response.
     let content_type = pick(over("response-content-type"), &c.content_type)
-        .unwrap_or_else(|| DEFAULT_CONTENT_TYPE.to_owned());
+        .and_then(|v| HeaderValue::from_str(&v).ok())
+        .unwrap_or(HeaderValue::from_static(DEFAULT_CONTENT_TYPE));
     b = b
         .header(header::CONTENT_TYPE, content_type)
         .header(header::ETAG, format!("\"{}\"", obj.etag))

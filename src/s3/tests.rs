@@ -272,11 +272,11 @@ fn unknown_bucket_and_unsupported_operations() {
         .q("versioning", "")
         .err(&s3);
     assert_eq!(e.code(), "NotImplemented");
+    assert_eq!(e.status(), StatusCode::NOT_IMPLEMENTED);
     let e = R::new(Method::GET, Some("nope"), None)
         .q("lifecycle", "")
         .err(&s3);
     assert_eq!(e.code(), "NoSuchBucket");
-    assert_eq!(e.status(), StatusCode::NOT_IMPLEMENTED);
     let e = R::new(Method::POST, Some("bkt"), Some("k"))
         .q("uploads", "")
         .err(&s3);
@@ -1296,4 +1296,17 @@ fn website_redirect_location() {
         hdr(&r, "x-amz-website-redirect-location"),
         Some("/test/direct")
     );
+}
+
+#[test]
+fn bad_override_values_do_not_fail_the_response() {
+    let s3 = setup();
+    put("bkt", "k", "v").ok(&s3);
+    let r = get("bkt", "k")
+        .q("response-content-type", "text/plain\n")
+        .q("response-cache-control", "a\u{7}b")
+        .ok(&s3);
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(hdr(&r, "content-type"), Some("binary/octet-stream"));
+    assert!(hdr(&r, "cache-control").is_none());
 }
