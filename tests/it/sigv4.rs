@@ -23,8 +23,8 @@ async fn wrong_secret_and_unknown_key_are_refused() {
 #[tokio::test]
 async fn stale_and_tampered_requests_are_refused() {
     let server = common::start().await;
-    common::s3(&server).create_bucket().bucket("b").send().await.unwrap();
-    let url = format!("{}/b/k", server.endpoint());
+    common::s3(&server).create_bucket().bucket("bkt").send().await.unwrap();
+    let url = format!("{}/bkt/k", server.endpoint());
     let keys = (common::KEY, common::SECRET);
 
     let stale = SystemTime::now() - Duration::from_secs(20 * 60);
