@@ -7,6 +7,7 @@
 pub mod api;
 pub mod config;
 pub mod error;
+pub mod invoke_config;
 pub mod package;
 pub mod policy;
 pub mod registry;

@@ -15,6 +15,7 @@ use dashmap::mapref::one::RefMut;
 
 use super::config::{Alias, Fingerprint, FunctionConfig, now, revision};
 use super::error::LambdaError;
+use super::invoke_config::{EventInvokeConfig, epoch_now};
 use super::package;
 use super::policy::{
     Decision, PermissionRequest, Policy, RequestContext, Statement, build_statement,
@@ -157,6 +158,9 @@ pub struct Resolved {
     pub policy_scope: Scope,
     /// That scope's policy document (empty if none).
     pub policy: Policy,
+    /// The asynchronous invocation configuration of the invoked qualifier (`$LATEST` when
+    /// unqualified), if one was put.
+    pub event_invoke_config: Option<EventInvokeConfig>,
 }
 
 impl Resolved {
@@ -174,6 +178,7 @@ struct Function {
     last_published: Option<(u64, Fingerprint)>,
     aliases: BTreeMap<String, Alias>,
     policies: HashMap<Scope, Policy>,
+    event_invoke_configs: HashMap<String, EventInvokeConfig>,
     tags: BTreeMap<String, String>,
 }
 
@@ -545,6 +550,7 @@ impl Registry {
             last_published: None,
             aliases: BTreeMap::new(),
             policies: HashMap::new(),
+            event_invoke_configs: HashMap::new(),
             tags: input.tags,
         };
         let entry = self.functions.entry(key.clone());
@@ -780,6 +786,7 @@ impl Registry {
                     )));
                 }
                 f.versions.remove(&n);
+                f.event_invoke_configs.remove(&v);
                 f.policies.remove(&Some(v));
                 Ok(())
             }
@@ -943,6 +950,7 @@ impl Registry {
         validate_alias_name(name)?;
         let mut f = self.get_mut(account, region, r)?;
         f.aliases.remove(name);
+        f.event_invoke_configs.remove(name);
         f.policies.remove(&Some(name.to_owned()));
         Ok(())
     }
@@ -1155,10 +1163,113 @@ impl Registry {
             region: f.latest.region.clone(),
             executed_version: config.version.clone(),
             policy: f.policies.get(&scope).cloned().unwrap_or_default(),
+            event_invoke_config: f
+                .event_invoke_configs
+                .get(scope.as_deref().unwrap_or("$LATEST"))
+                .cloned(),
             config,
             invoked_arn,
             policy_scope: scope,
         })
+    }
+
+    /// The function and qualifier key (`$LATEST` when unqualified) of an event invoke config;
+    /// the qualifier must exist.
+    fn invoke_config_target(
+        &self,
+        account: &str,
+        region: &str,
+        r: &FunctionRef,
+    ) -> Result<(RefMut<'_, Key, Function>, String), LambdaError> {
+        let f = self.get_mut_or(account, region, r, |_| {
+            LambdaError::ResourceNotFound("The function doesn't exist.".into())
+        })?;
+        let q = r.qualifier.clone().unwrap_or_else(|| "$LATEST".into());
+        f.check_scope(&Some(q.clone()))?;
+        Ok((f, q))
+    }
+
+    /// PutFunctionEventInvokeConfig (`merge = false`, overwrites) or
+    /// UpdateFunctionEventInvokeConfig (`merge = true`). Returns the config and the qualified ARN.
+    pub fn put_event_invoke_config(
+        &self,
+        account: &str,
+        region: &str,
+        r: &FunctionRef,
+        mut config: EventInvokeConfig,
+        merge: bool,
+    ) -> Result<(EventInvokeConfig, String), LambdaError> {
+        config.validate(!merge)?;
+        config.last_modified = epoch_now();
+        let (mut f, q) = self.invoke_config_target(account, region, r)?;
+        let arn = f.qualified(&q);
+        let stored = match (merge, f.event_invoke_configs.get(&q).cloned()) {
+            (true, Some(mut existing)) => {
+                existing.merge(config);
+                existing
+            }
+            _ => config,
+        };
+        f.event_invoke_configs.insert(q, stored.clone());
+        Ok((stored, arn))
+    }
+
+    /// GetFunctionEventInvokeConfig.
+    pub fn get_event_invoke_config(
+        &self,
+        account: &str,
+        region: &str,
+        r: &FunctionRef,
+    ) -> Result<(EventInvokeConfig, String), LambdaError> {
+        let (f, q) = self.invoke_config_target(account, region, r)?;
+        let arn = f.qualified(&q);
+        f.event_invoke_configs
+            .get(&q)
+            .cloned()
+            .map(|c| (c, arn.clone()))
+            .ok_or_else(|| {
+                LambdaError::ResourceNotFound(format!(
+                    "The function {arn} doesn't have an EventInvokeConfig"
+                ))
+            })
+    }
+
+    /// DeleteFunctionEventInvokeConfig.
+    pub fn delete_event_invoke_config(
+        &self,
+        account: &str,
+        region: &str,
+        r: &FunctionRef,
+    ) -> Result<(), LambdaError> {
+        let (mut f, q) = self.invoke_config_target(account, region, r)?;
+        let arn = f.qualified(&q);
+        f.event_invoke_configs
+            .remove(&q)
+            .map(|_| ())
+            .ok_or_else(|| {
+                LambdaError::ResourceNotFound(format!(
+                    "The function {arn} doesn't have an EventInvokeConfig"
+                ))
+            })
+    }
+
+    /// ListFunctionEventInvokeConfigs (all qualifiers of a function, with their ARNs).
+    pub fn list_event_invoke_configs(
+        &self,
+        account: &str,
+        region: &str,
+        r: &FunctionRef,
+    ) -> Result<Vec<(EventInvokeConfig, String)>, LambdaError> {
+        let f = self.get_mut_or(account, region, r, |_| {
+            LambdaError::ResourceNotFound("The function doesn't exist.".into())
+        })?;
+        let mut out: Vec<(EventInvokeConfig, String)> = f
+            .event_invoke_configs
+            .iter()
+            .map(|(q, c)| (c.clone(), f.qualified(q)))
+            .collect();
+        out.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(out)
     }
 
     /// Removes every function (simulator reset).

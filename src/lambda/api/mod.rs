@@ -10,6 +10,7 @@
 pub mod aliases;
 pub mod functions;
 pub mod invoke;
+pub mod invoke_config;
 pub mod policy;
 pub mod router;
 pub mod versions;
@@ -158,6 +159,11 @@ impl Lambda {
             Route::GetPolicy(f) => policy::get_policy(reg, r, &f),
             Route::RemovePermission(f, s) => policy::remove_permission(reg, r, &f, &s),
             Route::Invoke(f) => invoke::invoke(reg, &self.invoker, r, &f).await,
+            Route::PutFunctionEventInvokeConfig(f) => invoke_config::put(reg, r, &f, false),
+            Route::UpdateFunctionEventInvokeConfig(f) => invoke_config::put(reg, r, &f, true),
+            Route::GetFunctionEventInvokeConfig(f) => invoke_config::get(reg, r, &f),
+            Route::DeleteFunctionEventInvokeConfig(f) => invoke_config::delete(reg, r, &f),
+            Route::ListFunctionEventInvokeConfigs(f) => invoke_config::list(reg, r, &f),
         }
     }
 

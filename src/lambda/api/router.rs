@@ -47,6 +47,16 @@ pub enum Route {
     RemovePermission(String, String),
     /// `POST /functions/{name}/invocations`.
     Invoke(String),
+    /// `PUT /functions/{name}/event-invoke-config`.
+    PutFunctionEventInvokeConfig(String),
+    /// `POST /functions/{name}/event-invoke-config`.
+    UpdateFunctionEventInvokeConfig(String),
+    /// `GET /functions/{name}/event-invoke-config`.
+    GetFunctionEventInvokeConfig(String),
+    /// `DELETE /functions/{name}/event-invoke-config`.
+    DeleteFunctionEventInvokeConfig(String),
+    /// `GET /functions/{name}/event-invoke-config/list`.
+    ListFunctionEventInvokeConfigs(String),
 }
 
 /// API date prefixes the router accepts.
@@ -99,6 +109,21 @@ pub fn route(method: &Method, path: &str) -> Result<Route, LambdaError> {
         ("GET", ["functions", f, "policy"]) => Route::GetPolicy(name(f)),
         ("DELETE", ["functions", f, "policy", s]) => Route::RemovePermission(name(f), name(s)),
         ("POST", ["functions", f, "invocations"]) => Route::Invoke(name(f)),
+        ("PUT", ["functions", f, "event-invoke-config"]) => {
+            Route::PutFunctionEventInvokeConfig(name(f))
+        }
+        ("POST", ["functions", f, "event-invoke-config"]) => {
+            Route::UpdateFunctionEventInvokeConfig(name(f))
+        }
+        ("GET", ["functions", f, "event-invoke-config"]) => {
+            Route::GetFunctionEventInvokeConfig(name(f))
+        }
+        ("DELETE", ["functions", f, "event-invoke-config"]) => {
+            Route::DeleteFunctionEventInvokeConfig(name(f))
+        }
+        ("GET", ["functions", f, "event-invoke-config", "list"]) => {
+            Route::ListFunctionEventInvokeConfigs(name(f))
+        }
         _ => return Err(unknown()),
     };
     Ok(r)

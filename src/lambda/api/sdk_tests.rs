@@ -271,6 +271,32 @@ async fn sdk_round_trip() {
         .unwrap();
     assert_eq!(ev.status_code(), 202);
 
+    let eic = c
+        .put_function_event_invoke_config()
+        .function_name("f")
+        .qualifier("PROD")
+        .maximum_retry_attempts(1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(eic.maximum_retry_attempts(), Some(1));
+    assert!(
+        eic.last_modified()
+            .is_some_and(|t| t.secs() > 1_600_000_000)
+    );
+    assert_eq!(
+        eic.function_arn(),
+        Some("arn:aws:lambda:us-east-1:000000000000:function:f:PROD")
+    );
+    let err = c
+        .get_function_event_invoke_config()
+        .function_name("f")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(err.meta().code(), Some("ResourceNotFoundException"));
+
     let versions = c
         .list_versions_by_function()
         .function_name("f")

@@ -836,3 +836,139 @@ async fn invoke_function_error_header() {
         "InvalidRequestContentException"
     );
 }
+
+#[tokio::test]
+async fn event_invoke_config() {
+    let t = setup();
+    t.create("f", true).await;
+    t.post(
+        "/functions/f/aliases",
+        json!({"Name": "PROD", "FunctionVersion": "1"}),
+    )
+    .await;
+    let call = |m: Method, p: &str, b: Option<Value>| {
+        let path = format!("/2019-09-25{p}");
+        let lambda = t.lambda.clone();
+        async move {
+            let (path, q) = path
+                .split_once('?')
+                .map_or((path.clone(), String::new()), |(a, b)| {
+                    (a.to_owned(), b.to_owned())
+                });
+            let r = lambda
+                .handle_response(LambdaRequest {
+                    method: m,
+                    path,
+                    query: form_urlencoded::parse(q.as_bytes()).into_owned().collect(),
+                    headers: http::HeaderMap::new(),
+                    body: b.map(|b| Bytes::from(b.to_string())).unwrap_or_default(),
+                    account_id: "000000000000".into(),
+                    region: "us-east-1".into(),
+                    request_id: "r".into(),
+                })
+                .await;
+            (
+                r.status().as_u16(),
+                serde_json::from_slice::<Value>(r.body()).unwrap_or(Value::Null),
+            )
+        }
+    };
+    let (s, b) = call(
+        Method::PUT,
+        "/functions/f/event-invoke-config",
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(
+        (s, b["message"].as_str()),
+        (
+            400,
+            Some("You must specify at least one of error handling or destination setting.")
+        )
+    );
+    let (s, b) = call(Method::PUT, "/functions/f/event-invoke-config?Qualifier=PROD", Some(json!({"MaximumRetryAttempts": 0, "DestinationConfig": {"OnFailure": {"Destination": "arn:aws:sqs:us-east-1:000000000000:dlq"}}}))).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["FunctionArn"], format!("{ARN}:PROD"));
+    assert_eq!(
+        b["DestinationConfig"]["OnFailure"]["Destination"],
+        "arn:aws:sqs:us-east-1:000000000000:dlq"
+    );
+    assert_eq!(b["DestinationConfig"]["OnSuccess"], json!({}));
+    assert!(b["LastModified"].as_f64().unwrap() > 1.6e9);
+    let (s, b) = call(
+        Method::POST,
+        "/functions/f/event-invoke-config?Qualifier=PROD",
+        Some(json!({"MaximumEventAgeInSeconds": 60})),
+    )
+    .await;
+    assert_eq!(
+        (
+            s,
+            b["MaximumRetryAttempts"].as_u64(),
+            b["MaximumEventAgeInSeconds"].as_u64()
+        ),
+        (200, Some(0), Some(60))
+    );
+    let resolved = t
+        .lambda
+        .registry()
+        .resolve_with(
+            "000000000000",
+            "us-east-1",
+            &crate::arn::FunctionRef::parse("f:PROD", crate::arn::NameKind::Namespaced).unwrap(),
+            0.0,
+        )
+        .unwrap();
+    let cfg = resolved.event_invoke_config.unwrap();
+    assert_eq!((cfg.retry_attempts(), cfg.max_event_age()), (0, 60));
+    let (s, b) = call(Method::GET, "/functions/f/event-invoke-config", None).await;
+    assert_eq!(
+        (s, b["Message"].as_str()),
+        (
+            404,
+            Some(format!("The function {ARN}:$LATEST doesn't have an EventInvokeConfig").as_str())
+        )
+    );
+    let (s, b) = call(Method::GET, "/functions/f/event-invoke-config/list", None).await;
+    assert_eq!(
+        (s, b["FunctionEventInvokeConfigs"].as_array().map(Vec::len)),
+        (200, Some(1))
+    );
+    let (s, _) = call(
+        Method::PUT,
+        "/functions/f/event-invoke-config",
+        Some(json!({"MaximumRetryAttempts": 5})),
+    )
+    .await;
+    assert_eq!(s, 400);
+    let (s, b) = call(
+        Method::PUT,
+        "/functions/nope/event-invoke-config",
+        Some(json!({"MaximumRetryAttempts": 1})),
+    )
+    .await;
+    assert_eq!(
+        (s, b["Message"].as_str()),
+        (404, Some("The function doesn't exist."))
+    );
+    assert_eq!(
+        call(
+            Method::DELETE,
+            "/functions/f/event-invoke-config?Qualifier=PROD",
+            None
+        )
+        .await
+        .0,
+        204
+    );
+    assert_eq!(
+        call(
+            Method::GET,
+            "/functions/f/event-invoke-config?Qualifier=PROD",
+            None
+        )
+        .await
+        .0,
+        404
+    );
+}
