@@ -76,10 +76,16 @@ impl Backend for LambdaBackend {
             }
             return Err(Refusal::Denied(check));
         }
-        Ok(Authorized {
-            policy: check,
-            config: AsyncConfig::default(),
-        })
+        let config = resolved
+            .event_invoke_config
+            .as_ref()
+            .map_or_else(AsyncConfig::default, |c| AsyncConfig {
+                max_retries: c.retry_attempts(),
+                max_event_age: std::time::Duration::from_secs(u64::from(c.max_event_age())),
+                on_success: c.on_success.clone(),
+                on_failure: c.on_failure.clone(),
+            });
+        Ok(Authorized { policy: check, config })
     }
 
     fn invoke(&self, target: &Target<'_>, payload: Bytes) -> Pin<Box<dyn Future<Output = AttemptOutcome> + Send + 'static>> {
