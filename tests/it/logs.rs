@@ -56,8 +56,20 @@ fn seed(store: &LogStore) -> (String, String) {
             (2_001, "error: lowercase is not ERROR-less".to_owned()),
         ],
     );
-    store.append(ACCOUNT, REGION, &lambda_group_name("world"), &stream_a, [(5, "hi".to_owned())]);
-    store.append(ACCOUNT, REGION, "/custom/app", "main", [(5, "x".to_owned())]);
+    store.append(
+        ACCOUNT,
+        REGION,
+        &lambda_group_name("world"),
+        &stream_a,
+        [(5, "hi".to_owned())],
+    );
+    store.append(
+        ACCOUNT,
+        REGION,
+        "/custom/app",
+        "main",
+        [(5, "x".to_owned())],
+    );
     (stream_a, stream_b)
 }
 
@@ -69,20 +81,48 @@ async fn sdk_reads_groups_streams_and_events() {
     let logs = logs_client(&server.endpoint());
 
     // DescribeLogGroups, with a prefix and through the paginator one group per page.
-    let groups = logs.describe_log_groups().log_group_name_prefix("/aws/lambda/").send().await.unwrap();
-    let names: Vec<&str> = groups.log_groups().iter().filter_map(|g| g.log_group_name()).collect();
+    let groups = logs
+        .describe_log_groups()
+        .log_group_name_prefix("/aws/lambda/")
+        .send()
+        .await
+        .unwrap();
+    let names: Vec<&str> = groups
+        .log_groups()
+        .iter()
+        .filter_map(|g| g.log_group_name())
+        .collect();
     assert_eq!(names, ["/aws/lambda/hello", "/aws/lambda/world"]);
     let hello = &groups.log_groups()[0];
-    assert_eq!(hello.arn(), Some("arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/hello:*"));
-    assert_eq!(hello.log_group_arn(), Some("arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/hello"));
+    assert_eq!(
+        hello.arn(),
+        Some("arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/hello:*")
+    );
+    assert_eq!(
+        hello.log_group_arn(),
+        Some("arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/hello")
+    );
     assert!(hello.creation_time().is_some_and(|t| t > 1_600_000_000_000));
     assert!(hello.stored_bytes().is_some_and(|b| b > 0));
     assert_eq!(hello.retention_in_days(), None);
     assert!(groups.next_token().is_none());
-    let pages: Vec<_> = logs.describe_log_groups().limit(1).into_paginator().send().try_collect().await.unwrap();
-    let paged: Vec<&str> =
-        pages.iter().flat_map(|p| p.log_groups()).filter_map(|g| g.log_group_name()).collect();
-    assert_eq!(paged, ["/aws/lambda/hello", "/aws/lambda/world", "/custom/app"]);
+    let pages: Vec<_> = logs
+        .describe_log_groups()
+        .limit(1)
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await
+        .unwrap();
+    let paged: Vec<&str> = pages
+        .iter()
+        .flat_map(aws_sdk_cloudwatchlogs::operation::describe_log_groups::DescribeLogGroupsOutput::log_groups)
+        .filter_map(|g| g.log_group_name())
+        .collect();
+    assert_eq!(
+        paged,
+        ["/aws/lambda/hello", "/aws/lambda/world", "/custom/app"]
+    );
 
     // DescribeLogStreams, newest last event first.
     let streams = logs
@@ -93,9 +133,16 @@ async fn sdk_reads_groups_streams_and_events() {
         .send()
         .await
         .unwrap();
-    let names: Vec<&str> = streams.log_streams().iter().filter_map(|s| s.log_stream_name()).collect();
+    let names: Vec<&str> = streams
+        .log_streams()
+        .iter()
+        .filter_map(|s| s.log_stream_name())
+        .collect();
     assert_eq!(names, [stream_b.as_str(), stream_a.as_str()]);
-    assert_eq!(stream_a, "2024/01/15/[$LATEST]0123456789abcdef0123456789abcdef");
+    assert_eq!(
+        stream_a,
+        "2024/01/15/[$LATEST]0123456789abcdef0123456789abcdef"
+    );
     let b = &streams.log_streams()[0];
     assert_eq!(b.first_event_timestamp(), Some(2_000));
     assert_eq!(b.last_event_timestamp(), Some(2_001));
@@ -113,10 +160,19 @@ async fn sdk_reads_groups_streams_and_events() {
         .await
         .unwrap();
     let got: Vec<&str> = tail.events().iter().filter_map(|e| e.message()).collect();
-    assert_eq!(got, ["REPORT RequestId: r1 Duration: 2.00 ms", "ERROR \"quoted\" again"]);
+    assert_eq!(
+        got,
+        [
+            "REPORT RequestId: r1 Duration: 2.00 ms",
+            "ERROR \"quoted\" again"
+        ]
+    );
     assert_eq!(tail.events()[0].timestamp(), Some(1_003));
     assert!(tail.events()[0].ingestion_time().is_some());
-    assert!(tail.next_forward_token().is_some_and(|t| t.starts_with("f/")));
+    assert!(
+        tail.next_forward_token()
+            .is_some_and(|t| t.starts_with("f/"))
+    );
     let back = tail.next_backward_token().unwrap();
     assert!(back.starts_with("b/"));
     let before = logs
@@ -128,7 +184,14 @@ async fn sdk_reads_groups_streams_and_events() {
         .await
         .unwrap();
     let got: Vec<&str> = before.events().iter().filter_map(|e| e.message()).collect();
-    assert_eq!(got, ["START RequestId: r1 Version: $LATEST", "ERROR something broke", "END RequestId: r1"]);
+    assert_eq!(
+        got,
+        [
+            "START RequestId: r1 Version: $LATEST",
+            "ERROR something broke",
+            "END RequestId: r1"
+        ]
+    );
     let pages: Vec<_> = logs
         .get_log_events()
         .log_group_name("/aws/lambda/hello")
@@ -141,7 +204,11 @@ async fn sdk_reads_groups_streams_and_events() {
         .await
         .unwrap();
     let sizes: Vec<usize> = pages.iter().map(|p| p.events().len()).collect();
-    assert_eq!(sizes, [2, 2, 1, 0], "the paginator stops when the forward token repeats");
+    assert_eq!(
+        sizes,
+        [2, 2, 1, 0],
+        "the paginator stops when the forward token repeats"
+    );
 
     // FilterLogEvents: terms across streams in time order, quoted phrases, paging.
     let errors = logs
@@ -151,8 +218,11 @@ async fn sdk_reads_groups_streams_and_events() {
         .send()
         .await
         .unwrap();
-    let got: Vec<(&str, &str)> =
-        errors.events().iter().filter_map(|e| Some((e.log_stream_name()?, e.message()?))).collect();
+    let got: Vec<(&str, &str)> = errors
+        .events()
+        .iter()
+        .filter_map(|e| Some((e.log_stream_name()?, e.message()?)))
+        .collect();
     assert_eq!(
         got,
         [
@@ -161,7 +231,12 @@ async fn sdk_reads_groups_streams_and_events() {
             (stream_b.as_str(), "error: lowercase is not ERROR-less"),
         ]
     );
-    assert!(errors.events().iter().all(|e| e.event_id().is_some_and(|id| !id.is_empty())));
+    assert!(
+        errors
+            .events()
+            .iter()
+            .all(|e| e.event_id().is_some_and(|id| !id.is_empty()))
+    );
     assert_eq!(errors.events()[0].timestamp(), Some(1_001));
     assert!(errors.events()[0].ingestion_time().is_some());
     assert!(errors.next_token().is_none());
@@ -185,7 +260,13 @@ async fn sdk_reads_groups_streams_and_events() {
         .try_collect()
         .await
         .unwrap();
-    let all: Vec<&str> = pages.iter().flat_map(|p| p.events()).filter_map(|e| e.message()).collect();
+    let all: Vec<&str> = pages
+        .iter()
+        .flat_map(
+            aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsOutput::events,
+        )
+        .filter_map(|e| e.message())
+        .collect();
     assert_eq!(all.len(), 5, "1001..=2000 across both streams: {all:?}");
     assert_eq!(pages.len(), 3);
 }
@@ -197,18 +278,46 @@ async fn sdk_sees_typed_errors() {
     let (stream_a, _) = seed(&store);
     let logs = logs_client(&server.endpoint());
 
-    let e = logs.describe_log_streams().log_group_name("/aws/lambda/nope").send().await.unwrap_err();
+    let e = logs
+        .describe_log_streams()
+        .log_group_name("/aws/lambda/nope")
+        .send()
+        .await
+        .unwrap_err();
     let e = e.into_service_error();
     assert!(e.is_resource_not_found_exception(), "{e:?}");
-    assert_eq!(aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata::message(&e), Some("The specified log group does not exist."));
+    assert_eq!(
+        aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata::message(&e),
+        Some("The specified log group does not exist.")
+    );
 
-    let e = logs.get_log_events().log_group_name("/aws/lambda/nope").log_stream_name(&stream_a).send().await.unwrap_err();
+    let e = logs
+        .get_log_events()
+        .log_group_name("/aws/lambda/nope")
+        .log_stream_name(&stream_a)
+        .send()
+        .await
+        .unwrap_err();
     assert!(e.into_service_error().is_resource_not_found_exception());
-    let e = logs.get_log_events().log_group_name("/aws/lambda/hello").log_stream_name("nope").send().await.unwrap_err();
+    let e = logs
+        .get_log_events()
+        .log_group_name("/aws/lambda/hello")
+        .log_stream_name("nope")
+        .send()
+        .await
+        .unwrap_err();
     let e = e.into_service_error();
     assert!(e.is_resource_not_found_exception());
-    assert_eq!(aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata::message(&e), Some("The specified log stream does not exist."));
-    let e = logs.filter_log_events().log_group_name("/aws/lambda/nope").send().await.unwrap_err();
+    assert_eq!(
+        aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata::message(&e),
+        Some("The specified log stream does not exist.")
+    );
+    let e = logs
+        .filter_log_events()
+        .log_group_name("/aws/lambda/nope")
+        .send()
+        .await
+        .unwrap_err();
     assert!(e.into_service_error().is_resource_not_found_exception());
 
     let e = logs
@@ -220,6 +329,11 @@ async fn sdk_sees_typed_errors() {
         .await
         .unwrap_err();
     assert!(e.into_service_error().is_invalid_parameter_exception());
-    let e = logs.describe_log_groups().limit(0).send().await.unwrap_err();
+    let e = logs
+        .describe_log_groups()
+        .limit(0)
+        .send()
+        .await
+        .unwrap_err();
     assert!(e.into_service_error().is_invalid_parameter_exception());
 }
