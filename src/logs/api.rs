@@ -219,6 +219,10 @@ const KEY_MIN: EventKey = EventKey {
     timestamp_ms: i64::MIN,
     seq: 0,
 };
+const KEY_MAX: EventKey = EventKey {
+    timestamp_ms: i64::MAX,
+    seq: u64::MAX,
+};
 
 fn key_succ(key: EventKey) -> EventKey {
     match key.seq.checked_add(1) {
@@ -481,37 +485,47 @@ impl LogStore {
             .as_deref()
             .map(parse_stream_token)
             .transpose()?;
-        let events = self
-            .stream_events(
-                &req.account_id,
-                &req.region,
-                &group,
-                &stream,
-                input.start_time,
-                input.end_time,
-            )
-            .ok_or_else(LogsError::no_group)?
-            .ok_or_else(LogsError::no_stream)?;
         let (direction, cursor) = match token {
             Some(token) => token,
             None if input.start_from_head.unwrap_or(false) => (Direction::Forward, KEY_MIN),
-            None => (
-                Direction::Backward,
-                EventKey {
-                    timestamp_ms: i64::MAX,
-                    seq: u64::MAX,
-                },
-            ),
+            None => (Direction::Backward, KEY_MAX),
         };
-        let page: Vec<&LogEvent> = match direction {
-            Direction::Forward => within_budget(events.iter().filter(|e| e.key() > cursor), limit),
-            Direction::Backward => {
-                let mut page =
-                    within_budget(events.iter().rev().filter(|e| e.key() < cursor), limit);
-                page.reverse();
-                page
-            }
-        };
+        let (start, end) = (input.start_time, input.end_time);
+        let page: Vec<LogEvent> = self
+            .read_stream(&req.account_id, &req.region, &group, &stream, |events| {
+                // The events in [startTime, endTime) are one contiguous run; the cursor cuts it.
+                let first = start.map_or(0, |s| events.partition_point(|e| e.timestamp_ms < s));
+                let last = end.map_or(events.len(), |e| {
+                    events.partition_point(|ev| ev.timestamp_ms < e)
+                });
+                let (from, to) = match direction {
+                    Direction::Forward => (
+                        first.max(events.partition_point(|e| e.key() <= cursor)),
+                        last,
+                    ),
+                    Direction::Backward => (
+                        first,
+                        last.min(events.partition_point(|e| e.key() < cursor)),
+                    ),
+                };
+                if from >= to {
+                    return Vec::new();
+                }
+                let run = events.range(from..to);
+                match direction {
+                    Direction::Forward => within_budget(run, limit),
+                    Direction::Backward => {
+                        let mut page = within_budget(run.rev(), limit);
+                        page.reverse();
+                        page
+                    }
+                }
+                .into_iter()
+                .cloned()
+                .collect()
+            })
+            .ok_or_else(LogsError::no_group)?
+            .ok_or_else(LogsError::no_stream)?;
         let (forward, backward) = match (page.first(), page.last()) {
             (Some(first), Some(last)) => (last.key(), first.key()),
             _ if token.is_none() => (KEY_MIN, KEY_MIN),
@@ -522,7 +536,7 @@ impl LogStore {
         };
         let output = GetLogEventsOutput {
             events: page
-                .into_iter()
+                .iter()
                 .map(|e| OutputLogEvent {
                     timestamp: e.timestamp_ms,
                     message: &e.message,

@@ -316,20 +316,33 @@ impl LogStore {
         start_ms: Option<i64>,
         end_ms: Option<i64>,
     ) -> Option<Option<Vec<LogEvent>>> {
+        self.read_stream(account, region, group, stream, |events| {
+            events
+                .iter()
+                .filter(|e| start_ms.is_none_or(|s| e.timestamp_ms >= s))
+                .filter(|e| end_ms.is_none_or(|end| e.timestamp_ms < end))
+                .cloned()
+                .collect()
+        })
+    }
+
+    /// Runs `read` on one stream's events (ordered by [`LogEvent::key`]) under the stream's
+    /// lock, so a reader copies only what it keeps. Keep `read` short: appends to this
+    /// stream wait for it. Outer `None`: no such group; inner `None`: no such stream.
+    pub fn read_stream<R>(
+        &self,
+        account: &str,
+        region: &str,
+        group: &str,
+        stream: &str,
+        read: impl FnOnce(&VecDeque<LogEvent>) -> R,
+    ) -> Option<Option<R>> {
         let group = self.group(account, region, group)?;
         let Some(stream) = group.streams.read().get(stream).cloned() else {
             return Some(None);
         };
         let state = stream.state.lock();
-        Some(Some(
-            state
-                .events
-                .iter()
-                .filter(|e| start_ms.is_none_or(|s| e.timestamp_ms >= s))
-                .filter(|e| end_ms.is_none_or(|end| e.timestamp_ms < end))
-                .cloned()
-                .collect(),
-        ))
+        Some(Some(read(&state.events)))
     }
 
     /// Events of the streams `select` accepts, across the group, in `(timestamp, sequence)`
@@ -359,7 +372,10 @@ impl LogStore {
         let mut found: Vec<StreamEvent> = Vec::new();
         for (name, stream) in streams {
             let state = stream.state.lock();
-            let from = after.map_or(0, |k| state.events.partition_point(|e| e.key() <= k));
+            let after_cursor = after.map_or(0, |k| state.events.partition_point(|e| e.key() <= k));
+            let after_start =
+                start_ms.map_or(0, |s| state.events.partition_point(|e| e.timestamp_ms < s));
+            let from = after_cursor.max(after_start);
             let mut taken = 0;
             for event in state.events.range(from..) {
                 if taken >= limit {
@@ -368,7 +384,7 @@ impl LogStore {
                 if end_ms.is_some_and(|end| event.timestamp_ms > end) {
                     break;
                 }
-                if start_ms.is_some_and(|s| event.timestamp_ms < s) || !matches(&event.message) {
+                if !matches(&event.message) {
                     continue;
                 }
                 taken += 1;
