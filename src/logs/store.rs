@@ -4,7 +4,7 @@
 //! Domain code only: no HTTP types here (the wire protocol lives in [`super::api`]).
 //!
 //! Layout and locking: one short-held [`RwLock`] maps (account, region, group name) to a
-//! shared [`Group`]; each group maps stream names to shared [`Stream`]s behind its own
+//! shared group; each group maps stream names to shared streams behind its own
 //! `RwLock`; each stream keeps its events behind its own [`Mutex`]. An append takes the
 //! read locks on the fast path (group and stream already exist) and holds only the one
 //! stream's mutex while it pushes its events.
