@@ -9,6 +9,7 @@ pub mod auth;
 pub mod dispatch;
 pub mod edge;
 pub mod lambda;
+pub mod logs;
 pub mod notify;
 pub mod runtime;
 pub mod s3;
