@@ -5,9 +5,10 @@
 //! into the services' request values and their results or errors back into HTTP.
 
 mod ids;
+mod lambda;
+mod logs;
 mod route;
 mod s3;
-mod lambda;
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -82,11 +83,16 @@ async fn handle(sim: &Simulator, req: Request<Incoming>, peer: SocketAddr) -> Re
         .get(http::header::HOST)
         .and_then(|h| h.to_str().ok())
         .or_else(|| parts.uri.host());
-    let target = route(parts.uri.path(), host, &config.virtual_host_domains);
+    let amz_target = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|h| h.to_str().ok());
+    let target = route(parts.uri.path(), host, amz_target, &config.virtual_host_domains);
     let body = read_body(body, config.max_body_bytes).await;
     let response = match target {
         Target::S3(address) => s3::handle(sim, parts, body, address, peer).await,
         Target::Lambda => lambda::handle(sim, parts, body).await,
+        Target::Logs => logs::handle(sim, &parts, body),
         Target::Sim => crate::sim::api::handle(sim, &parts, body).await,
     };
     response.map(Full::new)

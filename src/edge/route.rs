@@ -15,6 +15,8 @@ pub enum Target {
     Lambda,
     /// The simulator's own API under `/_s3lambda/`.
     Sim,
+    /// The CloudWatch Logs API (awsJson1.1, `X-Amz-Target: Logs_20140328.*`).
+    Logs,
     /// The S3 REST API, with the bucket and key the request addresses.
     S3(S3Address),
 }
@@ -31,8 +33,11 @@ pub struct S3Address {
 /// Lambda API path prefixes (API versions).
 const LAMBDA_PREFIXES: [&str; 4] = ["/2015-03-31/", "/2019-09-25/", "/2017-03-31/", "/2021-10-31/"];
 
-/// Decides where a request goes from its raw path and `Host` header.
-pub fn route(path: &str, host: Option<&str>, domains: &[String]) -> Target {
+/// Decides where a request goes from its raw path, `Host` and `X-Amz-Target` headers.
+pub fn route(path: &str, host: Option<&str>, amz_target: Option<&str>, domains: &[String]) -> Target {
+    if path == "/" && amz_target.is_some_and(crate::logs::is_logs_target) {
+        return Target::Logs;
+    }
     if LAMBDA_PREFIXES.iter().any(|p| path.starts_with(p)) {
         return Target::Lambda;
     }
@@ -126,8 +131,10 @@ mod tests {
             ("/b/k", Some("[::1]:4566"), s3(Some("b"), Some("k"))),
             ("/_s3lambdax", None, s3(Some("_s3lambdax"), None)),
         ];
+        assert_eq!(route("/", None, Some("Logs_20140328.GetLogEvents"), &d), Target::Logs);
+        assert_eq!(route("/b/k", None, Some("Logs_20140328.GetLogEvents"), &d), s3(Some("b"), Some("k")));
         for (path, host, want) in cases {
-            assert_eq!(&route(path, *host, &d), want, "{path} {host:?}");
+            assert_eq!(&route(path, *host, None, &d), want, "{path} {host:?}");
         }
     }
 }

@@ -59,6 +59,16 @@ pub enum LogsError {
     /// The body is not the JSON the operation takes.
     #[error("{0}")]
     Serialization(String),
+    /// The request's SigV4 authentication failed.
+    #[error("{message}")]
+    Unauthenticated {
+        /// The error code, e.g. `InvalidSignatureException`.
+        code: &'static str,
+        /// The HTTP status (403 or 400).
+        status: http::StatusCode,
+        /// The message.
+        message: String,
+    },
 }
 
 impl LogsError {
@@ -79,12 +89,16 @@ impl LogsError {
             Self::ResourceNotFound(_) => "ResourceNotFoundException",
             Self::InvalidParameter(_) => "InvalidParameterException",
             Self::Serialization(_) => "SerializationException",
+            Self::Unauthenticated { code, .. } => code,
         }
     }
 
-    /// The HTTP status: every one of these is a client error, 400.
+    /// The HTTP status: 400, or the authentication failure's own.
     pub fn status(&self) -> http::StatusCode {
-        http::StatusCode::BAD_REQUEST
+        match self {
+            Self::Unauthenticated { status, .. } => *status,
+            _ => http::StatusCode::BAD_REQUEST,
+        }
     }
 
     /// The wire response: `{"__type": code, "message": ...}` as awsJson1.1, with

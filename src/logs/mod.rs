@@ -13,4 +13,4 @@ pub mod api;
 pub mod store;
 
 pub use api::{LogsError, LogsRequest, is_logs_target};
-pub use store::{LogStore, LogsConfig, lambda_group_name, lambda_stream_name};
+pub use store::{LogStore, LogsConfig, lambda_group_name, lambda_stream_name, now_ms};

@@ -1,26 +1,30 @@
 //! Runs a resolved function version in the WebAssembly runtime: the one place where Lambda's
 //! view of a function (registry snapshot) meets the runtime's (component, limits, log).
-//! Both the `Invoke` API and the S3 dispatcher run code through it.
+//! Both the `Invoke` API and the S3 dispatcher run code through it, and every run's log
+//! lines land in the function's CloudWatch log stream.
 
 use std::sync::Arc;
 
 use bytes::Bytes;
 
 use crate::lambda::registry::Resolved;
+use crate::logs::{LogStore, lambda_group_name, lambda_stream_name, now_ms};
 use crate::runtime::{Invocation, Outcome, Runtime, RuntimeError};
 
 /// Turns a [`Resolved`] function version into a runtime invocation.
 #[derive(Clone)]
 pub(crate) struct Executor {
     runtime: Runtime,
+    logs: LogStore,
     /// One execution-environment id per simulator, as Lambda names log streams after one.
     environment_id: Arc<str>,
 }
 
 impl Executor {
-    pub fn new(runtime: Runtime) -> Self {
+    pub fn new(runtime: Runtime, logs: LogStore) -> Self {
         Self {
             runtime,
+            logs,
             environment_id: uuid::Uuid::new_v4().simple().to_string().into(),
         }
     }
@@ -37,6 +41,12 @@ impl Executor {
         let package = &config.code;
         let cache_key = format!("{}:{}", package.sha256, package.wasm_path);
         let code = self.runtime.load(&cache_key, &package.wasm)?;
+        let log_group = lambda_group_name(&resolved.function_name);
+        let log_stream = lambda_stream_name(
+            time::OffsetDateTime::now_utc().date(),
+            &resolved.executed_version,
+            &self.environment_id,
+        );
         let invocation = Invocation {
             payload,
             request_id,
@@ -50,22 +60,19 @@ impl Executor {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
-            log_group: format!("/aws/lambda/{}", resolved.function_name),
-            log_stream: self.log_stream(&resolved.executed_version),
+            log_group: log_group.clone(),
+            log_stream: log_stream.clone(),
             reserved_concurrency: None,
         };
-        self.runtime.invoke_async(code, invocation).await
-    }
-
-    /// Lambda's stream name: `YYYY/MM/DD/[VERSION]` and the environment id.
-    pub fn log_stream(&self, version: &str) -> String {
-        let today = time::OffsetDateTime::now_utc().date();
-        format!(
-            "{:04}/{:02}/{:02}/[{version}]{}",
-            today.year(),
-            u8::from(today.month()),
-            today.day(),
-            self.environment_id
-        )
+        let outcome = self.runtime.invoke_async(code, invocation).await?;
+        let now = now_ms();
+        self.logs.append(
+            &resolved.account,
+            &resolved.region,
+            &log_group,
+            &log_stream,
+            outcome.log.lines().map(|line| (now, line.to_owned())),
+        );
+        Ok(outcome)
     }
 }

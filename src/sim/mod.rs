@@ -22,6 +22,7 @@ use crate::auth::Keyring;
 use crate::dispatch::{DispatchConfig, Dispatcher};
 use crate::edge::RequestIds;
 use crate::lambda::Lambda;
+use crate::logs::LogStore;
 use crate::runtime::{Runtime, RuntimeConfig, RuntimeError};
 use crate::s3::{S3, S3Config};
 use crate::trace::Journal;
@@ -42,6 +43,7 @@ struct Shared {
     journal: Arc<Journal>,
     dispatcher: Dispatcher,
     backend: Arc<backend::LambdaBackend>,
+    logs: LogStore,
 }
 
 /// Why a simulator could not be built or started.
@@ -126,7 +128,8 @@ impl SimulatorBuilder {
         self.config.validate()?;
         let keyring = Keyring::new(self.config.accounts());
         let runtime = Runtime::new(self.runtime)?;
-        let executor = execute::Executor::new(runtime.clone());
+        let logs = LogStore::default();
+        let executor = execute::Executor::new(runtime.clone(), logs.clone());
         let s3 = S3::new(S3Config {
             default_region: self.config.region.clone(),
             ..S3Config::default()
@@ -146,6 +149,7 @@ impl SimulatorBuilder {
                 journal,
                 dispatcher,
                 backend,
+                logs,
             }),
         })
     }
@@ -192,6 +196,11 @@ impl Simulator {
         &self.shared.journal
     }
 
+    /// Function logs, as CloudWatch Logs serves them.
+    pub fn logs(&self) -> &LogStore {
+        &self.shared.logs
+    }
+
     /// The dispatcher of S3 event deliveries.
     pub fn dispatcher(&self) -> &Dispatcher {
         &self.shared.dispatcher
@@ -211,6 +220,7 @@ impl Simulator {
         self.shared.lambda.registry().clear();
         self.shared.journal.clear();
         self.shared.dispatcher.records().clear();
+        self.shared.logs.clear();
     }
 
     /// Serves HTTP on `listener` until `shutdown` resolves.

@@ -7,3 +7,4 @@ mod s3_api;
 mod sigv4;
 mod lambda_tutorial;
 mod cli;
+mod logs;
