@@ -3,7 +3,8 @@
 //! Checks, in this order (the first failure is returned, except destination checks, which
 //! are collected): for each configuration in document order, the destination ARN
 //! ([`ARN_NOT_PARSED`]), the Region of the ARN ([`REGION_MISMATCH`]), each event
-//! ([`EVENT_NOT_SUPPORTED`]), the filter rules ([`FILTER_RULE_NAME`], [`MORE_THAN_ONE_PREFIX`],
+//! ([`EVENT_NOT_SUPPORTED`]), the filter rules ([`FILTER_RULE_NAME`], [`FILTER_VALUE_TOO_LONG`],
+//! [`MORE_THAN_ONE_PREFIX`],
 //! [`MORE_THAN_ONE_SUFFIX`]); then duplicate Ids ([`DUPLICATE_ID`]); then overlapping
 //! configurations across all destination kinds ([`OVERLAP_NO_FILTER`] /
 //! [`OVERLAP_AMBIGUOUS`]); last the destinations themselves through a
@@ -48,6 +49,14 @@ pub const MORE_THAN_ONE_PREFIX: &str = "Cannot specify more than one prefix rule
 
 /// `InvalidArgument` message for two suffix rules in one filter.
 pub const MORE_THAN_ONE_SUFFIX: &str = "Cannot specify more than one suffix rule in a filter.";
+
+/// `InvalidArgument` message for a filter rule value longer than 1024 bytes (ArgumentName
+/// `FilterRule.Value`). From emulator error tables (MinIO), not verified against AWS.
+pub const FILTER_VALUE_TOO_LONG: &str =
+    "Size of filter rule value cannot exceed 1024 bytes in UTF-8 representation";
+
+/// Longest accepted filter rule value, in bytes.
+pub const MAX_FILTER_VALUE_BYTES: usize = 1024;
 
 /// `InvalidArgument` message for two configurations with the same `Id` (ArgumentName `Id`,
 /// ArgumentValue the Id). Chosen: AWS's text was not found; one emulator uses this one.
@@ -202,6 +211,13 @@ fn parse_filter(raw: &RawConfig) -> Result<KeyFilter, NotifyError> {
                 &rule.name,
             ));
         };
+        if rule.value.len() > MAX_FILTER_VALUE_BYTES {
+            return Err(NotifyError::invalid_argument(
+                FILTER_VALUE_TOO_LONG,
+                "FilterRule.Value",
+                &rule.value,
+            ));
+        }
         if slot.0.is_some() {
             return Err(NotifyError::invalid(slot.1));
         }
@@ -618,6 +634,20 @@ mod tests {
         let err = validate(raw, &BUCKET, &AcceptAll, SkipDestinationValidation::Skip)
             .expect_err("bad arn");
         assert_eq!(err.message, ARN_NOT_PARSED);
+    }
+
+    #[test]
+    fn filter_value_length_limit() {
+        let body = |n: usize| {
+            format!(
+                "<NotificationConfiguration>{}</NotificationConfiguration>",
+                entry("lambda", "s3:ObjectCreated:*", Some(&"a".repeat(n)), None)
+            )
+        };
+        assert!(put(body(1024).as_bytes()).is_ok());
+        let err = put(body(1025).as_bytes()).expect_err("too long");
+        assert_eq!(err.message, FILTER_VALUE_TOO_LONG);
+        assert_eq!(err.argument("ArgumentName"), Some("FilterRule.Value"));
     }
 
     #[test]
