@@ -70,6 +70,9 @@ pub fn s3_address(path: &str, host: Option<&str>, domains: &[String]) -> S3Addre
 /// known domain (the longest domain wins, so `b.s3.localhost` is bucket `b`).
 fn virtual_host_bucket<'h>(host: &'h str, domains: &[String]) -> Option<&'h str> {
     let name = strip_port(host);
+    if domains.iter().any(|d| d == name) {
+        return None; // the service endpoint itself: path style
+    }
     domains
         .iter()
         .filter_map(|d| {
