@@ -12,7 +12,10 @@ use aws_sdk_s3::primitives::ByteStream;
 use s3lambda::sim::Simulator;
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn client(endpoint: &str) -> aws_sdk_s3::Client {
@@ -86,7 +89,11 @@ fn main() {
             .await
             .expect("server");
         let s3 = client(&server.endpoint());
-        s3.create_bucket().bucket("bench").send().await.expect("bucket");
+        s3.create_bucket()
+            .bucket("bench")
+            .send()
+            .await
+            .expect("bucket");
         let body = bytes::Bytes::from(vec![b'x'; 1024]);
         let put = {
             let s3 = s3.clone();

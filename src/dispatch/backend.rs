@@ -72,7 +72,7 @@ impl Default for AsyncConfig {
     fn default() -> Self {
         Self {
             max_retries: 2,
-            max_event_age: Duration::from_secs(6 * 3600),
+            max_event_age: Duration::from_hours(6),
             on_success: None,
             on_failure: None,
         }

@@ -29,7 +29,11 @@ impl Timing {
 
     /// AWS's delays multiplied by `factor` (clamped to 0..=1000).
     pub fn scaled(factor: f64) -> Self {
-        let factor = if factor.is_finite() { factor.clamp(0.0, 1000.0) } else { 1.0 };
+        let factor = if factor.is_finite() {
+            factor.clamp(0.0, 1000.0)
+        } else {
+            1.0
+        };
         Self { factor }
     }
 
@@ -79,12 +83,17 @@ pub(crate) enum Next {
 }
 
 /// AWS's waits before the first and second retry of a function error.
-const FUNCTION_ERROR_DELAYS: [Duration; 2] = [Duration::from_secs(60), Duration::from_secs(120)];
+const FUNCTION_ERROR_DELAYS: [Duration; 2] = [Duration::from_mins(1), Duration::from_mins(2)];
 const THROTTLE_FIRST: Duration = Duration::from_secs(1);
-const THROTTLE_MAX: Duration = Duration::from_secs(300);
+const THROTTLE_MAX: Duration = Duration::from_mins(5);
 
 /// After a function error (the run is already counted in `state.runs`).
-pub(crate) fn after_function_error(state: &JobState, config: &AsyncConfig, timing: Timing, now: Instant) -> Next {
+pub(crate) fn after_function_error(
+    state: &JobState,
+    config: &AsyncConfig,
+    timing: Timing,
+    now: Instant,
+) -> Next {
     let retries_done = state.runs.saturating_sub(1);
     if retries_done >= config.max_retries {
         return Next::RetriesExhausted;
@@ -97,18 +106,34 @@ pub(crate) fn after_function_error(state: &JobState, config: &AsyncConfig, timin
 }
 
 /// After a throttle (counted in `state.throttles`): exponential backoff, 1 s doubling to 5 min.
-pub(crate) fn after_throttle(state: &JobState, config: &AsyncConfig, timing: Timing, now: Instant) -> Next {
+pub(crate) fn after_throttle(
+    state: &JobState,
+    config: &AsyncConfig,
+    timing: Timing,
+    now: Instant,
+) -> Next {
     let exp = state.throttles.saturating_sub(1).min(16);
     let wait = THROTTLE_FIRST.saturating_mul(1 << exp).min(THROTTLE_MAX);
     within_age(state, config, timing, now, timing.scale(wait))
 }
 
 /// Whether the event is already older than its maximum age.
-pub(crate) fn expired(state: &JobState, config: &AsyncConfig, timing: Timing, now: Instant) -> bool {
+pub(crate) fn expired(
+    state: &JobState,
+    config: &AsyncConfig,
+    timing: Timing,
+    now: Instant,
+) -> bool {
     now.duration_since(state.enqueued) > timing.scale(config.max_event_age)
 }
 
-fn within_age(state: &JobState, config: &AsyncConfig, timing: Timing, now: Instant, wait: Duration) -> Next {
+fn within_age(
+    state: &JobState,
+    config: &AsyncConfig,
+    timing: Timing,
+    now: Instant,
+    wait: Duration,
+) -> Next {
     let age_then = now.duration_since(state.enqueued) + wait;
     if age_then > timing.scale(config.max_event_age) {
         Next::EventAgeExceeded
@@ -135,19 +160,37 @@ mod tests {
         let c = AsyncConfig::default();
         let t = Timing::aws();
         let now = Instant::now();
-        assert_eq!(after_function_error(&state(1, 0), &c, t, now), Next::RetryAfter(Duration::from_secs(60)));
-        assert_eq!(after_function_error(&state(2, 0), &c, t, now), Next::RetryAfter(Duration::from_secs(120)));
-        assert_eq!(after_function_error(&state(3, 0), &c, t, now), Next::RetriesExhausted);
-        let none = AsyncConfig { max_retries: 0, ..c };
-        assert_eq!(after_function_error(&state(1, 0), &none, t, now), Next::RetriesExhausted);
+        assert_eq!(
+            after_function_error(&state(1, 0), &c, t, now),
+            Next::RetryAfter(Duration::from_mins(1))
+        );
+        assert_eq!(
+            after_function_error(&state(2, 0), &c, t, now),
+            Next::RetryAfter(Duration::from_mins(2))
+        );
+        assert_eq!(
+            after_function_error(&state(3, 0), &c, t, now),
+            Next::RetriesExhausted
+        );
+        let none = AsyncConfig {
+            max_retries: 0,
+            ..c
+        };
+        assert_eq!(
+            after_function_error(&state(1, 0), &none, t, now),
+            Next::RetriesExhausted
+        );
     }
 
     #[test]
     fn scaled_timing_shrinks_waits() {
         let c = AsyncConfig::default();
         let t = Timing::default();
-        assert_eq!(after_function_error(&state(1, 0), &c, t, Instant::now()), Next::RetryAfter(Duration::from_millis(60)));
-        assert_eq!(Timing::scaled(f64::NAN).factor(), 1.0);
+        assert_eq!(
+            after_function_error(&state(1, 0), &c, t, Instant::now()),
+            Next::RetryAfter(Duration::from_millis(60))
+        );
+        assert!((Timing::scaled(f64::NAN).factor() - 1.0).abs() < f64::EPSILON);
     }
 
     #[test]
@@ -173,8 +216,14 @@ mod tests {
         };
         let t = Timing::aws();
         let now = Instant::now();
-        assert_eq!(after_function_error(&state(1, 0), &c, t, now), Next::RetryAfter(Duration::from_secs(60)));
-        assert_eq!(after_function_error(&state(2, 0), &c, t, now), Next::EventAgeExceeded);
+        assert_eq!(
+            after_function_error(&state(1, 0), &c, t, now),
+            Next::RetryAfter(Duration::from_mins(1))
+        );
+        assert_eq!(
+            after_function_error(&state(2, 0), &c, t, now),
+            Next::EventAgeExceeded
+        );
         let s = state(0, 0);
         assert!(!expired(&s, &c, t, now));
         assert!(expired(&s, &c, t, now + Duration::from_secs(91)));

@@ -23,13 +23,22 @@ impl Backend for Script {
         self.authorize.clone()
     }
 
-    fn invoke(&self, _target: &Target<'_>, _payload: Bytes) -> Pin<Box<dyn Future<Output = AttemptOutcome> + Send + 'static>> {
+    fn invoke(
+        &self,
+        _target: &Target<'_>,
+        _payload: Bytes,
+    ) -> Pin<Box<dyn Future<Output = AttemptOutcome> + Send + 'static>> {
         self.seen.lock().push(tokio::time::Instant::now());
-        let next = self.attempts.lock().pop_front().unwrap_or_else(|| ran(None));
+        let next = self
+            .attempts
+            .lock()
+            .pop_front()
+            .unwrap_or_else(|| ran(None));
         Box::pin(async move { next })
     }
 }
 
+#[allow(clippy::unnecessary_wraps)] // the shape `Backend::authorize` returns
 fn allowed(config: AsyncConfig) -> Result<Authorized, Refusal> {
     Ok(Authorized {
         policy: PolicyCheck {
@@ -57,7 +66,14 @@ fn ran(error: Option<&str>) -> AttemptOutcome {
 
 async fn deliver(script: Script, timing: Timing) -> (TraceView, Dispatcher, Arc<Script>) {
     let journal = Arc::new(Journal::new(16));
-    let dispatcher = Dispatcher::new(&DispatchConfig { workers: 4, timing, records_kept: 16 }, Arc::clone(&journal));
+    let dispatcher = Dispatcher::new(
+        &DispatchConfig {
+            workers: 4,
+            timing,
+            records_kept: 16,
+        },
+        Arc::clone(&journal),
+    );
     let script = Arc::new(script);
     dispatcher.start(Arc::clone(&script) as Arc<dyn Backend>);
     let trace = journal.begin(Source {
@@ -79,7 +95,10 @@ async fn deliver(script: Script, timing: Timing) -> (TraceView, Dispatcher, Arc<
         source_arn: "arn:aws:s3:::b".into(),
         source_account: "000000000000".into(),
     });
-    assert!(journal.wait_idle(Duration::from_secs(24 * 3600)).await, "dispatch went idle");
+    assert!(
+        journal.wait_idle(Duration::from_hours(24)).await,
+        "dispatch went idle"
+    );
     (trace.view(), dispatcher, script)
 }
 
@@ -93,33 +112,63 @@ fn script(authorize: Result<Authorized, Refusal>, attempts: Vec<AttemptOutcome>)
 
 #[tokio::test(start_paused = true)]
 async fn success_is_delivered_once() {
-    let (view, dispatcher, _) = deliver(script(allowed(AsyncConfig::default()), vec![ran(None)]), Timing::aws()).await;
+    let (view, dispatcher, _) = deliver(
+        script(allowed(AsyncConfig::default()), vec![ran(None)]),
+        Timing::aws(),
+    )
+    .await;
     let d = &view.deliveries[0];
     assert_eq!(d.outcome, Outcome::Delivered);
     assert_eq!(d.attempts.len(), 1);
     assert_eq!(d.resolved_version.as_deref(), Some("1"));
     assert!(d.policy.as_ref().unwrap().allowed);
-    assert!(dispatcher.journal().counters().contains(&(Outcome::Delivered, 1)));
-    assert!(dispatcher.records().all().is_empty(), "no success record without a destination");
+    assert!(
+        dispatcher
+            .journal()
+            .counters()
+            .contains(&(Outcome::Delivered, 1))
+    );
+    assert!(
+        dispatcher.records().all().is_empty(),
+        "no success record without a destination"
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn function_errors_are_retried_twice_after_one_and_two_minutes() {
-    let config = AsyncConfig { on_failure: Some("arn:aws:sqs:us-east-1:000000000000:dlq".into()), ..AsyncConfig::default() };
-    let failing = vec![ran(Some("Handled")), ran(Some("Handled")), ran(Some("Handled"))];
+    let config = AsyncConfig {
+        on_failure: Some("arn:aws:sqs:us-east-1:000000000000:dlq".into()),
+        ..AsyncConfig::default()
+    };
+    let failing = vec![
+        ran(Some("Handled")),
+        ran(Some("Handled")),
+        ran(Some("Handled")),
+    ];
     let (view, dispatcher, script) = deliver(script(allowed(config), failing), Timing::aws()).await;
     let d = &view.deliveries[0];
     assert_eq!(d.outcome, Outcome::Failed);
     assert_eq!(d.attempts.len(), 3);
-    assert!(matches!(&d.attempts[2].result, AttemptResult::FunctionError { error_type, .. } if error_type == "HandledError"));
+    assert!(
+        matches!(&d.attempts[2].result, AttemptResult::FunctionError { error_type, .. } if error_type == "HandledError")
+    );
     let seen = script.seen.lock().clone();
     let gaps: Vec<u64> = seen.windows(2).map(|w| (w[1] - w[0]).as_secs()).collect();
     assert_eq!(gaps, [60, 120]);
     let records = dispatcher.records().all();
     assert_eq!(records.len(), 1);
-    assert_eq!(records[0].destination.as_deref(), Some("arn:aws:sqs:us-east-1:000000000000:dlq"));
-    assert_eq!(records[0].record["requestContext"]["condition"], "RetriesExhausted");
-    assert_eq!(records[0].record["requestContext"]["approximateInvokeCount"], 3);
+    assert_eq!(
+        records[0].destination.as_deref(),
+        Some("arn:aws:sqs:us-east-1:000000000000:dlq")
+    );
+    assert_eq!(
+        records[0].record["requestContext"]["condition"],
+        "RetriesExhausted"
+    );
+    assert_eq!(
+        records[0].record["requestContext"]["approximateInvokeCount"],
+        3
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -135,45 +184,96 @@ async fn denial_is_final_and_explained() {
     assert!(d.attempts.is_empty());
     assert!(script.seen.lock().is_empty(), "never invoked");
     assert!(d.policy.as_ref().unwrap().reason.contains("no statement"));
-    assert!(dispatcher.journal().counters().contains(&(Outcome::Denied, 1)));
+    assert!(
+        dispatcher
+            .journal()
+            .counters()
+            .contains(&(Outcome::Denied, 1))
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn unresolvable_functions_are_final() {
-    let (view, _, _) = deliver(script(Err(Refusal::Unresolved("Function not found: f:PROD".into())), vec![]), Timing::aws()).await;
+    let (view, _, _) = deliver(
+        script(
+            Err(Refusal::Unresolved("Function not found: f:PROD".into())),
+            vec![],
+        ),
+        Timing::aws(),
+    )
+    .await;
     assert_eq!(view.deliveries[0].outcome, Outcome::Unresolved);
-    assert_eq!(view.deliveries[0].resolution_error.as_deref(), Some("Function not found: f:PROD"));
+    assert_eq!(
+        view.deliveries[0].resolution_error.as_deref(),
+        Some("Function not found: f:PROD")
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn throttles_back_off_then_deliver_and_zero_concurrency_fails_at_once() {
-    let throttled = || AttemptOutcome::Throttled { retryable: true, reason: "Rate Exceeded.".into() };
-    let (view, _, backend) = deliver(script(allowed(AsyncConfig::default()), vec![throttled(), throttled(), ran(None)]), Timing::aws()).await;
+    let throttled = || AttemptOutcome::Throttled {
+        retryable: true,
+        reason: "Rate Exceeded.".into(),
+    };
+    let (view, _, backend) = deliver(
+        script(
+            allowed(AsyncConfig::default()),
+            vec![throttled(), throttled(), ran(None)],
+        ),
+        Timing::aws(),
+    )
+    .await;
     assert_eq!(view.deliveries[0].outcome, Outcome::Delivered);
     let seen = backend.seen.lock().clone();
     let gaps: Vec<u64> = seen.windows(2).map(|w| (w[1] - w[0]).as_secs()).collect();
     assert_eq!(gaps, [1, 2]);
 
-    let never = AttemptOutcome::Throttled { retryable: false, reason: "reserved concurrency is 0".into() };
-    let (view, dispatcher, _) = deliver(script(allowed(AsyncConfig::default()), vec![never]), Timing::aws()).await;
+    let never = AttemptOutcome::Throttled {
+        retryable: false,
+        reason: "reserved concurrency is 0".into(),
+    };
+    let (view, dispatcher, _) = deliver(
+        script(allowed(AsyncConfig::default()), vec![never]),
+        Timing::aws(),
+    )
+    .await;
     assert_eq!(view.deliveries[0].outcome, Outcome::Throttled);
     assert_eq!(dispatcher.records().all()[0].condition, "ThrottledNoRetry");
 }
 
 #[tokio::test(start_paused = true)]
 async fn retries_past_the_maximum_age_expire() {
-    let config = AsyncConfig { max_event_age: Duration::from_secs(100), ..AsyncConfig::default() };
-    let failing = vec![ran(Some("Unhandled")), ran(Some("Unhandled")), ran(Some("Unhandled"))];
+    let config = AsyncConfig {
+        max_event_age: Duration::from_secs(100),
+        ..AsyncConfig::default()
+    };
+    let failing = vec![
+        ran(Some("Unhandled")),
+        ran(Some("Unhandled")),
+        ran(Some("Unhandled")),
+    ];
     let (view, dispatcher, _) = deliver(script(allowed(config), failing), Timing::aws()).await;
     assert_eq!(view.deliveries[0].outcome, Outcome::Expired);
-    assert_eq!(view.deliveries[0].attempts.len(), 2, "the third would start after 180 s");
+    assert_eq!(
+        view.deliveries[0].attempts.len(),
+        2,
+        "the third would start after 180 s"
+    );
     assert_eq!(dispatcher.records().all()[0].condition, "EventAgeExceeded");
 }
 
 #[tokio::test(start_paused = true)]
 async fn default_timing_runs_the_schedule_in_milliseconds() {
-    let failing = vec![ran(Some("Handled")), ran(Some("Handled")), ran(Some("Handled"))];
-    let (_, _, script) = deliver(script(allowed(AsyncConfig::default()), failing), Timing::default()).await;
+    let failing = vec![
+        ran(Some("Handled")),
+        ran(Some("Handled")),
+        ran(Some("Handled")),
+    ];
+    let (_, _, script) = deliver(
+        script(allowed(AsyncConfig::default()), failing),
+        Timing::default(),
+    )
+    .await;
     let seen = script.seen.lock().clone();
     let gaps: Vec<u128> = seen.windows(2).map(|w| (w[1] - w[0]).as_millis()).collect();
     assert_eq!(gaps, [60, 120]);

@@ -21,7 +21,12 @@ pub(super) struct Context {
 }
 
 /// Runs up to `workers` jobs at a time until the queue closes.
-pub(super) fn spawn(mut rx: mpsc::UnboundedReceiver<Job>, workers: usize, backend: Arc<dyn Backend>, ctx: Context) {
+pub(super) fn spawn(
+    mut rx: mpsc::UnboundedReceiver<Job>,
+    workers: usize,
+    backend: Arc<dyn Backend>,
+    ctx: Context,
+) {
     let ctx = Arc::new(ctx);
     let permits = Arc::new(Semaphore::new(workers));
     tokio::spawn(async move {
@@ -51,7 +56,8 @@ async fn run(mut job: Job, backend: &dyn Backend, ctx: &Context) {
     } else {
         match backend.authorize(&target) {
             Ok(Authorized { policy, config }) => {
-                job.trace.update_delivery(job.delivery, |d| d.policy = Some(policy));
+                job.trace
+                    .update_delivery(job.delivery, |d| d.policy = Some(policy));
                 job.state.config = Some(config.clone());
                 config
             }
@@ -71,7 +77,14 @@ async fn run(mut job: Job, backend: &dyn Backend, ctx: &Context) {
         }
     };
     if schedule::expired(&job.state, &config, ctx.timing, Instant::now()) {
-        finish_failed(&job, ctx, &config, Outcome::Expired, "EventAgeExceeded", None);
+        finish_failed(
+            &job,
+            ctx,
+            &config,
+            Outcome::Expired,
+            "EventAgeExceeded",
+            None,
+        );
         return;
     }
     let started = SystemTime::now();
@@ -88,20 +101,36 @@ async fn run(mut job: Job, backend: &dyn Backend, ctx: &Context) {
             };
             push_attempt(&job, &ran, started, result);
             if ran.function_error.is_none() {
-                job.trace.update_delivery(job.delivery, |d| d.outcome = Outcome::Delivered);
+                job.trace
+                    .update_delivery(job.delivery, |d| d.outcome = Outcome::Delivered);
                 ctx.journal.count(Outcome::Delivered);
                 if let Some(dest) = &config.on_success {
-                    ctx.records.push(record(&job, Some(dest.clone()), "Success", Some(&ran)));
+                    ctx.records
+                        .push(record(&job, Some(dest.clone()), "Success", Some(&ran)));
                 }
                 return;
             }
             match schedule::after_function_error(&job.state, &config, ctx.timing, Instant::now()) {
                 Next::RetryAfter(wait) => retry(job, ctx, wait),
                 Next::RetriesExhausted => {
-                    finish_failed(&job, ctx, &config, Outcome::Failed, "RetriesExhausted", Some(&ran));
+                    finish_failed(
+                        &job,
+                        ctx,
+                        &config,
+                        Outcome::Failed,
+                        "RetriesExhausted",
+                        Some(&ran),
+                    );
                 }
                 Next::EventAgeExceeded => {
-                    finish_failed(&job, ctx, &config, Outcome::Expired, "EventAgeExceeded", Some(&ran));
+                    finish_failed(
+                        &job,
+                        ctx,
+                        &config,
+                        Outcome::Expired,
+                        "EventAgeExceeded",
+                        Some(&ran),
+                    );
                 }
             }
         }
@@ -119,13 +148,27 @@ async fn run(mut job: Job, backend: &dyn Backend, ctx: &Context) {
                 });
             });
             if !retryable {
-                finish_failed(&job, ctx, &config, Outcome::Throttled, "ThrottledNoRetry", None);
+                finish_failed(
+                    &job,
+                    ctx,
+                    &config,
+                    Outcome::Throttled,
+                    "ThrottledNoRetry",
+                    None,
+                );
                 return;
             }
             match schedule::after_throttle(&job.state, &config, ctx.timing, Instant::now()) {
                 Next::RetryAfter(wait) => retry(job, ctx, wait),
                 Next::RetriesExhausted | Next::EventAgeExceeded => {
-                    finish_failed(&job, ctx, &config, Outcome::Expired, "EventAgeExceeded", None);
+                    finish_failed(
+                        &job,
+                        ctx,
+                        &config,
+                        Outcome::Expired,
+                        "EventAgeExceeded",
+                        None,
+                    );
                 }
             }
         }
@@ -168,14 +211,28 @@ fn retry(job: Job, ctx: &Context, wait: std::time::Duration) {
     });
 }
 
-fn finish_failed(job: &Job, ctx: &Context, config: &AsyncConfig, outcome: Outcome, condition: &str, ran: Option<&Ran>) {
+fn finish_failed(
+    job: &Job,
+    ctx: &Context,
+    config: &AsyncConfig,
+    outcome: Outcome,
+    condition: &str,
+    ran: Option<&Ran>,
+) {
     tracing::info!(event = %job.trace.display_id(), function = %job.function_arn, condition, "delivery failed");
-    job.trace.update_delivery(job.delivery, |d| d.outcome = outcome);
+    job.trace
+        .update_delivery(job.delivery, |d| d.outcome = outcome);
     ctx.journal.count(outcome);
-    ctx.records.push(record(job, config.on_failure.clone(), condition, ran));
+    ctx.records
+        .push(record(job, config.on_failure.clone(), condition, ran));
 }
 
-fn record(job: &Job, destination: Option<String>, condition: &str, ran: Option<&Ran>) -> DestinationRecord {
+fn record(
+    job: &Job,
+    destination: Option<String>,
+    condition: &str,
+    ran: Option<&Ran>,
+) -> DestinationRecord {
     DestinationRecord::build(RecordInput {
         destination,
         condition,

@@ -71,7 +71,11 @@ mod tests {
         let b = ids.s3();
         assert_ne!(a, b);
         assert_eq!(a.request_id.len(), 16);
-        assert!(a.request_id.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()));
+        assert!(
+            a.request_id
+                .bytes()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())
+        );
         assert_eq!(a.host_id.len(), 64);
         assert_eq!(ids.lambda().len(), 36);
     }

@@ -48,11 +48,13 @@ async fn run(
             "The request body ended before its declared length".into(),
         ),
     })?;
-    let authed = auth::authenticate(&parts, body, sim.keyring(), SystemTime::now())
-        .map_err(|e| LambdaError::Unauthenticated {
-            code: e.lambda_code(),
-            status: e.lambda_status(),
-            message: e.lambda_message(),
+    let authed =
+        auth::authenticate(&parts, body, sim.keyring(), SystemTime::now()).map_err(|e| {
+            LambdaError::Unauthenticated {
+                code: e.lambda_code(),
+                status: e.lambda_status(),
+                message: e.lambda_message(),
+            }
         })?;
     sim.lambda()
         .handle(LambdaRequest {

@@ -11,17 +11,22 @@ use crate::auth;
 use crate::logs::{LogsError, LogsRequest};
 use crate::sim::Simulator;
 
-pub(super) fn handle(sim: &Simulator, parts: &Parts, body: Result<Bytes, BodyError>) -> Response<Bytes> {
+pub(super) fn handle(
+    sim: &Simulator,
+    parts: &Parts,
+    body: Result<Bytes, BodyError>,
+) -> Response<Bytes> {
     let request_id = sim.request_ids().lambda();
     let result = body
         .map_err(|_| LogsError::InvalidParameter("the request body could not be read".into()))
         .and_then(|body| {
-            auth::authenticate(parts, body, sim.keyring(), SystemTime::now())
-                .map_err(|e| LogsError::Unauthenticated {
+            auth::authenticate(parts, body, sim.keyring(), SystemTime::now()).map_err(|e| {
+                LogsError::Unauthenticated {
                     code: e.lambda_code(),
                     status: e.lambda_status(),
                     message: e.lambda_message(),
-                })
+                }
+            })
         })
         .and_then(|authed| {
             let target = parts

@@ -75,7 +75,11 @@ pub async fn serve(listener: TcpListener, sim: Simulator, shutdown: impl Future<
 
 /// One request, start to finish. Never fails: every error becomes the wire error of the
 /// service the request was addressed to.
-async fn handle(sim: &Simulator, req: Request<Incoming>, peer: SocketAddr) -> Response<Full<Bytes>> {
+async fn handle(
+    sim: &Simulator,
+    req: Request<Incoming>,
+    peer: SocketAddr,
+) -> Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
     let config = sim.config();
     let host = parts
@@ -87,10 +91,15 @@ async fn handle(sim: &Simulator, req: Request<Incoming>, peer: SocketAddr) -> Re
         .headers
         .get("x-amz-target")
         .and_then(|h| h.to_str().ok());
-    let target = route(parts.uri.path(), host, amz_target, &config.virtual_host_domains);
+    let target = route(
+        parts.uri.path(),
+        host,
+        amz_target,
+        &config.virtual_host_domains,
+    );
     let body = read_body(body, config.max_body_bytes).await;
     let response = match target {
-        Target::S3(address) => s3::handle(sim, parts, body, address, peer).await,
+        Target::S3(address) => s3::handle(sim, &parts, body, address, peer),
         Target::Lambda => lambda::handle(sim, parts, body).await,
         Target::Logs => logs::handle(sim, &parts, body),
         Target::Sim => crate::sim::api::handle(sim, &parts, body).await,

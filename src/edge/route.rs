@@ -31,10 +31,20 @@ pub struct S3Address {
 }
 
 /// Lambda API path prefixes (API versions).
-const LAMBDA_PREFIXES: [&str; 4] = ["/2015-03-31/", "/2019-09-25/", "/2017-03-31/", "/2021-10-31/"];
+const LAMBDA_PREFIXES: [&str; 4] = [
+    "/2015-03-31/",
+    "/2019-09-25/",
+    "/2017-03-31/",
+    "/2021-10-31/",
+];
 
 /// Decides where a request goes from its raw path, `Host` and `X-Amz-Target` headers.
-pub fn route(path: &str, host: Option<&str>, amz_target: Option<&str>, domains: &[String]) -> Target {
+pub fn route(
+    path: &str,
+    host: Option<&str>,
+    amz_target: Option<&str>,
+    domains: &[String],
+) -> Target {
     if path == "/" && amz_target.is_some_and(crate::logs::is_logs_target) {
         return Target::Logs;
     }
@@ -118,24 +128,54 @@ mod tests {
     fn routes() {
         let d = domains();
         let cases: &[(&str, Option<&str>, Target)] = &[
-            ("/2015-03-31/functions", Some("127.0.0.1:4566"), Target::Lambda),
-            ("/2019-09-25/functions/f/event-invoke-config", None, Target::Lambda),
+            (
+                "/2015-03-31/functions",
+                Some("127.0.0.1:4566"),
+                Target::Lambda,
+            ),
+            (
+                "/2019-09-25/functions/f/event-invoke-config",
+                None,
+                Target::Lambda,
+            ),
             ("/_s3lambda/traces", None, Target::Sim),
             ("/", Some("127.0.0.1:4566"), s3(None, None)),
             ("/b", Some("localhost:4566"), s3(Some("b"), None)),
             ("/b/", Some("localhost:4566"), s3(Some("b"), None)),
-            ("/b/k/x.txt", Some("127.0.0.1"), s3(Some("b"), Some("k/x.txt"))),
+            (
+                "/b/k/x.txt",
+                Some("127.0.0.1"),
+                s3(Some("b"), Some("k/x.txt")),
+            ),
             ("/b/a%20b%2Bc", None, s3(Some("b"), Some("a b+c"))),
             ("/b/%E2%82%AC", None, s3(Some("b"), Some("€"))),
-            ("/k.txt", Some("photos.localhost:4566"), s3(Some("photos"), Some("k.txt"))),
-            ("/", Some("photos.s3.localhost:4566"), s3(Some("photos"), None)),
-            ("/d/k", Some("my.bucket.s3.amazonaws.com"), s3(Some("my.bucket"), Some("d/k"))),
+            (
+                "/k.txt",
+                Some("photos.localhost:4566"),
+                s3(Some("photos"), Some("k.txt")),
+            ),
+            (
+                "/",
+                Some("photos.s3.localhost:4566"),
+                s3(Some("photos"), None),
+            ),
+            (
+                "/d/k",
+                Some("my.bucket.s3.amazonaws.com"),
+                s3(Some("my.bucket"), Some("d/k")),
+            ),
             ("/b/k", Some("s3.localhost:4566"), s3(Some("b"), Some("k"))),
             ("/b/k", Some("[::1]:4566"), s3(Some("b"), Some("k"))),
             ("/_s3lambdax", None, s3(Some("_s3lambdax"), None)),
         ];
-        assert_eq!(route("/", None, Some("Logs_20140328.GetLogEvents"), &d), Target::Logs);
-        assert_eq!(route("/b/k", None, Some("Logs_20140328.GetLogEvents"), &d), s3(Some("b"), Some("k")));
+        assert_eq!(
+            route("/", None, Some("Logs_20140328.GetLogEvents"), &d),
+            Target::Logs
+        );
+        assert_eq!(
+            route("/b/k", None, Some("Logs_20140328.GetLogEvents"), &d),
+            s3(Some("b"), Some("k"))
+        );
         for (path, host, want) in cases {
             assert_eq!(&route(path, *host, None, &d), want, "{path} {host:?}");
         }

@@ -12,15 +12,15 @@ use crate::auth::{self, AuthError};
 use crate::s3::{S3Error, S3Request};
 use crate::sim::Simulator;
 
-pub(super) async fn handle(
+pub(super) fn handle(
     sim: &Simulator,
-    parts: Parts,
+    parts: &Parts,
     body: Result<Bytes, BodyError>,
     address: S3Address,
     peer: SocketAddr,
 ) -> Response<Bytes> {
     let ids = sim.request_ids().s3();
-    let result = run(sim, &parts, body, address, peer, &ids);
+    let result = run(sim, parts, body, address, peer, &ids);
     let mut response = match result {
         Ok(response) => response,
         Err(e) => {

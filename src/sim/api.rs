@@ -23,10 +23,19 @@ use crate::edge::BodyError;
 use crate::trace::{Outcome, Query};
 
 /// Answers one `/_s3lambda/...` request.
-pub async fn handle(sim: &Simulator, parts: &Parts, _body: Result<Bytes, BodyError>) -> Response<Bytes> {
+pub async fn handle(
+    sim: &Simulator,
+    parts: &Parts,
+    _body: Result<Bytes, BodyError>,
+) -> Response<Bytes> {
     let path = parts.uri.path().trim_end_matches('/');
     let query = crate::edge::query_pairs(&parts.uri);
-    let param = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let param = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     match (&parts.method, path) {
         (&Method::GET, "/_s3lambda/health") => ok(&json!({
             "status": "running",
@@ -39,7 +48,11 @@ pub async fn handle(sim: &Simulator, parts: &Parts, _body: Result<Bytes, BodyErr
             let numeric = id.strip_prefix("evt-").unwrap_or(id).parse::<u64>().ok();
             match numeric.and_then(|n| sim.journal().get(n)) {
                 Some(trace) => ok(&json!(trace.view())),
-                None => error(StatusCode::NOT_FOUND, "NoSuchTrace", &format!("no trace {id} (it may have been evicted from the journal)")),
+                None => error(
+                    StatusCode::NOT_FOUND,
+                    "NoSuchTrace",
+                    &format!("no trace {id} (it may have been evicted from the journal)"),
+                ),
             }
         }
         (&Method::GET, "/_s3lambda/counters") => {
@@ -49,41 +62,61 @@ pub async fn handle(sim: &Simulator, parts: &Parts, _body: Result<Bytes, BodyErr
                 .into_iter()
                 .map(|(o, n)| (o.as_str().to_owned(), json!(n)))
                 .collect();
-            ok(&json!({ "events": journal.events(), "pending": journal.pending(), "outcomes": outcomes }))
+            ok(
+                &json!({ "events": journal.events(), "pending": journal.pending(), "outcomes": outcomes }),
+            )
         }
-        (&Method::GET, "/_s3lambda/destinations") => ok(&json!({ "records": sim.dispatcher().records().all() })),
+        (&Method::GET, "/_s3lambda/destinations") => {
+            ok(&json!({ "records": sim.dispatcher().records().all() }))
+        }
         (&Method::POST, "/_s3lambda/wait") => {
-            let timeout = param("timeout_ms").and_then(|v| v.parse::<u64>().ok()).unwrap_or(30_000);
+            let timeout = param("timeout_ms")
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(30_000);
             let journal = sim.journal();
             if journal.wait_idle(Duration::from_millis(timeout)).await {
                 ok(&json!({ "idle": true, "pending": 0 }))
             } else {
-                json_response(StatusCode::REQUEST_TIMEOUT, &json!({ "idle": false, "pending": journal.pending() }))
+                json_response(
+                    StatusCode::REQUEST_TIMEOUT,
+                    &json!({ "idle": false, "pending": journal.pending() }),
+                )
             }
         }
         (&Method::POST, "/_s3lambda/reset") => {
             sim.reset();
             ok(&json!({ "reset": true }))
         }
-        (method, path) => error(StatusCode::NOT_FOUND, "NotFound", &format!("no simulator API at {method} {path}")),
+        (method, path) => error(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            &format!("no simulator API at {method} {path}"),
+        ),
     }
 }
 
 fn traces<'a>(sim: &Simulator, param: &impl Fn(&str) -> Option<&'a str>) -> Response<Bytes> {
-    let outcome = match param("outcome") {
-        None => None,
-        Some(o) => match Outcome::parse(o) {
-            Some(o) => Some(o),
-            None => {
-                let known: Vec<_> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
-                return error(StatusCode::BAD_REQUEST, "InvalidParameter", &format!("unknown outcome {o:?}; one of {}", known.join(", ")));
-            }
-        },
-    };
+    let outcome = param("outcome");
+    let parsed = outcome.map(Outcome::parse);
+    if let (Some(o), Some(None)) = (outcome, parsed) {
+        let known: Vec<_> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
+        return error(
+            StatusCode::BAD_REQUEST,
+            "InvalidParameter",
+            &format!("unknown outcome {o:?}; one of {}", known.join(", ")),
+        );
+    }
+    let outcome = parsed.flatten();
     let limit = match param("limit").map(str::parse::<usize>) {
         None => None,
         Some(Ok(n)) => Some(n),
-        Some(Err(_)) => return error(StatusCode::BAD_REQUEST, "InvalidParameter", "limit must be a whole number"),
+        Some(Err(_)) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "InvalidParameter",
+                "limit must be a whole number",
+            );
+        }
     };
     let query = Query {
         bucket: param("bucket").map(str::to_owned),

@@ -30,8 +30,16 @@ impl LambdaBackend {
     fn resolve(&self, target: &Target<'_>) -> Result<(FunctionRef, Resolved), String> {
         let function = FunctionRef::parse(target.function_arn, NameKind::Plain)
             .map_err(|e| format!("{} is not a function ARN: {e}", target.function_arn))?;
-        let account = function.account.as_deref().unwrap_or(target.source_account).to_owned();
-        let region = function.region.as_deref().unwrap_or(target.region).to_owned();
+        let account = function
+            .account
+            .as_deref()
+            .unwrap_or(target.source_account)
+            .to_owned();
+        let region = function
+            .region
+            .as_deref()
+            .unwrap_or(target.region)
+            .to_owned();
         if region != target.region {
             return Err(format!(
                 "function {} is in region {region} but the bucket is in {}: S3 invokes only functions of the bucket's region",
@@ -85,10 +93,17 @@ impl Backend for LambdaBackend {
                 on_success: c.on_success.clone(),
                 on_failure: c.on_failure.clone(),
             });
-        Ok(Authorized { policy: check, config })
+        Ok(Authorized {
+            policy: check,
+            config,
+        })
     }
 
-    fn invoke(&self, target: &Target<'_>, payload: Bytes) -> Pin<Box<dyn Future<Output = AttemptOutcome> + Send + 'static>> {
+    fn invoke(
+        &self,
+        target: &Target<'_>,
+        payload: Bytes,
+    ) -> Pin<Box<dyn Future<Output = AttemptOutcome> + Send + 'static>> {
         let resolved = self.resolve(target);
         let executor = self.executor.clone();
         Box::pin(async move {
@@ -99,9 +114,18 @@ impl Backend for LambdaBackend {
             let request_id = uuid::Uuid::new_v4().to_string();
             let version = resolved.executed_version.clone();
             let function_arn = resolved.config.version_arn();
-            match executor.run(&resolved, resolved.invoked_arn.clone(), payload, request_id.clone()).await {
+            match executor
+                .run(
+                    &resolved,
+                    resolved.invoked_arn.clone(),
+                    payload,
+                    request_id.clone(),
+                )
+                .await
+            {
                 Ok(outcome) => {
-                    let (response, function_error, error_type, error_message) = match outcome.result {
+                    let (response, function_error, error_type, error_message) = match outcome.result
+                    {
                         FunctionResult::Ok(bytes) => (bytes, None, String::new(), String::new()),
                         FunctionResult::Error(e) => (
                             Bytes::from(e.to_json()),
@@ -123,7 +147,10 @@ impl Backend for LambdaBackend {
                     })
                 }
                 Err(RuntimeError::Throttled { reason }) => AttemptOutcome::Throttled {
-                    retryable: !matches!(reason, ThrottleReason::ReservedConcurrency { limit: 0, .. }),
+                    retryable: !matches!(
+                        reason,
+                        ThrottleReason::ReservedConcurrency { limit: 0, .. }
+                    ),
                     reason: reason.to_string(),
                 },
                 Err(RuntimeError::InvalidCode(msg)) => AttemptOutcome::Ran(Ran {
@@ -138,7 +165,10 @@ impl Backend for LambdaBackend {
                     log_tail: String::new(),
                 }),
                 // A failure of the simulator itself: Lambda retries system errors like throttles.
-                Err(RuntimeError::Internal(msg)) => AttemptOutcome::Throttled { retryable: true, reason: msg },
+                Err(RuntimeError::Internal(msg)) => AttemptOutcome::Throttled {
+                    retryable: true,
+                    reason: msg,
+                },
             }
         })
     }

@@ -116,7 +116,9 @@ impl Config {
             return Err(ConfigError::Invalid("region must not be empty".into()));
         }
         if self.accounts.is_empty() {
-            return Err(ConfigError::Invalid("at least one account is needed".into()));
+            return Err(ConfigError::Invalid(
+                "at least one account is needed".into(),
+            ));
         }
         let mut keys = std::collections::HashSet::new();
         for a in &self.accounts {

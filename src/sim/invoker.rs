@@ -1,7 +1,7 @@
 //! The Lambda API's `Invoke`: runs the resolved version through the [`Executor`].
 
-use crate::lambda::api::{InvokeFuture, InvokeRequest, InvokeResponse, Invoker};
 use crate::lambda::LambdaError;
+use crate::lambda::api::{InvokeFuture, InvokeRequest, InvokeResponse, Invoker};
 use crate::runtime::{FunctionResult, RuntimeError};
 
 use super::execute::Executor;

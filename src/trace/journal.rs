@@ -177,11 +177,17 @@ mod tests {
     #[test]
     fn ring_keeps_the_most_recent_and_counts_all() {
         let j = Journal::new(3);
-        let ids: Vec<u64> = (0..5).map(|i| j.begin(source("b", &format!("k{i}"))).id()).collect();
+        let ids: Vec<u64> = (0..5)
+            .map(|i| j.begin(source("b", &format!("k{i}"))).id())
+            .collect();
         assert_eq!(j.events(), 5);
         assert!(j.get(ids[0]).is_none(), "evicted");
         assert_eq!(j.get(ids[4]).unwrap().source().key, "k4");
-        let keys: Vec<_> = j.query(&Query::default()).into_iter().map(|v| v.source.key).collect();
+        let keys: Vec<_> = j
+            .query(&Query::default())
+            .into_iter()
+            .map(|v| v.source.key)
+            .collect();
         assert_eq!(keys, ["k4", "k3", "k2"]);
         j.clear();
         assert_eq!(j.events(), 0);
@@ -191,20 +197,61 @@ mod tests {
     #[test]
     fn queries_filter_by_bucket_key_function_and_outcome() {
         let j = Journal::new(10);
-        let a = j.begin(source("photos", "a.jpg"));
-        let i = a.add_delivery(Delivery::new("c1".into(), "arn:aws:lambda:us-east-1:000000000000:function:f:PROD".into()));
-        a.update_delivery(i, |d| d.outcome = Outcome::Denied);
-        let b = j.begin(source("docs", "b.txt"));
-        let i = b.add_delivery(Delivery::new("c2".into(), "arn:aws:lambda:us-east-1:000000000000:function:g".into()));
-        b.update_delivery(i, |d| d.outcome = Outcome::Delivered);
+        let photo = j.begin(source("photos", "a.jpg"));
+        let i = photo.add_delivery(Delivery::new(
+            "c1".into(),
+            "arn:aws:lambda:us-east-1:000000000000:function:f:PROD".into(),
+        ));
+        photo.update_delivery(i, |d| d.outcome = Outcome::Denied);
+        let doc = j.begin(source("docs", "b.txt"));
+        let i = doc.add_delivery(Delivery::new(
+            "c2".into(),
+            "arn:aws:lambda:us-east-1:000000000000:function:g".into(),
+        ));
+        doc.update_delivery(i, |d| d.outcome = Outcome::Delivered);
         j.begin(source("docs", "c.txt")); // nothing matched
 
-        let q = |q: Query| j.query(&q).into_iter().map(|v| v.source.key).collect::<Vec<_>>();
-        assert_eq!(q(Query { bucket: Some("docs".into()), ..Query::default() }), ["c.txt", "b.txt"]);
-        assert_eq!(q(Query { key: Some("a.jpg".into()), ..Query::default() }), ["a.jpg"]);
-        assert_eq!(q(Query { function: Some("f".into()), ..Query::default() }), ["a.jpg"]);
-        assert_eq!(q(Query { outcome: Some(Outcome::Delivered), ..Query::default() }), ["b.txt"]);
-        assert_eq!(q(Query { limit: Some(1), ..Query::default() }), ["c.txt"]);
+        let q = |q: Query| {
+            j.query(&q)
+                .into_iter()
+                .map(|v| v.source.key)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            q(Query {
+                bucket: Some("docs".into()),
+                ..Query::default()
+            }),
+            ["c.txt", "b.txt"]
+        );
+        assert_eq!(
+            q(Query {
+                key: Some("a.jpg".into()),
+                ..Query::default()
+            }),
+            ["a.jpg"]
+        );
+        assert_eq!(
+            q(Query {
+                function: Some("f".into()),
+                ..Query::default()
+            }),
+            ["a.jpg"]
+        );
+        assert_eq!(
+            q(Query {
+                outcome: Some(Outcome::Delivered),
+                ..Query::default()
+            }),
+            ["b.txt"]
+        );
+        assert_eq!(
+            q(Query {
+                limit: Some(1),
+                ..Query::default()
+            }),
+            ["c.txt"]
+        );
         assert_eq!(j.query(&Query::default())[0].outcome, None);
     }
 

@@ -294,7 +294,10 @@ impl Trace {
     }
 
     pub(crate) fn matches(&self, query: &super::Query) -> bool {
-        if query.bucket.as_deref().is_some_and(|b| b != self.source.bucket)
+        if query
+            .bucket
+            .as_deref()
+            .is_some_and(|b| b != self.source.bucket)
             || query.key.as_deref().is_some_and(|k| k != self.source.key)
         {
             return false;
@@ -309,7 +312,10 @@ impl Trace {
                 .iter()
                 .any(|d| d.function_arn == f || function_name(&d.function_arn) == f)
         });
-        function_ok && query.outcome.is_none_or(|o| overall(&state.deliveries) == Some(o))
+        function_ok
+            && query
+                .outcome
+                .is_none_or(|o| overall(&state.deliveries) == Some(o))
     }
 }
 
@@ -328,7 +334,10 @@ fn overall(deliveries: &[Delivery]) -> Option<Outcome> {
         Outcome::Throttled => 1,
         Outcome::Delivered => 0,
     };
-    deliveries.iter().map(|d| d.outcome).max_by_key(|o| rank(*o))
+    deliveries
+        .iter()
+        .map(|d| d.outcome)
+        .max_by_key(|o| rank(*o))
 }
 
 mod unix_millis {

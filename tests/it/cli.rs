@@ -18,7 +18,11 @@ async fn aws_cli_tutorial() {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cli/tutorial.sh");
     let endpoint = server.endpoint();
     let output = tokio::task::spawn_blocking(move || {
-        Command::new("bash").arg(script).arg(endpoint).arg(&wasm).output()
+        Command::new("bash")
+            .arg(script)
+            .arg(endpoint)
+            .arg(&wasm)
+            .output()
     })
     .await
     .unwrap()
@@ -26,6 +30,12 @@ async fn aws_cli_tutorial() {
     let _ = std::fs::remove_dir_all(&dir);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "tutorial failed\n--- stdout\n{stdout}\n--- stderr\n{stderr}");
-    assert!(stdout.contains("ok: invoke PROD runs version 1"), "{stdout}");
+    assert!(
+        output.status.success(),
+        "tutorial failed\n--- stdout\n{stdout}\n--- stderr\n{stderr}"
+    );
+    assert!(
+        stdout.contains("ok: invoke PROD runs version 1"),
+        "{stdout}"
+    );
 }

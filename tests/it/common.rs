@@ -42,14 +42,21 @@ pub enum Addressing {
 }
 
 /// An `aws-sdk-s3` client for `server` signing with the given keys.
-pub fn s3_with(server: &Server, key: &str, secret: &str, addressing: Addressing) -> aws_sdk_s3::Client {
+pub fn s3_with(
+    server: &Server,
+    key: &str,
+    secret: &str,
+    addressing: Addressing,
+) -> aws_sdk_s3::Client {
     let builder = aws_sdk_s3::Config::builder()
         .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
         .region(aws_sdk_s3::config::Region::new("us-east-1"))
         .credentials_provider(Credentials::from_keys(key, secret, None))
         .http_client(http_client());
     let builder = match addressing {
-        Addressing::Path => builder.endpoint_url(server.endpoint()).force_path_style(true),
+        Addressing::Path => builder
+            .endpoint_url(server.endpoint())
+            .force_path_style(true),
         Addressing::VirtualHost => builder
             .endpoint_url(format!("http://localhost:{}", server.addr().port()))
             .force_path_style(false)

@@ -1,10 +1,10 @@
 //! Integration tests: one binary, a module per flow. Each test starts a simulator on an
 //! ephemeral loopback port and drives it with the real AWS SDK clients.
 
+mod cli;
 mod common;
+mod lambda_tutorial;
+mod logs;
 mod raw;
 mod s3_api;
 mod sigv4;
-mod lambda_tutorial;
-mod cli;
-mod logs;

@@ -58,8 +58,6 @@ pub enum Payload<'a> {
     Sha256Of(&'a [u8]),
     /// `UNSIGNED-PAYLOAD`.
     Unsigned,
-    /// A literal value, e.g. `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`.
-    Literal(&'a str),
 }
 
 /// Signs an S3 request (header auth) for `secret`/`key` at `time` and returns it ready to send.
@@ -78,7 +76,6 @@ pub fn signed_s3(
     let content_sha = match payload {
         Payload::Sha256Of(b) => hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b)),
         Payload::Unsigned => "UNSIGNED-PAYLOAD".to_owned(),
-        Payload::Literal(s) => s.to_owned(),
     };
     let mut all: Vec<(String, String)> = headers
         .iter()
