@@ -216,7 +216,7 @@ impl Simulator {
 
     /// Forgets every bucket, function, trace and destination record.
     pub fn reset(&self) {
-        self.shared.s3.store().clear();
+        self.shared.s3.clear();
         self.shared.lambda.registry().clear();
         self.shared.journal.clear();
         self.shared.dispatcher.records().clear();
