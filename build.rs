@@ -14,7 +14,8 @@ use std::process::Command;
 const TARGET: &str = "wasm32-wasip2";
 
 fn main() {
-    let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let manifest_dir =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
     let handlers = manifest_dir.join("handlers");
 
@@ -45,7 +46,9 @@ fn main() {
     ] {
         cmd.env_remove(var);
     }
-    let status = cmd.status().unwrap_or_else(|e| panic!("cannot run cargo to build handlers/: {e}"));
+    let status = cmd
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run cargo to build handlers/: {e}"));
     assert!(
         status.success(),
         "building handlers/ for {TARGET} failed (see the errors above); \
@@ -65,7 +68,11 @@ fn main() {
             .join(TARGET)
             .join("release")
             .join(format!("{}.wasm", name.replace('-', "_")));
-        assert!(wasm.is_file(), "handler `{name}` was not built: {} is missing", wasm.display());
+        assert!(
+            wasm.is_file(),
+            "handler `{name}` was not built: {} is missing",
+            wasm.display()
+        );
         let _ = writeln!(
             code,
             "/// The `{name}` handler component (`handlers/{name}`).\npub const {konst}: &[u8] = include_bytes!({:?});\n",
@@ -89,7 +96,9 @@ fn handler_crates(handlers: &Path) -> Vec<String> {
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", handlers.display()));
     for entry in entries.flatten() {
         let manifest = entry.path().join("Cargo.toml");
-        let Ok(text) = fs::read_to_string(&manifest) else { continue };
+        let Ok(text) = fs::read_to_string(&manifest) else {
+            continue;
+        };
         if text.contains("cdylib")
             && let Some(name) = entry.file_name().to_str()
         {
@@ -102,12 +111,24 @@ fn handler_crates(handlers: &Path) -> Vec<String> {
 
 /// Rebuild when the handlers' sources, WIT or manifests change (not their `target/`).
 fn watch(handlers: &Path, crates: &[String]) {
-    for file in ["Cargo.toml", "Cargo.lock", "wit", "guest/Cargo.toml", "guest/src"] {
+    for file in [
+        "Cargo.toml",
+        "Cargo.lock",
+        "wit",
+        "guest/Cargo.toml",
+        "guest/src",
+    ] {
         println!("cargo:rerun-if-changed={}", handlers.join(file).display());
     }
     for name in crates {
-        println!("cargo:rerun-if-changed={}", handlers.join(name).join("Cargo.toml").display());
-        println!("cargo:rerun-if-changed={}", handlers.join(name).join("src").display());
+        println!(
+            "cargo:rerun-if-changed={}",
+            handlers.join(name).join("Cargo.toml").display()
+        );
+        println!(
+            "cargo:rerun-if-changed={}",
+            handlers.join(name).join("src").display()
+        );
     }
     // A new handler crate is also a new `members` entry in handlers/Cargo.toml.
 }

@@ -16,11 +16,18 @@ use criterion::Criterion;
 use s3lambda::runtime::handlers::{ECHO, S3_LOGGER};
 use s3lambda::runtime::{FunctionResult, Invocation, Runtime, RuntimeConfig};
 use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
+use wasmtime::{
+    Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store,
+};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
-wasmtime::component::bindgen!({ path: "handlers/wit", world: "handler" });
+/// Host bindings of the handler world, for bare wasmtime.
+mod wit {
+    #![allow(missing_docs)]
+    wasmtime::component::bindgen!({ path: "handlers/wit", world: "handler" });
+}
+use wit::{Context, HandlerPre};
 
 const S3_EVENT: &str = r#"{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1","eventTime":"2026-01-01T00:00:00.000Z","eventName":"ObjectCreated:Put","userIdentity":{"principalId":"AWS:EXAMPLE"},"requestParameters":{"sourceIPAddress":"127.0.0.1"},"responseElements":{"x-amz-request-id":"C3D13FE58DE4C810","x-amz-id-2":"FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD"},"s3":{"s3SchemaVersion":"1.0","configurationId":"logger","bucket":{"name":"photos","ownerIdentity":{"principalId":"EXAMPLE"},"arn":"arn:aws:s3:::photos"},"object":{"key":"2026/01/cat.jpg","size":1024,"eTag":"d41d8cd98f00b204e9800998ecf8427e","sequencer":"0A1B2C3D4E5F678901"}}}]}"#;
 
@@ -31,7 +38,10 @@ struct Bare {
 
 impl WasiView for Bare {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
@@ -80,10 +90,22 @@ impl BareWasmtime {
 
     fn call(&self, event: &str) -> usize {
         let out = MemoryOutputPipe::new(4 << 20);
-        let wasi = WasiCtxBuilder::new().stdout(out.clone()).stderr(out.clone()).build();
-        let mut store = Store::new(&self.engine, Bare { wasi, table: ResourceTable::new() });
+        let wasi = WasiCtxBuilder::new()
+            .stdout(out.clone())
+            .stderr(out.clone())
+            .build();
+        let mut store = Store::new(
+            &self.engine,
+            Bare {
+                wasi,
+                table: ResourceTable::new(),
+            },
+        );
         let handler = self.pre.instantiate(&mut store).expect("instantiate");
-        let response = handler.call_handle(&mut store, event, &self.ctx).expect("call").expect("ok");
+        let response = handler
+            .call_handle(&mut store, event, &self.ctx)
+            .expect("call")
+            .expect("ok");
         drop(store);
         response.len() + out.contents().len()
     }
@@ -102,12 +124,21 @@ impl Pair {
     fn new(name: &'static str, wasm: &[u8], event: &'static str, runtime: &Runtime) -> Self {
         let code = runtime.load(name, wasm).expect("load");
         let inv = Invocation::new(name, event);
-        Self { name, event, bare: BareWasmtime::new(wasm), runtime: runtime.clone(), code, inv }
+        Self {
+            name,
+            event,
+            bare: BareWasmtime::new(wasm),
+            runtime: runtime.clone(),
+            code,
+            inv,
+        }
     }
 
     fn invoke(&self) -> usize {
         let outcome = self.runtime.invoke(&self.code, &self.inv).expect("invoke");
-        let FunctionResult::Ok(body) = outcome.result else { panic!("{}", outcome.log) };
+        let FunctionResult::Ok(body) = outcome.result else {
+            panic!("{}", outcome.log)
+        };
         body.len() + outcome.log.len()
     }
 }
@@ -122,18 +153,28 @@ fn time_per_call(n: u32, mut f: impl FnMut() -> usize) -> Duration {
 }
 
 fn main() {
-    let runtime = Runtime::new(RuntimeConfig { max_instances: 16, ..RuntimeConfig::default() })
-        .expect("runtime");
+    let runtime = Runtime::new(RuntimeConfig {
+        max_instances: 16,
+        ..RuntimeConfig::default()
+    })
+    .expect("runtime");
     println!("runtime: {:?}", runtime.stats());
     let pairs = [
-        Pair::new("echo", ECHO, r#"{"key1":"value1","key2":"value2","key3":"value3"}"#, &runtime),
+        Pair::new(
+            "echo",
+            ECHO,
+            r#"{"key1":"value1","key2":"value2","key3":"value3"}"#,
+            &runtime,
+        ),
         Pair::new("s3-logger", S3_LOGGER, S3_EVENT, &runtime),
     ];
 
     let mut criterion = Criterion::default().configure_from_args();
     for pair in &pairs {
         let mut group = criterion.benchmark_group(pair.name);
-        group.bench_function("a_bare_wasmtime", |b| b.iter(|| pair.bare.call(black_box(pair.event))));
+        group.bench_function("a_bare_wasmtime", |b| {
+            b.iter(|| pair.bare.call(black_box(pair.event)));
+        });
         group.bench_function("b_runtime_invoke", |b| b.iter(|| pair.invoke()));
         group.finish();
     }

@@ -35,7 +35,9 @@ impl Drop for Permit<'_> {
 /// Take one slot of `counter` if fewer than `limit` are taken.
 fn try_take(counter: &AtomicU32, limit: u32) -> bool {
     counter
-        .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < limit).then_some(n + 1))
+        .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+            (n < limit).then_some(n + 1)
+        })
         .is_ok()
 }
 
@@ -52,7 +54,12 @@ impl Admission {
             Some(limit) => {
                 let counter = match self.per_function.get(function_name) {
                     Some(counter) => Arc::clone(&counter),
-                    None => Arc::clone(&self.per_function.entry(function_name.to_owned()).or_default()),
+                    None => Arc::clone(
+                        &self
+                            .per_function
+                            .entry(function_name.to_owned())
+                            .or_default(),
+                    ),
                 };
                 if !try_take(&counter, limit) {
                     return Err(RuntimeError::Throttled {
@@ -70,10 +77,15 @@ impl Admission {
                 function.fetch_sub(1, Ordering::AcqRel);
             }
             return Err(RuntimeError::Throttled {
-                reason: ThrottleReason::ConcurrencyLimit { limit: max_instances },
+                reason: ThrottleReason::ConcurrencyLimit {
+                    limit: max_instances,
+                },
             });
         }
-        Ok(Permit { running: &self.running, function })
+        Ok(Permit {
+            running: &self.running,
+            function,
+        })
     }
 
     /// Invocations running now.

@@ -28,15 +28,23 @@ pub enum MemoryReset {
 /// Build the engine, falling back from `PAGEMAP_SCAN` when the kernel lacks it.
 pub(super) fn build(config: &RuntimeConfig) -> Result<(Engine, MemoryReset), RuntimeError> {
     match config.allocator {
-        InstanceAllocator::OnDemand => Ok((new_engine(config, MemoryReset::OnDemand)?, MemoryReset::OnDemand)),
+        InstanceAllocator::OnDemand => Ok((
+            new_engine(config, MemoryReset::OnDemand)?,
+            MemoryReset::OnDemand,
+        )),
         InstanceAllocator::Pooling => {
             if PoolingAllocationConfig::is_pagemap_scan_available() {
                 match new_engine(config, MemoryReset::PagemapScan) {
                     Ok(engine) => return Ok((engine, MemoryReset::PagemapScan)),
-                    Err(e) => tracing::warn!(error = %e, "PAGEMAP_SCAN refused; pooling without it"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "PAGEMAP_SCAN refused; pooling without it");
+                    }
                 }
             }
-            Ok((new_engine(config, MemoryReset::Madvise)?, MemoryReset::Madvise))
+            Ok((
+                new_engine(config, MemoryReset::Madvise)?,
+                MemoryReset::Madvise,
+            ))
         }
     }
 }

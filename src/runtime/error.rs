@@ -53,8 +53,14 @@ impl ThrottleReason {
 impl fmt::Display for ThrottleReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::ReservedConcurrency { function_name, limit } => {
-                write!(f, "function {function_name} already runs its reserved concurrency of {limit}")
+            Self::ReservedConcurrency {
+                function_name,
+                limit,
+            } => {
+                write!(
+                    f,
+                    "function {function_name} already runs its reserved concurrency of {limit}"
+                )
             }
             Self::ConcurrencyLimit { limit } => {
                 write!(f, "all {limit} instances of the runtime's pool are in use")

@@ -119,7 +119,10 @@ impl FunctionError {
             error_message: &'a str,
             error_type: &'a str,
         }
-        serde_json::to_string(&Wire { error_message: &self.error_message, error_type: &self.error_type })
-            .unwrap_or_default()
+        serde_json::to_string(&Wire {
+            error_message: &self.error_message,
+            error_type: &self.error_type,
+        })
+        .unwrap_or_default()
     }
 }

@@ -16,10 +16,19 @@ pub(super) struct Report {
 }
 
 /// The whole log: `START`, `output`, `extra` lines from the runtime, `END`, `REPORT`.
-pub(super) fn render(inv: &Invocation, output: &[u8], extra: Option<&str>, report: &Report) -> String {
+pub(super) fn render(
+    inv: &Invocation,
+    output: &[u8],
+    extra: Option<&str>,
+    report: &Report,
+) -> String {
     let id = &inv.request_id;
     let mut log = String::with_capacity(output.len() + 256);
-    let _ = writeln!(log, "START RequestId: {id} Version: {}", inv.function_version);
+    let _ = writeln!(
+        log,
+        "START RequestId: {id} Version: {}",
+        inv.function_version
+    );
     log.push_str(&String::from_utf8_lossy(output));
     if !log.ends_with('\n') {
         log.push('\n');

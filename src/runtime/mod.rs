@@ -78,7 +78,9 @@ impl Code {
 
 impl fmt::Debug for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Code").field("sha256", &self.inner.sha256).finish_non_exhaustive()
+        f.debug_struct("Code")
+            .field("sha256", &self.inner.sha256)
+            .finish_non_exhaustive()
     }
 }
 
@@ -121,7 +123,11 @@ impl Runtime {
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
             .map_err(|e| RuntimeError::Internal(format!("WASI linker: {e}")))?;
         engine::spawn_epoch_ticker(&engine, config.epoch_tick)?;
-        tracing::debug!(?memory_reset, max_instances = config.max_instances, "runtime ready");
+        tracing::debug!(
+            ?memory_reset,
+            max_instances = config.max_instances,
+            "runtime ready"
+        );
         Ok(Runtime {
             inner: Arc::new(Inner {
                 engine,
@@ -145,11 +151,25 @@ impl Runtime {
         let invalid = |e: wasmtime::Error| RuntimeError::InvalidCode(error_chain(&e));
         let started = Instant::now();
         let component = Component::new(&self.inner.engine, wasm).map_err(invalid)?;
-        let pre = self.inner.linker.instantiate_pre(&component).map_err(invalid)?;
+        let pre = self
+            .inner
+            .linker
+            .instantiate_pre(&component)
+            .map_err(invalid)?;
         let pre = HandlerPre::new(pre).map_err(invalid)?;
         tracing::debug!(code_sha256, elapsed = ?started.elapsed(), "compiled handler");
-        let code = Code { inner: Arc::new(CodeInner { sha256: code_sha256.to_owned(), pre }) };
-        Ok(self.inner.codes.entry(code_sha256.to_owned()).or_insert(code).clone())
+        let code = Code {
+            inner: Arc::new(CodeInner {
+                sha256: code_sha256.to_owned(),
+                pre,
+            }),
+        };
+        Ok(self
+            .inner
+            .codes
+            .entry(code_sha256.to_owned())
+            .or_insert(code)
+            .clone())
     }
 
     /// Drop the compiled code of `code_sha256` from the cache (running invocations keep
@@ -191,7 +211,9 @@ impl Runtime {
             function_name: inv.function_name.clone(),
             function_version: inv.function_version.clone(),
             memory_limit_mb: inv.memory_mb,
-            deadline_ms: deadline.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64),
+            deadline_ms: deadline
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64),
             log_group_name: inv.log_group.clone(),
             log_stream_name: inv.log_stream.clone(),
         };
@@ -259,7 +281,9 @@ fn classify(
     }
     if error.downcast_ref::<PoolConcurrencyLimitError>().is_some() {
         return Err(RuntimeError::Throttled {
-            reason: ThrottleReason::ConcurrencyLimit { limit: max_instances },
+            reason: ThrottleReason::ConcurrencyLimit {
+                limit: max_instances,
+            },
         });
     }
     Ok(Ending::Crash(error_chain(&error)))
@@ -291,10 +315,14 @@ fn conclude(ending: Ending, inv: &Invocation) -> (FunctionResult, Option<String>
                 log::timestamp(OffsetDateTime::now_utc()),
                 inv.timeout.as_secs_f64()
             );
-            (unhandled("Sandbox.Timedout", message.clone()), Some(message))
+            (
+                unhandled("Sandbox.Timedout", message.clone()),
+                Some(message),
+            )
         }
         Ending::OutOfMemory => {
-            let message = format!("RequestId: {id} Error: Runtime exited with error: signal: killed");
+            let message =
+                format!("RequestId: {id} Error: Runtime exited with error: signal: killed");
             let lines = format!("{message}\nRuntime.OutOfMemory");
             (unhandled("Runtime.OutOfMemory", message), Some(lines))
         }

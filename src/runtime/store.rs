@@ -20,7 +20,10 @@ pub(super) struct State {
 
 impl WasiView for State {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
@@ -78,8 +81,14 @@ pub(super) fn new_store(
         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", inv.memory_mb.to_string())
         .env("AWS_LAMBDA_LOG_GROUP_NAME", &inv.log_group)
         .env("AWS_LAMBDA_LOG_STREAM_NAME", &inv.log_stream);
-    if let Some(region) = inv.invoked_function_arn.split(':').nth(3).filter(|r| !r.is_empty()) {
-        wasi.env("AWS_REGION", region).env("AWS_DEFAULT_REGION", region);
+    if let Some(region) = inv
+        .invoked_function_arn
+        .split(':')
+        .nth(3)
+        .filter(|r| !r.is_empty())
+    {
+        wasi.env("AWS_REGION", region)
+            .env("AWS_DEFAULT_REGION", region);
     }
     let state = State {
         wasi: wasi.build(),

@@ -15,8 +15,11 @@ use super::{
 fn runtime() -> &'static Runtime {
     static RUNTIME: OnceLock<Runtime> = OnceLock::new();
     RUNTIME.get_or_init(|| {
-        Runtime::new(RuntimeConfig { max_instances: 16, ..RuntimeConfig::default() })
-            .expect("runtime")
+        Runtime::new(RuntimeConfig {
+            max_instances: 16,
+            ..RuntimeConfig::default()
+        })
+        .expect("runtime")
     })
 }
 
@@ -26,7 +29,9 @@ fn load(runtime: &Runtime, name: &str, wasm: &[u8]) -> Code {
 
 fn run(name: &str, wasm: &[u8], inv: &Invocation) -> Outcome {
     let runtime = runtime();
-    runtime.invoke(&load(runtime, name, wasm), inv).expect("invoke")
+    runtime
+        .invoke(&load(runtime, name, wasm), inv)
+        .expect("invoke")
 }
 
 fn ok_json(outcome: &Outcome) -> Value {
@@ -47,19 +52,33 @@ fn error(outcome: &Outcome) -> &FunctionError {
 fn body_lines<'a>(outcome: &'a Outcome, inv: &Invocation) -> Vec<&'a str> {
     let lines: Vec<&str> = outcome.log.lines().collect();
     let id = &inv.request_id;
-    assert_eq!(lines.first().copied(), Some(format!("START RequestId: {id} Version: $LATEST").as_str()));
+    assert_eq!(
+        lines.first().copied(),
+        Some(format!("START RequestId: {id} Version: $LATEST").as_str())
+    );
     let n = lines.len();
     assert!(n >= 3, "log too short: {}", outcome.log);
     assert_eq!(lines[n - 2], format!("END RequestId: {id}"));
     let report: Vec<&str> = lines[n - 1].split('\t').collect();
     assert_eq!(report.len(), 5, "REPORT fields: {}", lines[n - 1]);
     assert_eq!(report[0], format!("REPORT RequestId: {id}"));
-    let duration = report[1].strip_prefix("Duration: ").and_then(|d| d.strip_suffix(" ms"));
-    let duration: f64 = duration.expect("Duration field").parse().expect("Duration number");
+    let duration = report[1]
+        .strip_prefix("Duration: ")
+        .and_then(|d| d.strip_suffix(" ms"));
+    let duration: f64 = duration
+        .expect("Duration field")
+        .parse()
+        .expect("Duration number");
     assert!((duration - outcome.duration.as_secs_f64() * 1000.0).abs() < 0.01);
-    assert_eq!(report[2], format!("Billed Duration: {} ms", outcome.billed_duration_ms));
+    assert_eq!(
+        report[2],
+        format!("Billed Duration: {} ms", outcome.billed_duration_ms)
+    );
     assert_eq!(report[3], format!("Memory Size: {} MB", inv.memory_mb));
-    assert_eq!(report[4], format!("Max Memory Used: {} MB", outcome.max_memory_used_mb));
+    assert_eq!(
+        report[4],
+        format!("Max Memory Used: {} MB", outcome.max_memory_used_mb)
+    );
     assert!(outcome.billed_duration_ms >= 1);
     assert!(outcome.billed_duration_ms as f64 >= duration);
     assert!(outcome.max_memory_used_mb >= 1 && outcome.max_memory_used_mb <= inv.memory_mb);
@@ -70,7 +89,17 @@ fn body_lines<'a>(outcome: &'a Outcome, inv: &Invocation) -> Vec<&'a str> {
 fn built_in_handlers_are_listed() {
     assert_eq!(
         handlers::NAMES,
-        ["echo", "env", "fail", "fs", "helloworld", "hog", "panic", "s3-logger", "spin"]
+        [
+            "echo",
+            "env",
+            "fail",
+            "fs",
+            "helloworld",
+            "hog",
+            "panic",
+            "s3-logger",
+            "spin"
+        ]
     );
     assert_eq!(handlers::by_name("s3-logger"), Some(S3_LOGGER));
     assert_eq!(handlers::by_name("nope"), None);
@@ -89,12 +118,20 @@ fn echo_returns_its_input() {
 
 #[test]
 fn helloworld_logs_the_three_values_and_returns_key1() {
-    let inv = Invocation::new("helloworld", r#"{"key1":"value1","key2":"value2","key3":"value3"}"#);
+    let inv = Invocation::new(
+        "helloworld",
+        r#"{"key1":"value1","key2":"value2","key3":"value3"}"#,
+    );
     let outcome = run("helloworld", HELLOWORLD, &inv);
     assert_eq!(ok_json(&outcome), json!("value1"));
     assert_eq!(
         body_lines(&outcome, &inv),
-        ["Loading function", "value1 = value1", "value2 = value2", "value3 = value3"]
+        [
+            "Loading function",
+            "value1 = value1",
+            "value2 = value2",
+            "value3 = value3"
+        ]
     );
 }
 
@@ -103,7 +140,10 @@ fn helloworld_rejects_malformed_json_as_a_handled_error() {
     let inv = Invocation::new("helloworld", "{not json");
     let outcome = run("helloworld", HELLOWORLD, &inv);
     let e = error(&outcome);
-    assert_eq!((e.kind, e.error_type.as_str()), (ErrorKind::Handled, "SyntaxError"));
+    assert_eq!(
+        (e.kind, e.error_type.as_str()),
+        (ErrorKind::Handled, "SyntaxError")
+    );
 }
 
 #[test]
@@ -118,10 +158,16 @@ fn s3_logger_logs_one_line_per_record() {
     let event = json!({"Records": [record("a/1.jpg", 10), record("b.txt", 0)]});
     let inv = Invocation::new("s3-logger", event.to_string());
     let outcome = run("s3-logger", S3_LOGGER, &inv);
-    assert_eq!(ok_json(&outcome), json!({"records": 2, "keys": ["photos/a/1.jpg", "photos/b.txt"]}));
+    assert_eq!(
+        ok_json(&outcome),
+        json!({"records": 2, "keys": ["photos/a/1.jpg", "photos/b.txt"]})
+    );
     assert_eq!(
         body_lines(&outcome, &inv),
-        ["ObjectCreated:Put s3://photos/a/1.jpg size=10", "ObjectCreated:Put s3://photos/b.txt size=0"]
+        [
+            "ObjectCreated:Put s3://photos/a/1.jpg size=10",
+            "ObjectCreated:Put s3://photos/b.txt size=0"
+        ]
     );
 }
 
@@ -148,11 +194,23 @@ fn panic_is_an_unhandled_exit_error() {
     let e = error(&outcome);
     assert_eq!(e.kind, ErrorKind::Unhandled);
     assert_eq!(e.error_type, "Runtime.ExitError");
-    let prefix = format!("RequestId: {} Error: Runtime exited with error: ", inv.request_id);
+    let prefix = format!(
+        "RequestId: {} Error: Runtime exited with error: ",
+        inv.request_id
+    );
     assert!(e.error_message.starts_with(&prefix), "{}", e.error_message);
-    assert!(e.error_message.contains("unreachable"), "{}", e.error_message);
+    assert!(
+        e.error_message.contains("unreachable"),
+        "{}",
+        e.error_message
+    );
     let body = body_lines(&outcome, &inv);
-    assert!(body.iter().any(|l| l.contains("this handler always panics")), "{}", outcome.log);
+    assert!(
+        body.iter()
+            .any(|l| l.contains("this handler always panics")),
+        "{}",
+        outcome.log
+    );
     assert_eq!(body[body.len() - 2], e.error_message);
     assert_eq!(body[body.len() - 1], "Runtime.ExitError");
 }
@@ -163,15 +221,33 @@ fn spin_ends_at_the_timeout() {
     inv.timeout = Duration::from_millis(200);
     let outcome = run("spin", SPIN, &inv);
     let e = error(&outcome);
-    assert_eq!((e.kind, e.error_type.as_str()), (ErrorKind::Unhandled, "Sandbox.Timedout"));
+    assert_eq!(
+        (e.kind, e.error_type.as_str()),
+        (ErrorKind::Unhandled, "Sandbox.Timedout")
+    );
     let suffix = format!(" {} Task timed out after 0.20 seconds", inv.request_id);
     assert!(e.error_message.ends_with(&suffix), "{}", e.error_message);
     // The message starts with Lambda's timestamp, e.g. 2026-01-01T00:00:00.000Z.
     let stamp = &e.error_message[..e.error_message.len() - suffix.len()];
-    assert_eq!((stamp.len(), &stamp[10..11], &stamp[23..]), (24, "T", "Z"), "{stamp}");
-    assert!(outcome.duration >= Duration::from_millis(200), "{:?}", outcome.duration);
-    assert!(outcome.duration < Duration::from_millis(1000), "{:?}", outcome.duration);
-    assert_eq!(body_lines(&outcome, &inv), ["spinning", e.error_message.as_str()]);
+    assert_eq!(
+        (stamp.len(), &stamp[10..11], &stamp[23..]),
+        (24, "T", "Z"),
+        "{stamp}"
+    );
+    assert!(
+        outcome.duration >= Duration::from_millis(200),
+        "{:?}",
+        outcome.duration
+    );
+    assert!(
+        outcome.duration < Duration::from_secs(1),
+        "{:?}",
+        outcome.duration
+    );
+    assert_eq!(
+        body_lines(&outcome, &inv),
+        ["spinning", e.error_message.as_str()]
+    );
 }
 
 #[test]
@@ -180,14 +256,28 @@ fn hog_is_stopped_at_the_memory_limit() {
     inv.memory_mb = 64;
     let outcome = run("hog", HOG, &inv);
     let e = error(&outcome);
-    assert_eq!((e.kind, e.error_type.as_str()), (ErrorKind::Unhandled, "Runtime.OutOfMemory"));
+    assert_eq!(
+        (e.kind, e.error_type.as_str()),
+        (ErrorKind::Unhandled, "Runtime.OutOfMemory")
+    );
     assert_eq!(
         e.error_message,
-        format!("RequestId: {} Error: Runtime exited with error: signal: killed", inv.request_id)
+        format!(
+            "RequestId: {} Error: Runtime exited with error: signal: killed",
+            inv.request_id
+        )
     );
-    assert!((60..=64).contains(&outcome.max_memory_used_mb), "{}", outcome.max_memory_used_mb);
+    assert!(
+        (60..=64).contains(&outcome.max_memory_used_mb),
+        "{}",
+        outcome.max_memory_used_mb
+    );
     let body = body_lines(&outcome, &inv);
-    assert!(body[0].starts_with("allocation refused after "), "{}", outcome.log);
+    assert!(
+        body[0].starts_with("allocation refused after "),
+        "{}",
+        outcome.log
+    );
     assert_eq!(body[body.len() - 1], "Runtime.OutOfMemory");
 }
 
@@ -219,7 +309,10 @@ fn env_and_context_are_visible_to_the_guest() {
     assert_eq!(env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"], "256");
     assert_eq!(env["AWS_LAMBDA_LOG_GROUP_NAME"], "/aws/lambda/env");
     assert_eq!(env["AWS_REGION"], "eu-west-1");
-    assert!(env.get("HOME").is_none() && env.get("PATH").is_none(), "host env leaked: {env}");
+    assert!(
+        env.get("HOME").is_none() && env.get("PATH").is_none(),
+        "host env leaked: {env}"
+    );
     let ctx = &got["context"];
     assert_eq!(ctx["requestId"], inv.request_id.as_str());
     assert_eq!(ctx["invokedFunctionArn"], inv.invoked_function_arn.as_str());
@@ -235,17 +328,33 @@ fn reserved_concurrency_zero_throttles() {
     let mut inv = Invocation::new("echo", "{}");
     inv.reserved_concurrency = Some(0);
     let runtime = runtime();
-    let err = runtime.invoke(&load(runtime, "echo", ECHO), &inv).expect_err("throttled");
+    let err = runtime
+        .invoke(&load(runtime, "echo", ECHO), &inv)
+        .expect_err("throttled");
     assert_eq!(err.to_string(), "Rate Exceeded.");
-    let RuntimeError::Throttled { reason } = err else { panic!("{err:?}") };
-    assert_eq!(reason, ThrottleReason::ReservedConcurrency { function_name: "echo".into(), limit: 0 });
-    assert_eq!(reason.code(), "ReservedFunctionConcurrentInvocationLimitExceeded");
+    let RuntimeError::Throttled { reason } = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        reason,
+        ThrottleReason::ReservedConcurrency {
+            function_name: "echo".into(),
+            limit: 0
+        }
+    );
+    assert_eq!(
+        reason.code(),
+        "ReservedFunctionConcurrentInvocationLimitExceeded"
+    );
 }
 
 #[test]
 fn reserved_concurrency_and_pool_size_throttle_while_busy() {
-    let runtime = Runtime::new(RuntimeConfig { max_instances: 2, ..RuntimeConfig::default() })
-        .expect("runtime");
+    let runtime = Runtime::new(RuntimeConfig {
+        max_instances: 2,
+        ..RuntimeConfig::default()
+    })
+    .expect("runtime");
     let spin = runtime.load("spin", SPIN).expect("load");
     let echo = runtime.load("echo", ECHO).expect("load");
     let mut busy = Invocation::new("spin", "{}");
@@ -259,7 +368,15 @@ fn reserved_concurrency_and_pool_size_throttle_while_busy() {
     assert_eq!(runtime.stats().running, 1);
     // The same function is at its reserved concurrency of 1.
     let err = runtime.invoke(&spin, &busy).expect_err("throttled");
-    assert!(matches!(err, RuntimeError::Throttled { reason: ThrottleReason::ReservedConcurrency { limit: 1, .. } }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            RuntimeError::Throttled {
+                reason: ThrottleReason::ReservedConcurrency { limit: 1, .. }
+            }
+        ),
+        "{err:?}"
+    );
     // Another function still runs (one of two pool slots is free).
     let mut other = Invocation::new("echo", "1");
     assert!(runtime.invoke(&echo, &other).is_ok());
@@ -273,13 +390,31 @@ fn reserved_concurrency_and_pool_size_throttle_while_busy() {
     std::thread::sleep(Duration::from_millis(100));
     other.request_id = "r2".into();
     let err = runtime.invoke(&echo, &other).expect_err("pool full");
-    assert!(matches!(err, RuntimeError::Throttled { reason: ThrottleReason::ConcurrencyLimit { limit: 2 } }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            RuntimeError::Throttled {
+                reason: ThrottleReason::ConcurrencyLimit { limit: 2 }
+            }
+        ),
+        "{err:?}"
+    );
     for handle in [background, second] {
         let outcome = handle.join().expect("thread").expect("ran");
         assert_eq!(error(&outcome).error_type, "Sandbox.Timedout");
     }
     assert_eq!(runtime.stats().running, 0);
-    assert!(runtime.invoke(&spin, &Invocation { timeout: Duration::from_millis(20), ..busy }).is_ok());
+    assert!(
+        runtime
+            .invoke(
+                &spin,
+                &Invocation {
+                    timeout: Duration::from_millis(20),
+                    ..busy
+                }
+            )
+            .is_ok()
+    );
 }
 
 #[test]
@@ -290,17 +425,28 @@ fn invalid_code_is_rejected_at_load() {
         ("core module", &b"(module)"[..]),
         ("component without handle", &b"(component)"[..]),
     ] {
-        let err = runtime.load(&format!("invalid-{what}"), bytes).expect_err(what);
-        assert!(matches!(err, RuntimeError::InvalidCode(_)), "{what}: {err:?}");
+        let err = runtime
+            .load(&format!("invalid-{what}"), bytes)
+            .expect_err(what);
+        assert!(
+            matches!(err, RuntimeError::InvalidCode(_)),
+            "{what}: {err:?}"
+        );
     }
-    let err = runtime.load("unknown-import", br#"(component (import "nope:x/y" (instance)))"#);
+    let err = runtime.load(
+        "unknown-import",
+        br#"(component (import "nope:x/y" (instance)))"#,
+    );
     assert!(matches!(err, Err(RuntimeError::InvalidCode(_))), "{err:?}");
 }
 
 #[test]
 fn code_is_compiled_once_per_sha() {
-    let runtime = Runtime::new(RuntimeConfig { max_instances: 2, ..RuntimeConfig::default() })
-        .expect("runtime");
+    let runtime = Runtime::new(RuntimeConfig {
+        max_instances: 2,
+        ..RuntimeConfig::default()
+    })
+    .expect("runtime");
     let a = runtime.load("abc", ECHO).expect("load");
     // A second load under the same sha does not even look at the bytes.
     let b = runtime.load("abc", b"ignored").expect("cached");
@@ -321,7 +467,9 @@ async fn invoke_async_runs_on_a_blocking_thread() {
         .map(|i| {
             let (runtime, code) = (runtime.clone(), code.clone());
             tokio::spawn(async move {
-                runtime.invoke_async(code, Invocation::new("echo-async", format!("{i}"))).await
+                runtime
+                    .invoke_async(code, Invocation::new("echo-async", format!("{i}")))
+                    .await
             })
         })
         .collect();
@@ -342,7 +490,7 @@ fn deadline_ticks_never_cut_a_timeout_short() {
 #[test]
 fn billing_and_memory_round_up() {
     assert_eq!(log::billed_ms(Duration::from_micros(5)), 1);
-    assert_eq!(log::billed_ms(Duration::from_micros(1000)), 1);
+    assert_eq!(log::billed_ms(Duration::from_millis(1)), 1);
     assert_eq!(log::billed_ms(Duration::from_micros(1001)), 2);
     assert_eq!(log::megabytes(0), 0);
     assert_eq!(log::megabytes(17 * 65536), 2);
@@ -352,7 +500,12 @@ fn billing_and_memory_round_up() {
 /// Resident set size in KiB, from /proc/self/statm.
 fn rss_kib() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").expect("statm");
-    let pages: u64 = statm.split_whitespace().nth(1).expect("rss").parse().expect("number");
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .expect("rss")
+        .parse()
+        .expect("number");
     pages * 4
 }
 
@@ -360,8 +513,11 @@ fn rss_kib() -> u64 {
 #[test]
 #[ignore = "slow: 10,000 invocations; prints RSS figures"]
 fn memory_stays_flat_over_10000_invocations() {
-    let runtime = Runtime::new(RuntimeConfig { max_instances: 4, ..RuntimeConfig::default() })
-        .expect("runtime");
+    let runtime = Runtime::new(RuntimeConfig {
+        max_instances: 4,
+        ..RuntimeConfig::default()
+    })
+    .expect("runtime");
     let echo = runtime.load("echo", ECHO).expect("load");
     let logger = runtime.load("s3", S3_LOGGER).expect("load");
     let event = json!({"Records": [{"eventName": "ObjectCreated:Put",
@@ -383,8 +539,11 @@ fn memory_stays_flat_over_10000_invocations() {
     let after = rss_kib();
     println!(
         "RSS before {before} KiB, after 10,000 x (s3-logger + echo) {after} KiB (delta {} KiB), {:.2} us per invocation",
-        after as i64 - before as i64,
+        i128::from(after) - i128::from(before),
         elapsed.as_secs_f64() * 1e6 / 20_000.0
     );
-    assert!(after < before + 4096, "RSS grew from {before} KiB to {after} KiB");
+    assert!(
+        after < before + 4096,
+        "RSS grew from {before} KiB to {after} KiB"
+    );
 }
