@@ -20,7 +20,8 @@ use crate::notify::{
 /// `PUT /{bucket}?notification`.
 pub(super) fn put(s3: &S3, req: &S3Request, bucket: &str) -> Result<Response<Bytes>, S3Error> {
     let owned = s3.owned_bucket(req, bucket)?;
-    let skip = SkipDestinationValidation::from_header(req.header("x-amz-skip-destination-validation"));
+    let skip =
+        SkipDestinationValidation::from_header(req.header("x-amz-skip-destination-validation"));
     let context = BucketContext {
         bucket,
         owner: &owned.owner.account_id,
