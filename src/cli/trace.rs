@@ -40,23 +40,22 @@ pub struct TraceArgs {
 /// Fetches and prints traces; the text to print, or why it failed.
 pub async fn run(args: &TraceArgs) -> Result<String, String> {
     let endpoint = args.endpoint.trim_end_matches('/');
-    let url = match &args.id {
-        Some(id) => format!("{endpoint}/_s3lambda/traces/{id}"),
-        None => {
-            let mut url = format!("{endpoint}/_s3lambda/traces?limit={}", args.limit);
-            for (name, value) in [
-                ("bucket", &args.bucket),
-                ("key", &args.key),
-                ("function", &args.function),
-                ("outcome", &args.outcome),
-            ] {
-                if let Some(v) = value {
-                    let v: String = form_urlencoded::byte_serialize(v.as_bytes()).collect();
-                    let _ = write!(url, "&{name}={v}");
-                }
+    let url = if let Some(id) = &args.id {
+        format!("{endpoint}/_s3lambda/traces/{id}")
+    } else {
+        let mut url = format!("{endpoint}/_s3lambda/traces?limit={}", args.limit);
+        for (name, value) in [
+            ("bucket", &args.bucket),
+            ("key", &args.key),
+            ("function", &args.function),
+            ("outcome", &args.outcome),
+        ] {
+            if let Some(v) = value {
+                let v: String = form_urlencoded::byte_serialize(v.as_bytes()).collect();
+                let _ = write!(url, "&{name}={v}");
             }
-            url
         }
+        url
     };
     let body = get(&url).await?;
     let value: Value =
