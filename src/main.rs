@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use s3lambda::dispatch::{DispatchConfig, Timing};
 use s3lambda::sim::{AccountConfig, Config, Simulator};
 
 mod cli;
@@ -47,6 +48,13 @@ struct ServeArgs {
     /// An extra account as ID:ACCESS_KEY:SECRET_KEY (repeatable).
     #[arg(long = "account", value_parser = parse_account)]
     accounts: Vec<AccountConfig>,
+    /// Wait as long as AWS between async retries (1 and 2 minutes) and throttle backoffs.
+    #[arg(long, conflicts_with = "timing_scale")]
+    aws_timing: bool,
+    /// Multiply AWS's retry delays and event ages by this factor [default: 0.001, so the
+    /// 1-minute retry wait is 60 ms].
+    #[arg(long)]
+    timing_scale: Option<f64>,
 }
 
 fn parse_account(s: &str) -> Result<AccountConfig, String> {
@@ -113,7 +121,18 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     }
     config.accounts.extend(args.accounts);
     let listen = config.listen;
-    let sim = Simulator::builder().config(config).build()?;
+    let timing = match (args.aws_timing, args.timing_scale) {
+        (true, _) => Timing::aws(),
+        (false, Some(factor)) => Timing::scaled(factor),
+        (false, None) => Timing::default(),
+    };
+    let sim = Simulator::builder()
+        .config(config)
+        .dispatch(DispatchConfig {
+            timing,
+            ..DispatchConfig::default()
+        })
+        .build()?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
