@@ -13,9 +13,11 @@ mod delete;
 pub mod error;
 pub mod event;
 mod list;
+mod multipart;
 mod object;
 pub mod request;
 pub mod store;
+mod versioning;
 pub mod xml;
 
 #[cfg(test)]
@@ -29,7 +31,8 @@ use http::{Method, Response};
 pub use error::S3Error;
 pub use request::S3Request;
 pub use store::{
-    Bucket, DeleteOutcome, ObjectVersion, Store, StoreError, WriteOutcome, sequencer_hex,
+    Bucket, DeleteKind, DeleteOutcome, ObjectVersion, Store, StoreError, VersioningStatus,
+    WriteOutcome, sequencer_hex,
 };
 
 /// How an object came to be created, for `s3:ObjectCreated:*` event names.
@@ -39,6 +42,9 @@ pub enum CreatedKind {
     Put,
     /// CopyObject (`ObjectCreated:Copy`).
     Copy,
+    /// CompleteMultipartUpload (`ObjectCreated:CompleteMultipartUpload`), reported once the
+    /// object is readable.
+    CompleteMultipartUpload,
 }
 
 /// A change an accepted request made to the store.
@@ -106,7 +112,6 @@ const UNIMPLEMENTED_SUBRESOURCES: &[&str] = &[
     "notification",
     "object-lock",
     "ownershipControls",
-    "partNumber",
     "policy",
     "policyStatus",
     "publicAccessBlock",
@@ -119,10 +124,6 @@ const UNIMPLEMENTED_SUBRESOURCES: &[&str] = &[
     "session",
     "tagging",
     "torrent",
-    "uploadId",
-    "uploads",
-    "versioning",
-    "versions",
     "website",
 ];
 
@@ -186,9 +187,21 @@ impl S3 {
         }
         match req.key.as_deref().filter(|k| !k.is_empty()) {
             None => match req.method {
+                Method::PUT if req.has_query("versioning") => {
+                    versioning::put_bucket_versioning(self, req, bucket)
+                }
                 Method::PUT => bucket::create_bucket(self, req, bucket),
                 Method::HEAD => bucket::head_bucket(self, req, bucket),
                 Method::DELETE => bucket::delete_bucket(self, req, bucket),
+                Method::GET if req.has_query("versioning") => {
+                    versioning::get_bucket_versioning(self, req, bucket)
+                }
+                Method::GET if req.has_query("versions") => {
+                    versioning::list_object_versions(self, req, bucket)
+                }
+                Method::GET if req.has_query("uploads") => {
+                    multipart::list_uploads(self, req, bucket)
+                }
                 Method::GET if req.has_query("location") => {
                     bucket::get_bucket_location(self, req, bucket)
                 }
@@ -203,6 +216,26 @@ impl S3 {
                 _ => Err(S3Error::method_not_allowed(&req.method, "BUCKET")),
             },
             Some(key) => match req.method {
+                Method::POST if req.has_query("uploads") => {
+                    multipart::create_upload(self, req, bucket, key)
+                }
+                Method::POST if req.has_query("uploadId") => {
+                    multipart::complete_upload(self, req, bucket, key, fx)
+                }
+                Method::PUT if req.has_query("uploadId") || req.has_query("partNumber") => {
+                    multipart::upload_part(self, req, bucket, key)
+                }
+                Method::DELETE if req.has_query("uploadId") => {
+                    multipart::abort_upload(self, req, bucket, key)
+                }
+                Method::GET if req.has_query("uploadId") => {
+                    multipart::list_parts(self, req, bucket, key)
+                }
+                // GetObject/HeadObject by part number is not implemented.
+                Method::GET | Method::HEAD if req.has_query("partNumber") => {
+                    self.owned_bucket(req, bucket)?;
+                    Err(S3Error::not_implemented())
+                }
                 Method::PUT if req.headers.contains_key("x-amz-copy-source") => {
                     copy::copy_object(self, req, bucket, key, fx)
                 }
