@@ -7,4 +7,6 @@ mod lambda_tutorial;
 mod logs;
 mod raw;
 mod s3_api;
+mod s3_multipart;
+mod s3_versioning;
 mod sigv4;
