@@ -195,7 +195,11 @@ async fn abort_and_listings() {
         .send()
         .await
         .unwrap();
-    let numbers: Vec<_> = listed.parts().iter().map(|p| p.part_number()).collect();
+    let numbers: Vec<_> = listed
+        .parts()
+        .iter()
+        .map(aws_sdk_s3::types::Part::part_number)
+        .collect();
     assert_eq!(numbers, [Some(1), Some(3)]);
     assert_eq!(listed.parts()[1].size(), Some(30));
     let page = s3

@@ -388,14 +388,14 @@ fn select_parts(
             }
         }
     }
-    if let Some((_, init)) = chosen.split_last() {
-        if let Some(small) = init.iter().find(|p| p.size < MIN_PART_SIZE) {
-            return Err(MultipartError::EntityTooSmall {
-                part_number: small.part_number,
-                etag: small.etag.clone(),
-                size: small.size,
-            });
-        }
+    if let Some((_, init)) = chosen.split_last()
+        && let Some(small) = init.iter().find(|p| p.size < MIN_PART_SIZE)
+    {
+        return Err(MultipartError::EntityTooSmall {
+            part_number: small.part_number,
+            etag: small.etag.clone(),
+            size: small.size,
+        });
     }
     Ok(chosen)
 }
