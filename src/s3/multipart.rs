@@ -647,6 +647,118 @@ pub(super) fn list_uploads(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::Account;
+    use crate::s3::S3Config;
+    use http::Method;
+    use std::sync::Arc;
+
+    fn req(method: Method, key: Option<&str>, query: &[(&str, &str)], body: &str) -> S3Request {
+        let mut r = S3Request::new(
+            method,
+            Some("bkt"),
+            key,
+            Arc::new(Account::default_account()),
+        );
+        r.query = query
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        r.body = Bytes::from(body.to_owned());
+        r
+    }
+
+    fn setup() -> S3 {
+        let s3 = S3::new(S3Config::default());
+        s3.handle(req(Method::PUT, None, &[], "")).unwrap();
+        s3
+    }
+
+    fn upload_id_of(r: &Response<Bytes>) -> String {
+        let text = String::from_utf8(r.body().to_vec()).unwrap();
+        let start = text.find("<UploadId>").unwrap() + "<UploadId>".len();
+        let end = text.find("</UploadId>").unwrap();
+        text[start..end].to_owned()
+    }
+
+    #[test]
+    fn complete_reports_the_effect_only_on_success() {
+        let s3 = setup();
+        let r = s3
+            .handle(req(Method::POST, Some("k"), &[("uploads", "")], ""))
+            .unwrap();
+        let id = upload_id_of(&r);
+        let (r, fx) = s3.handle_with_effects(&req(
+            Method::PUT,
+            Some("k"),
+            &[("partNumber", "1"), ("uploadId", &id)],
+            "hello",
+        ));
+        assert!(fx.is_empty());
+        let etag = r.unwrap().headers()[header::ETAG]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        // Bad XML and a bad part: errors, no effects.
+        let (r, fx) = s3.handle_with_effects(&req(
+            Method::POST,
+            Some("k"),
+            &[("uploadId", &id)],
+            "<CompleteMultipartUpload></CompleteMultipartUpload>",
+        ));
+        assert_eq!(r.unwrap_err().code(), "MalformedXML");
+        assert!(fx.is_empty());
+        let bad = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>\"x\"</ETag></Part></CompleteMultipartUpload>";
+        let (r, fx) =
+            s3.handle_with_effects(&req(Method::POST, Some("k"), &[("uploadId", &id)], bad));
+        let e = r.unwrap_err();
+        assert_eq!(e.code(), "InvalidPart");
+        assert_eq!(e.extra("UploadId"), Some(id.as_str()));
+        assert!(fx.is_empty());
+        let good = format!(
+            "<CompleteMultipartUpload><Part><ETag>{etag}</ETag><PartNumber>1</PartNumber></Part></CompleteMultipartUpload>"
+        );
+        let (r, fx) =
+            s3.handle_with_effects(&req(Method::POST, Some("k"), &[("uploadId", &id)], &good));
+        r.unwrap();
+        let [Effect::ObjectCreated { kind, outcome }] = fx.as_slice() else {
+            panic!("one effect expected: {fx:?}");
+        };
+        assert_eq!(*kind, CreatedKind::CompleteMultipartUpload);
+        assert_eq!(outcome.size, 5);
+        assert!(outcome.etag.ends_with("-1"));
+        // The object is readable when the effect is reported.
+        let got = s3.handle(req(Method::GET, Some("k"), &[], "")).unwrap();
+        assert_eq!(got.body().as_ref(), b"hello");
+        let e = s3
+            .handle(req(Method::POST, Some("k"), &[("uploadId", &id)], &good))
+            .unwrap_err();
+        assert_eq!(e.code(), "NoSuchUpload");
+        assert_eq!(e.status(), StatusCode::NOT_FOUND);
+    }
+
+    #[test]
+    fn part_numbers_are_validated() {
+        let s3 = setup();
+        let r = s3
+            .handle(req(Method::POST, Some("k"), &[("uploads", "")], ""))
+            .unwrap();
+        let id = upload_id_of(&r);
+        for n in ["0", "10001", "x"] {
+            let e = s3
+                .handle(req(
+                    Method::PUT,
+                    Some("k"),
+                    &[("partNumber", n), ("uploadId", &id)],
+                    "d",
+                ))
+                .unwrap_err();
+            assert_eq!(e.code(), "InvalidArgument", "{n}");
+        }
+        let e = s3
+            .handle(req(Method::GET, Some("k"), &[("partNumber", "1")], ""))
+            .unwrap_err();
+        assert_eq!(e.code(), "NotImplemented");
+    }
 
     #[test]
     fn copy_range_forms() {

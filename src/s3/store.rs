@@ -1000,4 +1000,126 @@ mod tests {
         });
         assert_eq!(p.objects[0].key, "b");
     }
+
+    #[test]
+    fn versioning_keeps_versions_and_markers() {
+        let s = Store::new();
+        let b = s.create_bucket("b", owner("1"), "us-east-1", "").unwrap();
+        assert_eq!(b.versioning(), VersioningStatus::Unversioned);
+        let w0 = b.put_object("k", obj(b"0")).unwrap();
+        assert_eq!(w0.version_id, None);
+        b.set_versioning(true);
+        let w1 = b.put_object("k", obj(b"1")).unwrap();
+        let w2 = b.put_object("k", obj(b"2")).unwrap();
+        let (v1, v2) = (w1.version_id.unwrap(), w2.version_id.unwrap());
+        assert_ne!(v1, v2);
+        assert!(is_well_formed_version_id(&v1) && v1.len() == 32);
+        assert_eq!(b.get_object("k").unwrap().body.as_ref(), b"2");
+        assert_eq!(b.get_version("k", &v1).unwrap().body.as_ref(), b"1");
+        assert_eq!(b.get_version("k", "null").unwrap().body.as_ref(), b"0");
+        assert_eq!(
+            b.get_version("k", "bogus").err(),
+            Some(VersionLookupError::Malformed)
+        );
+        assert_eq!(
+            b.get_version("k", &new_version_id()).err(),
+            Some(VersionLookupError::NoSuchVersion)
+        );
+
+        let d = b.delete_object("k");
+        assert_eq!(d.kind, DeleteKind::MarkerCreated);
+        assert!(d.existed && d.is_delete_marker());
+        let marker = d.version_id.unwrap();
+        assert!(b.get_object("k").is_none());
+        assert!(b.current_version("k").unwrap().delete_marker);
+        assert_eq!(b.object_count(), 1);
+        assert!(
+            b.list(&ListParams {
+                max_keys: 10,
+                ..ListParams::default()
+            })
+            .objects
+            .is_empty()
+        );
+
+        // Removing the marker restores v2; removing v2 makes v1 current.
+        let d = b.delete_version("k", &marker).unwrap();
+        assert_eq!(d.kind, DeleteKind::VersionRemoved { was_marker: true });
+        assert_eq!(b.get_object("k").unwrap().body.as_ref(), b"2");
+        b.delete_version("k", &v2).unwrap();
+        assert_eq!(b.get_object("k").unwrap().body.as_ref(), b"1");
+        let missing = b.delete_version("k", &new_version_id()).unwrap();
+        assert!(!missing.existed);
+        assert_eq!(
+            b.delete_version("k", "bad id").err(),
+            Some(VersionLookupError::Malformed)
+        );
+        b.delete_version("k", &v1).unwrap();
+        b.delete_version("k", "null").unwrap();
+        assert_eq!(b.object_count(), 0);
+        s.delete_bucket("b").unwrap();
+    }
+
+    #[test]
+    fn suspended_replaces_the_null_version() {
+        let s = Store::new();
+        let b = s.create_bucket("b", owner("1"), "us-east-1", "").unwrap();
+        b.put_object("k", obj(b"unversioned")).unwrap();
+        b.set_versioning(true);
+        let v1 = b.put_object("k", obj(b"1")).unwrap().version_id.unwrap();
+        b.set_versioning(false);
+        let w = b.put_object("k", obj(b"a")).unwrap();
+        assert_eq!(w.version_id.as_deref(), Some(NULL_VERSION));
+        b.put_object("k", obj(b"b")).unwrap();
+        let page = b.list_versions(&VersionListParams {
+            max_keys: 10,
+            ..VersionListParams::default()
+        });
+        let ids: Vec<_> = page
+            .versions
+            .iter()
+            .map(|(v, latest)| (v.version_id_or_null().to_owned(), *latest))
+            .collect();
+        // The pre-versioning null version was replaced too.
+        assert_eq!(ids, [("null".to_owned(), true), (v1.clone(), false)]);
+        assert_eq!(b.get_object("k").unwrap().body.as_ref(), b"b");
+        let d = b.delete_object("k");
+        assert_eq!(d.kind, DeleteKind::MarkerCreated);
+        assert_eq!(d.version_id.as_deref(), Some(NULL_VERSION));
+        let page = b.list_versions(&VersionListParams {
+            max_keys: 10,
+            ..VersionListParams::default()
+        });
+        assert_eq!(page.versions.len(), 2);
+        assert!(page.versions[0].0.delete_marker);
+    }
+
+    #[test]
+    fn list_versions_pages_within_a_key() {
+        let s = Store::new();
+        let b = s.create_bucket("b", owner("1"), "us-east-1", "").unwrap();
+        b.set_versioning(true);
+        for k in ["a", "a", "a", "d/1", "d/2", "z"] {
+            b.put_object(k, obj(b"x")).unwrap();
+        }
+        let mut all = Vec::new();
+        let mut marker: Option<(String, Option<String>)> = None;
+        loop {
+            let page = b.list_versions(&VersionListParams {
+                delimiter: "/",
+                key_marker: marker.as_ref().map(|m| m.0.as_str()),
+                version_id_marker: marker.as_ref().and_then(|m| m.1.as_deref()),
+                max_keys: 2,
+                ..VersionListParams::default()
+            });
+            all.extend(page.versions.iter().map(|(v, _)| v.key.clone()));
+            all.extend(page.common_prefixes.iter().cloned());
+            if !page.truncated {
+                break;
+            }
+            marker = page.next;
+            assert!(all.len() < 10, "paging must end");
+        }
+        assert_eq!(all, ["a", "a", "a", "d/", "z"]);
+    }
 }

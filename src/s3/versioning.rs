@@ -353,3 +353,121 @@ pub(super) fn list_object_versions(
     };
     xml::xml_response("ListVersionsResult", &result)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::Account;
+    use crate::s3::{DeleteKind, Effect, S3Config};
+
+    fn req(method: Method, key: Option<&str>, query: &[(&str, &str)], body: &str) -> S3Request {
+        let mut r = S3Request::new(
+            method,
+            Some("bkt"),
+            key,
+            Arc::new(Account::default_account()),
+        );
+        r.query = query
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        r.body = Bytes::from(body.to_owned());
+        r
+    }
+
+    fn text(r: &Response<Bytes>) -> String {
+        String::from_utf8(r.body().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn configuration_round_trip_and_bad_bodies() {
+        let s3 = S3::new(S3Config::default());
+        s3.handle(req(Method::PUT, None, &[], "")).unwrap();
+        let r = s3
+            .handle(req(Method::GET, None, &[("versioning", "")], ""))
+            .unwrap();
+        assert!(
+            text(&r).ends_with(
+                "<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"/>"
+            ),
+            "{}",
+            text(&r)
+        );
+        for bad in [
+            "",
+            "<VersioningConfiguration><Status>On</Status></VersioningConfiguration>",
+            "<Other><Status>Enabled</Status></Other>",
+            "<VersioningConfiguration><Status>Enabled",
+        ] {
+            let e = s3
+                .handle(req(Method::PUT, None, &[("versioning", "")], bad))
+                .unwrap_err();
+            assert_eq!(e.code(), "MalformedXML", "{bad}");
+        }
+        s3.handle(req(
+            Method::PUT,
+            None,
+            &[("versioning", "")],
+            "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>",
+        ))
+        .unwrap();
+        let r = s3
+            .handle(req(Method::GET, None, &[("versioning", "")], ""))
+            .unwrap();
+        assert!(text(&r).contains("<Status>Enabled</Status>"));
+    }
+
+    #[test]
+    fn delete_effects_and_marker_reads() {
+        let s3 = S3::new(S3Config::default());
+        s3.handle(req(Method::PUT, None, &[], "")).unwrap();
+        s3.store().bucket("bkt").unwrap().set_versioning(true);
+        let (r, fx) = s3.handle_with_effects(&req(Method::PUT, Some("k"), &[], "x"));
+        let v1 = r.unwrap().headers()["x-amz-version-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let [Effect::ObjectCreated { outcome, .. }] = fx.as_slice() else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(outcome.version_id.as_deref(), Some(v1.as_str()));
+        let (r, fx) = s3.handle_with_effects(&req(Method::DELETE, Some("k"), &[], ""));
+        let r = r.unwrap();
+        assert_eq!(r.headers()["x-amz-delete-marker"], "true");
+        let marker = r.headers()["x-amz-version-id"].to_str().unwrap().to_owned();
+        let [Effect::ObjectRemoved { outcome }] = fx.as_slice() else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(outcome.kind, DeleteKind::MarkerCreated);
+        assert_eq!(outcome.version_id.as_deref(), Some(marker.as_str()));
+        let e = s3.handle(req(Method::GET, Some("k"), &[], "")).unwrap_err();
+        assert_eq!(e.code(), "NoSuchKey");
+        let resp = e.to_response(&Method::HEAD, "r", "h");
+        assert_eq!(resp.headers()["x-amz-delete-marker"], "true");
+        let e = s3
+            .handle(req(Method::GET, Some("k"), &[("versionId", &marker)], ""))
+            .unwrap_err();
+        assert_eq!(e.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(e.extra("ResourceType"), Some("DeleteMarker"));
+        let e = s3
+            .handle(req(Method::GET, Some("k"), &[("versionId", "bogus")], ""))
+            .unwrap_err();
+        assert_eq!(e.code(), "InvalidArgument");
+        let (r, fx) =
+            s3.handle_with_effects(&req(Method::DELETE, Some("k"), &[("versionId", &v1)], ""));
+        assert!(r.unwrap().headers().get("x-amz-delete-marker").is_none());
+        let [Effect::ObjectRemoved { outcome }] = fx.as_slice() else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(
+            outcome.kind,
+            DeleteKind::VersionRemoved { was_marker: false }
+        );
+        let r = s3
+            .handle(req(Method::GET, None, &[("versions", "")], ""))
+            .unwrap();
+        let body = text(&r);
+        assert!(body.contains("<DeleteMarker><Key>k</Key>"), "{body}");
+        assert!(!body.contains("<Version>"), "{body}");
+    }
+}

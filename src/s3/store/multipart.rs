@@ -399,3 +399,132 @@ fn select_parts(
     }
     Ok(chosen)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::s3::store::Store;
+
+    fn owner() -> Owner {
+        Owner {
+            account_id: "1".to_owned(),
+            canonical_id: "c1".to_owned(),
+            display_name: "one".to_owned(),
+        }
+    }
+
+    fn spec() -> NewUpload {
+        NewUpload {
+            content: ContentHeaders::default(),
+            metadata: BTreeMap::new(),
+            storage_class: "STANDARD".to_owned(),
+            owner: owner(),
+            checksum_algorithm: None,
+        }
+    }
+
+    fn part(n: u32, etag: &str) -> CompletedPart {
+        CompletedPart {
+            part_number: n,
+            etag: format!("\"{etag}\""),
+        }
+    }
+
+    #[test]
+    fn etag_is_md5_of_part_md5s() {
+        // md5("") twice: the known S3 value for two empty parts.
+        let e = multipart_etag(["d41d8cd98f00b204e9800998ecf8427e"; 2]);
+        let mut h = Md5::new();
+        h.update(Md5::digest(b""));
+        h.update(Md5::digest(b""));
+        assert_eq!(e, format!("{}-2", hex::encode(h.finalize())));
+    }
+
+    #[test]
+    fn complete_checks_order_parts_and_sizes() {
+        let s = Store::new();
+        let b = s.create_bucket("b", owner(), "us-east-1", "").unwrap();
+        let id = b.create_upload("k", spec()).unwrap();
+        let big = Bytes::from(vec![7u8; usize::try_from(MIN_PART_SIZE).unwrap()]);
+        let p1 = b.upload_part("k", &id, 1, big.clone(), None).unwrap().etag;
+        let p2 = b
+            .upload_part("k", &id, 2, Bytes::from_static(b"ab"), None)
+            .unwrap()
+            .etag;
+        let p3 = b
+            .upload_part("k", &id, 3, Bytes::from_static(b"c"), None)
+            .unwrap()
+            .etag;
+        assert_eq!(
+            b.complete_upload("k", &id, &[part(2, &p2), part(1, &p1)])
+                .err(),
+            Some(MultipartError::InvalidPartOrder { part_number: 1 })
+        );
+        assert_eq!(
+            b.complete_upload("k", &id, &[part(1, &p1), part(1, &p1)])
+                .err(),
+            Some(MultipartError::InvalidPartOrder { part_number: 1 })
+        );
+        assert!(matches!(
+            b.complete_upload("k", &id, &[part(1, &p2)]),
+            Err(MultipartError::InvalidPart { part_number: 1, .. })
+        ));
+        assert!(matches!(
+            b.complete_upload("k", &id, &[part(4, &p2)]),
+            Err(MultipartError::InvalidPart { part_number: 4, .. })
+        ));
+        assert_eq!(
+            b.complete_upload("k", &id, &[part(1, &p1), part(2, &p2), part(3, &p3)])
+                .err(),
+            Some(MultipartError::EntityTooSmall {
+                part_number: 2,
+                etag: p2.clone(),
+                size: 2
+            })
+        );
+        assert_eq!(
+            b.complete_upload("other", &id, &[part(1, &p1)]).err(),
+            Some(MultipartError::NoSuchUpload(id.clone()))
+        );
+        assert!(b.get_object("k").is_none());
+        // Parts may be skipped: 1 and 3.
+        let w = b
+            .complete_upload("k", &id, &[part(1, &p1), part(3, &p3)])
+            .unwrap();
+        assert!(w.etag.ends_with("-2"));
+        let o = b.get_object("k").unwrap();
+        assert_eq!(o.size, MIN_PART_SIZE + 1);
+        assert_eq!(o.etag, w.etag);
+        assert_eq!(o.body.last(), Some(&b'c'));
+        assert!(o.checksum.is_some());
+        assert!(b.uploads().is_empty());
+        assert_eq!(
+            b.complete_upload("k", &id, &[part(1, &p1)]).err(),
+            Some(MultipartError::NoSuchUpload(id))
+        );
+    }
+
+    #[test]
+    fn list_uploads_orders_and_pages() {
+        let s = Store::new();
+        let b = s.create_bucket("b", owner(), "us-east-1", "").unwrap();
+        let a1 = b.create_upload("a", spec()).unwrap();
+        let a2 = b.create_upload("a", spec()).unwrap();
+        let c = b.create_upload("d/c", spec()).unwrap();
+        assert_eq!(b.uploads().len(), 3);
+        let page = b.list_uploads("", "", None, None, 10);
+        let ids: Vec<_> = page.uploads.iter().map(|u| u.upload_id.clone()).collect();
+        assert_eq!(ids, [a1.clone(), a2.clone(), c]);
+        let page = b.list_uploads("", "/", None, None, 2);
+        assert!(page.truncated);
+        assert_eq!(page.last, Some(("a".to_owned(), a2.clone())));
+        let page = b.list_uploads("", "/", Some("a"), Some(&a2), 2);
+        assert_eq!(page.common_prefixes, ["d/"]);
+        assert!(!page.truncated);
+        b.abort_upload("a", &a1).unwrap();
+        assert_eq!(
+            b.abort_upload("a", &a1),
+            Err(MultipartError::NoSuchUpload(a1))
+        );
+    }
+}
