@@ -2,7 +2,8 @@
 //!
 //! [`S3::handle`] takes one authenticated [`S3Request`] (bucket and key already extracted by
 //! the edge) and answers it from the in-memory [`Store`]. Operations live one family per
-//! file: `bucket.rs`, `object.rs`, `copy.rs`, `delete.rs`, `list.rs`; XML helpers in `xml.rs`.
+//! file: `bucket.rs`, `object.rs`, `copy.rs`, `delete.rs`, `list.rs`, `multipart.rs`,
+//! `versioning.rs`; XML helpers in `xml.rs`.
 //! See <https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html>.
 
 mod bucket;
