@@ -232,11 +232,6 @@ impl S3 {
                 Method::GET if req.has_query("uploadId") => {
                     multipart::list_parts(self, req, bucket, key)
                 }
-                // GetObject/HeadObject by part number is not implemented.
-                Method::GET | Method::HEAD if req.has_query("partNumber") => {
-                    self.owned_bucket(req, bucket)?;
-                    Err(S3Error::not_implemented())
-                }
                 Method::PUT if req.headers.contains_key("x-amz-copy-source") => {
                     copy::copy_object(self, req, bucket, key, fx)
                 }

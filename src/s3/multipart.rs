@@ -97,6 +97,32 @@ fn part_number(req: &S3Request) -> Result<u32, S3Error> {
         })
 }
 
+/// The byte range and part count GetObject/HeadObject serve for `partNumber=n`:
+/// `InvalidArgument` for a bad number, `InvalidPartNumber` (416) past the last part, and
+/// `InvalidRequest` when combined with `Range`.
+pub(super) fn part_number_range(
+    req: &S3Request,
+    obj: &super::ObjectVersion,
+    n: &str,
+) -> Result<(super::conditional::ByteRange, usize), S3Error> {
+    let number = part_number(req)?;
+    if req.headers.contains_key("range") {
+        return Err(S3Error::invalid_request(
+            "Cannot specify both Range header and partNumber query parameter",
+        ));
+    }
+    let (start, end, count) = obj.part_range(number).ok_or_else(|| {
+        S3Error::new(
+            "InvalidPartNumber",
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            "The requested partnumber is not satisfiable",
+        )
+        .with_extra("PartNumberRequested", n)
+        .with_extra("ActualPartCount", obj.part_sizes.len().max(1).to_string())
+    })?;
+    Ok((super::conditional::ByteRange { start, end }, count))
+}
+
 #[derive(Serialize)]
 struct InitiateResult {
     #[serde(rename = "@xmlns")]
@@ -757,7 +783,18 @@ mod tests {
         let e = s3
             .handle(req(Method::GET, Some("k"), &[("partNumber", "1")], ""))
             .unwrap_err();
-        assert_eq!(e.code(), "NotImplemented");
+        assert_eq!(e.code(), "NoSuchKey");
+        s3.handle(req(Method::PUT, Some("k"), &[], "whole"))
+            .unwrap();
+        let r = s3
+            .handle(req(Method::GET, Some("k"), &[("partNumber", "1")], ""))
+            .unwrap();
+        assert_eq!(r.body().as_ref(), b"whole");
+        assert_eq!(r.headers()["x-amz-mp-parts-count"], "1");
+        let e = s3
+            .handle(req(Method::GET, Some("k"), &[("partNumber", "2")], ""))
+            .unwrap_err();
+        assert_eq!(e.code(), "InvalidPartNumber");
     }
 
     #[test]

@@ -394,8 +394,20 @@ pub(super) fn get_object(
     if req.method == Method::GET {
         check_readable(&obj)?;
     }
-    let range = conditional::parse_range(req.header("range"), obj.size)?;
+    let (range, parts_count) = match req.query_param("partNumber") {
+        None => (
+            conditional::parse_range(req.header("range"), obj.size)?,
+            None,
+        ),
+        Some(n) => {
+            let (range, count) = super::multipart::part_number_range(req, &obj, n)?;
+            (Some(range), Some(count))
+        }
+    };
     let mut b = object_headers(Response::builder(), &obj, req);
+    if let Some(count) = parts_count {
+        b = b.header("x-amz-mp-parts-count", count);
+    }
     // The stored checksum covers the whole object: S3 returns it only when the response does.
     let whole = range.is_none_or(|r| r.start == 0 && r.end + 1 == obj.size);
     if whole
@@ -405,7 +417,7 @@ pub(super) fn get_object(
     {
         b = checksum_headers(b, obj.checksum.as_ref());
     }
-    let body = if let Some(r) = range {
+    let body = if let Some(r) = range.filter(|r| r.start <= r.end && r.end < obj.size) {
         b = b.status(StatusCode::PARTIAL_CONTENT).header(
             header::CONTENT_RANGE,
             format!("bytes {}-{}/{}", r.start, r.end, obj.size),

@@ -166,6 +166,9 @@ pub struct ObjectVersion {
     pub version_id: Option<String>,
     /// Whether this version is a delete marker (no data).
     pub delete_marker: bool,
+    /// The part sizes of an object built by CompleteMultipartUpload, in order (empty for
+    /// objects written whole), for GetObject/HeadObject with `partNumber`.
+    pub part_sizes: Vec<u64>,
     /// The write's sequencer: strictly increasing across all writes and deletes.
     pub sequencer: u64,
     /// The storage class, e.g. `STANDARD`.
@@ -183,6 +186,22 @@ impl ObjectVersion {
     /// The version id as S3 lists it: `null` for the null version.
     pub fn version_id_or_null(&self) -> &str {
         self.version_id.as_deref().unwrap_or(NULL_VERSION)
+    }
+
+    /// The byte range (first, last inclusive) of part `n` (1-based) and the part count.
+    /// An object written whole has one part: itself. `None` if there is no such part.
+    pub fn part_range(&self, n: u32) -> Option<(u64, u64, usize)> {
+        let index = usize::try_from(n).ok()?.checked_sub(1)?;
+        if self.part_sizes.is_empty() {
+            return (index == 0).then(|| (0, self.size.saturating_sub(1), 1));
+        }
+        let size = *self.part_sizes.get(index)?;
+        let start: u64 = self.part_sizes.iter().take(index).sum();
+        Some((
+            start,
+            (start + size).saturating_sub(1),
+            self.part_sizes.len(),
+        ))
     }
 
     /// Whether `id` (a `versionId` parameter, `null` included) names this version.
@@ -453,7 +472,7 @@ impl Bucket {
         precondition: impl FnOnce(Option<&ObjectVersion>) -> Result<(), E>,
     ) -> Result<WriteOutcome, E> {
         let etag = hex::encode(Md5::digest(&obj.body));
-        self.put_with_etag(key, obj, etag, precondition)
+        self.put_with_etag(key, obj, etag, Vec::new(), precondition)
     }
 
     /// Stores `obj` with a given ETag (multipart objects have a composite one).
@@ -462,6 +481,7 @@ impl Bucket {
         key: &str,
         obj: NewObject,
         etag: String,
+        part_sizes: Vec<u64>,
         precondition: impl FnOnce(Option<&ObjectVersion>) -> Result<(), E>,
     ) -> Result<WriteOutcome, E> {
         let size = obj.body.len() as u64;
@@ -485,6 +505,7 @@ impl Bucket {
             checksum: obj.checksum,
             version_id: version_id.clone(),
             delete_marker: false,
+            part_sizes,
             sequencer,
             storage_class: obj.storage_class,
             owner: obj.owner,
@@ -596,6 +617,7 @@ impl Bucket {
             checksum: None,
             version_id: version_id.clone(),
             delete_marker: true,
+            part_sizes: Vec::new(),
             sequencer,
             storage_class: "STANDARD".to_owned(),
             owner: self.owner.clone(),

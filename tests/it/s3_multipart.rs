@@ -113,6 +113,28 @@ async fn three_parts_complete_with_multipart_etag() {
     assert_eq!(&body[..5 * MIB], datas[0].as_slice());
     assert_eq!(&body[5 * MIB..10 * MIB], datas[1].as_slice());
     assert_eq!(&body[10 * MIB..], b"tail");
+    // GetObject/HeadObject by part number.
+    let p2 = s3
+        .get_object()
+        .bucket("mpu")
+        .key("big.bin")
+        .part_number(2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(p2.parts_count(), Some(3));
+    assert_eq!(p2.content_length(), Some(i64::try_from(5 * MIB).unwrap()));
+    let p2 = p2.body.collect().await.unwrap().into_bytes();
+    assert_eq!(p2.as_ref(), datas[1].as_slice());
+    let head = s3
+        .head_object()
+        .bucket("mpu")
+        .key("big.bin")
+        .part_number(3)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.content_length(), Some(4));
     // The upload is gone.
     let e = s3
         .list_parts()

@@ -306,7 +306,8 @@ impl Bucket {
             storage_class: upload.spec.storage_class,
             owner: upload.spec.owner,
         };
-        self.put_with_etag(key, obj, etag, |_| Ok::<(), StoreError>(()))
+        let part_sizes = chosen.iter().map(|p| p.size).collect();
+        self.put_with_etag(key, obj, etag, part_sizes, |_| Ok::<(), StoreError>(()))
             .map_err(MultipartError::from)
     }
 
@@ -496,6 +497,10 @@ mod tests {
         assert_eq!(o.size, MIN_PART_SIZE + 1);
         assert_eq!(o.etag, w.etag);
         assert_eq!(o.body.last(), Some(&b'c'));
+        assert_eq!(o.part_range(2), Some((MIN_PART_SIZE, MIN_PART_SIZE, 2)));
+        assert_eq!(o.part_range(1), Some((0, MIN_PART_SIZE - 1, 2)));
+        assert_eq!(o.part_range(3), None);
+        assert_eq!(o.part_range(0), None);
         assert!(o.checksum.is_some());
         assert!(b.uploads().is_empty());
         assert_eq!(
