@@ -2,6 +2,13 @@
 //! CompleteMultipartUpload, AbortMultipartUpload, ListParts and ListMultipartUploads.
 //!
 //! Parsing and XML live here; the upload state lives in `store::multipart`.
+//!
+//! Checksums: a part's `x-amz-checksum-*` is verified, stored and listed by ListParts; an
+//! upload created with `x-amz-checksum-algorithm` rejects parts sent with another algorithm.
+//! The completed object's checksum is an approximation: a full-object checksum of the
+//! assembled data with the upload's algorithm (CRC64NVME by default), not S3's composite
+//! `checksum-of-checksums-N` form, and part checksums listed in the completion body are not
+//! compared. GetObject/HeadObject with `partNumber` serve one part of a completed object.
 //! See <https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html>.
 
 use bytes::Bytes;
