@@ -16,7 +16,7 @@ use super::object::{
     user_metadata, validate_write_conditions,
 };
 use super::request::S3Request;
-use super::store::{NewObject, Owner};
+use super::store::{NewObject, ObjectVersion, Owner, VersionLookupError};
 use super::xml::{self, S3_XMLNS};
 use super::{CreatedKind, Effect, S3};
 
@@ -81,6 +81,45 @@ fn metadata_directive(req: &S3Request) -> Result<MetadataDirective, S3Error> {
     }
 }
 
+/// The source object of a copy, by version if one is named (a delete marker cannot be
+/// copied), and the raw `x-amz-copy-source`.
+pub(super) fn copy_source_object(
+    s3: &S3,
+    req: &S3Request,
+) -> Result<(std::sync::Arc<ObjectVersion>, String), S3Error> {
+    let raw = req.header("x-amz-copy-source").unwrap_or("");
+    let src = parse_copy_source(raw)?;
+    let src_bucket = s3
+        .store()
+        .bucket(&src.bucket)
+        .ok_or_else(|| S3Error::no_such_bucket(&src.bucket))?;
+    super::check_access(req, &src_bucket, "x-amz-source-expected-bucket-owner")?;
+    let obj = match src.version_id.as_deref() {
+        None => src_bucket
+            .get_object(&src.key)
+            .ok_or_else(|| S3Error::no_such_key(&src.key))?,
+        Some(v) => {
+            let obj = src_bucket.get_version(&src.key, v).map_err(|e| match e {
+                VersionLookupError::Malformed => S3Error::invalid_argument(
+                    "Invalid version id specified",
+                    "x-amz-copy-source",
+                    format!("{raw} ({v})"),
+                ),
+                VersionLookupError::NoSuchVersion => {
+                    super::versioning::no_such_version(&src.key, v)
+                }
+            })?;
+            if obj.delete_marker {
+                return Err(S3Error::invalid_request(
+                    "The source of a copy request may not specifically refer to a delete marker by version id.",
+                ));
+            }
+            obj
+        }
+    };
+    Ok((obj, raw.to_owned()))
+}
+
 #[derive(Serialize)]
 struct CopyObjectResult {
     #[serde(rename = "@xmlns")]
@@ -114,27 +153,8 @@ pub(super) fn copy_object(
     let dest = s3.owned_bucket(req, bucket)?;
     check_key(key)?;
     validate_write_conditions(req)?;
-    let raw = req.header("x-amz-copy-source").unwrap_or("");
-    let src = parse_copy_source(raw)?;
-    let src_bucket = s3
-        .store()
-        .bucket(&src.bucket)
-        .ok_or_else(|| S3Error::no_such_bucket(&src.bucket))?;
-    super::check_access(req, &src_bucket, "x-amz-source-expected-bucket-owner")?;
-    let obj = src_bucket
-        .get_object(&src.key)
-        .ok_or_else(|| S3Error::no_such_key(&src.key))?;
-    match src.version_id.as_deref() {
-        None | Some("null") => {}
-        Some(v) if Some(v) == obj.version_id.as_deref() => {}
-        Some(v) => {
-            return Err(S3Error::invalid_argument(
-                "Invalid version id specified",
-                "x-amz-copy-source",
-                format!("{raw} ({v})"),
-            ));
-        }
-    }
+    let (obj, _) = copy_source_object(s3, req)?;
+    let src = parse_copy_source(req.header("x-amz-copy-source").unwrap_or(""))?;
     conditional::check_copy_source(req, &obj.etag, obj.last_modified)?;
     check_readable(&obj)?;
     let directive = metadata_directive(req)?;

@@ -10,6 +10,7 @@ use super::checksum::ChecksumAlgorithm;
 use super::error::S3Error;
 use super::object::{request_checksum, verify_content_md5};
 use super::request::S3Request;
+use super::store::DeleteKind;
 use super::xml::{self, S3_XMLNS};
 use super::{Effect, S3};
 
@@ -48,6 +49,13 @@ struct Deleted {
     key: String,
     #[serde(rename = "VersionId", skip_serializing_if = "Option::is_none")]
     version_id: Option<String>,
+    #[serde(rename = "DeleteMarker", skip_serializing_if = "Option::is_none")]
+    delete_marker: Option<bool>,
+    #[serde(
+        rename = "DeleteMarkerVersionId",
+        skip_serializing_if = "Option::is_none"
+    )]
+    delete_marker_version_id: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -113,26 +121,32 @@ pub(super) fn delete_objects(
         errors: Vec::new(),
     };
     for o in parsed.objects {
-        let current = bucket.get_object(&o.key);
-        let version_ok = match o.version_id.as_deref() {
-            None | Some("null") => true,
-            Some(v) => current.as_ref().and_then(|c| c.version_id.as_deref()) == Some(v),
+        let outcome = match o.version_id.as_deref() {
+            None => bucket.delete_object(&o.key),
+            Some(v) => {
+                let Ok(outcome) = bucket.delete_version(&o.key, v) else {
+                    result.errors.push(DeleteError {
+                        key: o.key,
+                        version_id: o.version_id,
+                        code: "NoSuchVersion".to_owned(),
+                        message: "The specified version does not exist.".to_owned(),
+                    });
+                    continue;
+                };
+                outcome
+            }
         };
-        if !version_ok {
-            result.errors.push(DeleteError {
-                key: o.key,
-                version_id: o.version_id,
-                code: "NoSuchVersion".to_owned(),
-                message: "The specified version does not exist.".to_owned(),
-            });
-            continue;
-        }
-        let outcome = bucket.delete_object(&o.key);
+        let marker = outcome.is_delete_marker();
+        let marker_version = (outcome.kind == DeleteKind::MarkerCreated)
+            .then(|| outcome.version_id.clone())
+            .flatten();
         fx.push(Effect::ObjectRemoved { outcome });
         if !quiet {
             result.deleted.push(Deleted {
                 key: o.key,
                 version_id: o.version_id,
+                delete_marker: marker.then_some(true),
+                delete_marker_version_id: marker_version,
             });
         }
     }

@@ -333,7 +333,15 @@ impl super::Effect {
             super::Effect::ObjectCreated { kind, .. } => match kind {
                 super::CreatedKind::Put => EventName::ObjectCreatedPut,
                 super::CreatedKind::Copy => EventName::ObjectCreatedCopy,
+                super::CreatedKind::CompleteMultipartUpload => {
+                    EventName::ObjectCreatedCompleteMultipartUpload
+                }
             },
+            super::Effect::ObjectRemoved { outcome }
+                if outcome.kind == super::DeleteKind::MarkerCreated =>
+            {
+                EventName::ObjectRemovedDeleteMarkerCreated
+            }
             super::Effect::ObjectRemoved { .. } => EventName::ObjectRemovedDelete,
         }
     }

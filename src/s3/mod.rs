@@ -2,7 +2,8 @@
 //!
 //! [`S3::handle`] takes one authenticated [`S3Request`] (bucket and key already extracted by
 //! the edge) and answers it from the in-memory [`Store`]. Operations live one family per
-//! file: `bucket.rs`, `object.rs`, `copy.rs`, `delete.rs`, `list.rs`; XML helpers in `xml.rs`.
+//! file: `bucket.rs`, `object.rs`, `copy.rs`, `delete.rs`, `list.rs`, `multipart.rs`,
+//! `versioning.rs`; XML helpers in `xml.rs`.
 //! See <https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html>.
 
 mod bucket;
@@ -13,10 +14,12 @@ mod delete;
 pub mod error;
 pub mod event;
 mod list;
+mod multipart;
 mod notification;
 mod object;
 pub mod request;
 pub mod store;
+mod versioning;
 pub mod xml;
 
 #[cfg(test)]
@@ -30,7 +33,8 @@ use http::{Method, Response};
 pub use error::S3Error;
 pub use request::S3Request;
 pub use store::{
-    Bucket, DeleteOutcome, ObjectVersion, Store, StoreError, WriteOutcome, sequencer_hex,
+    Bucket, DeleteKind, DeleteOutcome, ObjectVersion, Store, StoreError, VersioningStatus,
+    WriteOutcome, sequencer_hex,
 };
 
 /// How an object came to be created, for `s3:ObjectCreated:*` event names.
@@ -40,6 +44,9 @@ pub enum CreatedKind {
     Put,
     /// CopyObject (`ObjectCreated:Copy`).
     Copy,
+    /// CompleteMultipartUpload (`ObjectCreated:CompleteMultipartUpload`), reported once the
+    /// object is readable.
+    CompleteMultipartUpload,
 }
 
 /// A change an accepted request made to the store.
@@ -118,7 +125,6 @@ const UNIMPLEMENTED_SUBRESOURCES: &[&str] = &[
     "metrics",
     "object-lock",
     "ownershipControls",
-    "partNumber",
     "policy",
     "policyStatus",
     "publicAccessBlock",
@@ -131,10 +137,6 @@ const UNIMPLEMENTED_SUBRESOURCES: &[&str] = &[
     "session",
     "tagging",
     "torrent",
-    "uploadId",
-    "uploads",
-    "versioning",
-    "versions",
     "website",
 ];
 
@@ -222,9 +224,21 @@ impl S3 {
                 Method::PUT if req.has_query("notification") => {
                     notification::put(self, req, bucket)
                 }
+                Method::PUT if req.has_query("versioning") => {
+                    versioning::put_bucket_versioning(self, req, bucket)
+                }
                 Method::PUT => bucket::create_bucket(self, req, bucket),
                 Method::HEAD => bucket::head_bucket(self, req, bucket),
                 Method::DELETE => bucket::delete_bucket(self, req, bucket),
+                Method::GET if req.has_query("versioning") => {
+                    versioning::get_bucket_versioning(self, req, bucket)
+                }
+                Method::GET if req.has_query("versions") => {
+                    versioning::list_object_versions(self, req, bucket)
+                }
+                Method::GET if req.has_query("uploads") => {
+                    multipart::list_uploads(self, req, bucket)
+                }
                 Method::GET if req.has_query("location") => {
                     bucket::get_bucket_location(self, req, bucket)
                 }
@@ -242,6 +256,21 @@ impl S3 {
                 _ => Err(S3Error::method_not_allowed(&req.method, "BUCKET")),
             },
             Some(key) => match req.method {
+                Method::POST if req.has_query("uploads") => {
+                    multipart::create_upload(self, req, bucket, key)
+                }
+                Method::POST if req.has_query("uploadId") => {
+                    multipart::complete_upload(self, req, bucket, key, fx)
+                }
+                Method::PUT if req.has_query("uploadId") || req.has_query("partNumber") => {
+                    multipart::upload_part(self, req, bucket, key)
+                }
+                Method::DELETE if req.has_query("uploadId") => {
+                    multipart::abort_upload(self, req, bucket, key)
+                }
+                Method::GET if req.has_query("uploadId") => {
+                    multipart::list_parts(self, req, bucket, key)
+                }
                 Method::PUT if req.headers.contains_key("x-amz-copy-source") => {
                     copy::copy_object(self, req, bucket, key, fx)
                 }

@@ -313,19 +313,6 @@ pub(super) fn check_readable(obj: &ObjectVersion) -> Result<(), S3Error> {
     Ok(())
 }
 
-/// Checks a `versionId` query parameter against an unversioned object.
-pub(super) fn check_version_id(req: &S3Request, obj_version: Option<&str>) -> Result<(), S3Error> {
-    match req.query_param("versionId") {
-        None | Some("null") => Ok(()),
-        Some(v) if Some(v) == obj_version => Ok(()),
-        Some(v) => Err(S3Error::invalid_argument(
-            "Invalid version id specified",
-            "versionId",
-            v,
-        )),
-    }
-}
-
 /// The headers GET and HEAD share.
 fn object_headers(mut b: Builder, obj: &ObjectVersion, req: &S3Request) -> Builder {
     let over = |name: &str| req.query_param(name).map(str::to_owned);
@@ -395,10 +382,7 @@ pub(super) fn get_object(
     key: &str,
 ) -> Result<Response<Bytes>, S3Error> {
     let bucket = s3.owned_bucket(req, bucket)?;
-    let obj = bucket
-        .get_object(key)
-        .ok_or_else(|| S3Error::no_such_key(key))?;
-    check_version_id(req, obj.version_id.as_deref())?;
+    let obj = super::versioning::version_to_read(req, &bucket, key)?;
     if conditional::check_get(req, &obj.etag, obj.last_modified)? == Precondition::NotModified {
         return Response::builder()
             .status(StatusCode::NOT_MODIFIED)
@@ -410,8 +394,20 @@ pub(super) fn get_object(
     if req.method == Method::GET {
         check_readable(&obj)?;
     }
-    let range = conditional::parse_range(req.header("range"), obj.size)?;
+    let (range, parts_count) = match req.query_param("partNumber") {
+        None => (
+            conditional::parse_range(req.header("range"), obj.size)?,
+            None,
+        ),
+        Some(n) => {
+            let (range, count) = super::multipart::part_number_range(req, &obj, n)?;
+            (Some(range), Some(count))
+        }
+    };
     let mut b = object_headers(Response::builder(), &obj, req);
+    if let Some(count) = parts_count {
+        b = b.header("x-amz-mp-parts-count", count);
+    }
     // The stored checksum covers the whole object: S3 returns it only when the response does.
     let whole = range.is_none_or(|r| r.start == 0 && r.end + 1 == obj.size);
     if whole
@@ -421,7 +417,7 @@ pub(super) fn get_object(
     {
         b = checksum_headers(b, obj.checksum.as_ref());
     }
-    let body = if let Some(r) = range {
+    let body = if let Some(r) = range.filter(|r| r.start <= r.end && r.end < obj.size) {
         b = b.status(StatusCode::PARTIAL_CONTENT).header(
             header::CONTENT_RANGE,
             format!("bytes {}-{}/{}", r.start, r.end, obj.size),
@@ -456,25 +452,35 @@ pub(super) fn delete_object(
         }
     }
     let if_match = req.header("if-match");
-    let outcome = bucket.delete_object_if(key, |current| {
-        check_version_id(req, current.and_then(|o| o.version_id.as_deref()))?;
-        if let Some(list) = if_match {
-            let Some(obj) = current else {
-                return Err(S3Error::no_such_key(key));
-            };
-            if !list
-                .split(',')
-                .map(str::trim)
-                .any(|t| t == "*" || t.trim_matches('"') == obj.etag)
-            {
-                return Err(S3Error::precondition_failed("If-Match"));
+    let outcome = if let Some(id) = req.query_param("versionId") {
+        bucket
+            .delete_version(key, id)
+            .map_err(|_| super::versioning::invalid_version_id(id))?
+    } else {
+        bucket.delete_object_if(key, |current| {
+            if let Some(list) = if_match {
+                let Some(obj) = current else {
+                    return Err(S3Error::no_such_key(key));
+                };
+                if !list
+                    .split(',')
+                    .map(str::trim)
+                    .any(|t| t == "*" || t.trim_matches('"') == obj.etag)
+                {
+                    return Err(S3Error::precondition_failed("If-Match"));
+                }
             }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        })?
+    };
+    let mut b = Response::builder().status(StatusCode::NO_CONTENT);
+    if outcome.is_delete_marker() {
+        b = b.header("x-amz-delete-marker", "true");
+    }
+    if let Some(v) = &outcome.version_id {
+        b = b.header("x-amz-version-id", v.as_str());
+    }
     fx.push(Effect::ObjectRemoved { outcome });
-    Response::builder()
-        .status(StatusCode::NO_CONTENT)
-        .body(Bytes::new())
+    b.body(Bytes::new())
         .map_err(|e| S3Error::internal(e.to_string()))
 }

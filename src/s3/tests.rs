@@ -269,7 +269,7 @@ fn unknown_bucket_and_unsupported_operations() {
     assert_eq!(e.code(), "NoSuchBucket");
     assert_eq!(e.extra("BucketName"), Some("nope"));
     let e = R::new(Method::GET, Some("bkt"), None)
-        .q("versioning", "")
+        .q("tagging", "")
         .err(&s3);
     assert_eq!(e.code(), "NotImplemented");
     assert_eq!(e.status(), StatusCode::NOT_IMPLEMENTED);
@@ -278,7 +278,7 @@ fn unknown_bucket_and_unsupported_operations() {
         .err(&s3);
     assert_eq!(e.code(), "NoSuchBucket");
     let e = R::new(Method::POST, Some("bkt"), Some("k"))
-        .q("uploads", "")
+        .q("restore", "")
         .err(&s3);
     assert_eq!(e.code(), "NotImplemented");
     // Another account gets AccessDenied on every operation.

@@ -580,3 +580,145 @@ async fn ten_thousand_concurrent_writes_are_each_delivered_once() {
     let counters = common::sim_get(&w.server, "/_s3lambda/counters").await;
     assert_eq!(counters["outcomes"]["delivered"], OBJECTS);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_write_operation_emits_its_event_name() {
+    use aws_sdk_s3::types::{
+        BucketVersioningStatus, CompletedMultipartUpload, CompletedPart, VersioningConfiguration,
+    };
+
+    let w = Wiring::new().await;
+    w.function("log", s3lambda::runtime::handlers::S3_LOGGER, &[])
+        .await;
+    w.s3.create_bucket().bucket("ops").send().await.unwrap();
+    w.s3.put_bucket_versioning()
+        .bucket("ops")
+        .versioning_configuration(
+            VersioningConfiguration::builder()
+                .status(BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    w.allow_s3("log", None, "1", "ops", "000000000000").await;
+    let config = NotificationConfiguration::builder()
+        .lambda_function_configurations(
+            LambdaFunctionConfiguration::builder()
+                .id("all")
+                .lambda_function_arn(format!("{ARN}:log"))
+                .events(Event::S3ObjectCreated)
+                .events(Event::S3ObjectRemoved)
+                .build()
+                .unwrap(),
+        )
+        .build();
+    w.s3.put_bucket_notification_configuration()
+        .bucket("ops")
+        .notification_configuration(config)
+        .send()
+        .await
+        .unwrap();
+
+    w.put("ops", "a.txt").await;
+    w.s3.copy_object()
+        .bucket("ops")
+        .key("b.txt")
+        .copy_source("ops/a.txt")
+        .send()
+        .await
+        .unwrap();
+    let upload =
+        w.s3.create_multipart_upload()
+            .bucket("ops")
+            .key("c.bin")
+            .send()
+            .await
+            .unwrap();
+    let upload_id = upload.upload_id().unwrap();
+    let part =
+        w.s3.upload_part()
+            .bucket("ops")
+            .key("c.bin")
+            .upload_id(upload_id)
+            .part_number(1)
+            .body(ByteStream::from_static(b"part"))
+            .send()
+            .await
+            .unwrap();
+    w.s3.complete_multipart_upload()
+        .bucket("ops")
+        .key("c.bin")
+        .upload_id(upload_id)
+        .multipart_upload(
+            CompletedMultipartUpload::builder()
+                .parts(
+                    CompletedPart::builder()
+                        .part_number(1)
+                        .e_tag(part.e_tag().unwrap())
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let marker =
+        w.s3.delete_object()
+            .bucket("ops")
+            .key("a.txt")
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(marker.delete_marker(), Some(true));
+    let versions =
+        w.s3.list_object_versions()
+            .bucket("ops")
+            .prefix("b.txt")
+            .send()
+            .await
+            .unwrap();
+    let b_version = versions.versions()[0].version_id().unwrap().to_owned();
+    w.s3.delete_object()
+        .bucket("ops")
+        .key("b.txt")
+        .version_id(&b_version)
+        .send()
+        .await
+        .unwrap();
+
+    let mut traces = w.traces("bucket=ops").await;
+    traces.reverse(); // oldest first
+    let seen: Vec<(String, String)> = traces
+        .iter()
+        .map(|t| {
+            (
+                t["source"]["eventName"].as_str().unwrap().to_owned(),
+                t["source"]["key"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String)> = [
+        ("ObjectCreated:Put", "a.txt"),
+        ("ObjectCreated:Copy", "b.txt"),
+        ("ObjectCreated:CompleteMultipartUpload", "c.bin"),
+        ("ObjectRemoved:DeleteMarkerCreated", "a.txt"),
+        ("ObjectRemoved:Delete", "b.txt"),
+    ]
+    .iter()
+    .map(|(e, k)| ((*e).to_owned(), (*k).to_owned()))
+    .collect();
+    assert_eq!(seen, want);
+    assert!(
+        traces.iter().all(|t| t["outcome"] == "delivered"),
+        "{traces:#?}"
+    );
+    assert!(
+        traces.iter().all(|t| t["source"]["versionId"].is_string()),
+        "versioned bucket: every event has a versionId"
+    );
+    let log = traces[3]["deliveries"][0]["attempts"][0]["logTail"]
+        .as_str()
+        .unwrap();
+    assert!(log.contains("ObjectRemoved:DeleteMarkerCreated"), "{log}");
+}

@@ -8,4 +8,6 @@ pub mod lambda_tutorial;
 pub mod logs;
 mod raw;
 mod s3_api;
+mod s3_multipart;
+mod s3_versioning;
 mod sigv4;
