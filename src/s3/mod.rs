@@ -14,6 +14,7 @@ pub mod error;
 pub mod event;
 mod list;
 mod object;
+pub mod post;
 pub mod request;
 pub mod store;
 pub mod xml;
@@ -39,6 +40,8 @@ pub enum CreatedKind {
     Put,
     /// CopyObject (`ObjectCreated:Copy`).
     Copy,
+    /// A browser-form POST upload (`ObjectCreated:Post`).
+    Post,
 }
 
 /// A change an accepted request made to the store.
@@ -198,6 +201,9 @@ impl S3 {
                 Method::GET => list::list_objects_v1(self, req, bucket),
                 Method::POST if req.has_query("delete") => {
                     delete::delete_objects(self, req, bucket, fx)
+                }
+                Method::POST if post::is_form_upload(req) => {
+                    post::post_object(self, req, bucket, fx)
                 }
                 Method::POST => Err(S3Error::not_implemented()),
                 _ => Err(S3Error::method_not_allowed(&req.method, "BUCKET")),
