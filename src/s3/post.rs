@@ -202,7 +202,7 @@ pub(super) fn post_object(
                     outcome,
                 }
             }
-            other => other,
+            removed @ Effect::ObjectRemoved { .. } => removed,
         });
     }
     let location = location(req, bucket, key);
@@ -349,5 +349,130 @@ mod tests {
         assert!(is_form_content_type("multipart/form-data; boundary=x"));
         assert!(is_form_content_type("Multipart/Form-Data;boundary=x"));
         assert!(!is_form_content_type("application/xml"));
+    }
+
+    fn upload(
+        s3: &S3,
+        parts: &[(&str, Option<&str>, &str)],
+    ) -> (Result<Response<Bytes>, S3Error>, Vec<Effect>) {
+        let mut req = S3Request::new(
+            Method::POST,
+            Some("bkt"),
+            None,
+            std::sync::Arc::new(crate::auth::Account::default_account()),
+        );
+        req.headers
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(CT));
+        req.headers
+            .insert(header::HOST, HeaderValue::from_static("127.0.0.1:4566"));
+        req.body = body(parts);
+        s3.handle_with_effects(&req)
+    }
+
+    fn bucket() -> S3 {
+        let s3 = S3::new(super::super::S3Config::default());
+        let req = S3Request::new(
+            Method::PUT,
+            Some("bkt"),
+            None,
+            std::sync::Arc::new(crate::auth::Account::default_account()),
+        );
+        s3.handle(req).unwrap();
+        s3
+    }
+
+    #[test]
+    fn upload_reports_object_created_post_and_stores_fields() {
+        let s3 = bucket();
+        let (resp, fx) = upload(
+            &s3,
+            &[
+                ("key", None, "dir/${filename}"),
+                ("Content-Type", None, "text/plain"),
+                ("x-amz-meta-Color", None, "blue"),
+                ("file", Some("a b.txt"), "hello"),
+            ],
+        );
+        let resp = resp.unwrap();
+        assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+        assert_eq!(
+            resp.headers()[header::LOCATION],
+            "http://127.0.0.1:4566/bkt/dir%2Fa%20b.txt"
+        );
+        assert_eq!(
+            resp.headers()[header::ETAG],
+            "\"5d41402abc4b2a76b9719d911017c592\""
+        );
+        assert!(resp.headers().contains_key("x-amz-checksum-crc64nvme"));
+        let [Effect::ObjectCreated { kind, outcome }] = fx.as_slice() else {
+            panic!("one effect expected: {fx:?}");
+        };
+        assert_eq!(*kind, CreatedKind::Post);
+        assert_eq!((outcome.key.as_str(), outcome.size), ("dir/a b.txt", 5));
+        let obj = s3
+            .store()
+            .bucket("bkt")
+            .unwrap()
+            .get_object("dir/a b.txt")
+            .unwrap();
+        assert_eq!(obj.content.content_type.as_deref(), Some("text/plain"));
+        assert_eq!(obj.metadata.get("color").map(String::as_str), Some("blue"));
+    }
+
+    #[test]
+    fn success_action_status_and_redirect() {
+        let s3 = bucket();
+        let (resp, _) = upload(
+            &s3,
+            &[
+                ("key", None, "k&1"),
+                ("success_action_status", None, "201"),
+                ("file", None, "x"),
+            ],
+        );
+        let resp = resp.unwrap();
+        assert_eq!(resp.status(), StatusCode::CREATED);
+        let xml = String::from_utf8(resp.body().to_vec()).unwrap();
+        assert!(xml.contains("<PostResponse><Location>http://127.0.0.1:4566/bkt/k%261</Location><Bucket>bkt</Bucket><Key>k&amp;1</Key><ETag>\"9dd4e461268c8034f5c8564e155c67a6\"</ETag></PostResponse>"), "{xml}");
+        let (resp, _) = upload(
+            &s3,
+            &[
+                ("key", None, "k"),
+                ("success_action_status", None, "404"),
+                ("file", None, "x"),
+            ],
+        );
+        assert_eq!(resp.unwrap().status(), StatusCode::NO_CONTENT);
+        let (resp, _) = upload(
+            &s3,
+            &[
+                ("key", None, "k"),
+                ("success_action_redirect", None, "http://app.test/done?x=1"),
+                ("file", None, "x"),
+            ],
+        );
+        let resp = resp.unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            resp.headers()[header::LOCATION],
+            "http://app.test/done?x=1&bucket=bkt&key=k&etag=%229dd4e461268c8034f5c8564e155c67a6%22"
+        );
+        let (resp, _) = upload(
+            &s3,
+            &[
+                ("key", None, "k"),
+                ("success_action_redirect", None, "/relative"),
+                ("file", None, "x"),
+            ],
+        );
+        assert_eq!(resp.unwrap().status(), StatusCode::NO_CONTENT);
+    }
+
+    #[test]
+    fn upload_to_a_missing_bucket_fails_without_effect() {
+        let s3 = S3::new(super::super::S3Config::default());
+        let (resp, fx) = upload(&s3, &[("key", None, "k"), ("file", None, "x")]);
+        assert_eq!(resp.unwrap_err().code(), "NoSuchBucket");
+        assert!(fx.is_empty());
     }
 }
