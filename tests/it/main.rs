@@ -7,4 +7,5 @@ mod lambda_tutorial;
 mod logs;
 mod raw;
 mod s3_api;
+mod s3_post;
 mod sigv4;
