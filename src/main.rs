@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use s3lambda::sim::{AccountConfig, Config, Simulator};
 
+mod cli;
+
 /// A simulator of the Amazon S3 → AWS Lambda push model.
 #[derive(Debug, Parser)]
 #[command(version, about)]
@@ -23,6 +25,9 @@ struct Cli {
 enum Command {
     /// Runs the simulator: S3 and Lambda on one endpoint (default http://127.0.0.1:4566).
     Serve(ServeArgs),
+    /// Shows what happened to S3 events: configurations matched, version resolved, policy
+    /// decision and why, attempts and their logs.
+    Trace(cli::trace::TraceArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -79,6 +84,11 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Serve(args) => serve(args).await,
+            Command::Trace(args) => {
+                let text = cli::trace::run(&args).await?;
+                print!("{text}");
+                Ok(())
+            }
         }
     });
     match result {

@@ -10,7 +10,7 @@ use http::{HeaderValue, Response};
 use super::{BodyError, S3Address, query_pairs};
 use crate::auth::{self, AuthError};
 use crate::s3::{S3Error, S3Request};
-use crate::sim::Simulator;
+use crate::sim::{Origin, Simulator};
 
 pub(super) fn handle(
     sim: &Simulator,
@@ -62,7 +62,7 @@ fn run(
         .map_err(|e| auth_error(&e))?;
     let mut headers = parts.headers.clone();
     headers.extend(authed.trailers);
-    sim.s3().handle(S3Request {
+    let request = S3Request {
         method: parts.method.clone(),
         bucket: address.bucket,
         key: address.key,
@@ -74,7 +74,21 @@ fn run(
         request_id: ids.request_id.clone(),
         host_id: ids.host_id.clone(),
         source_ip: peer.ip(),
-    })
+    };
+    let (result, effects) = sim.s3().handle_with_effects(&request);
+    if let Some(bucket) = &request.bucket {
+        sim.emit(
+            bucket,
+            effects,
+            &Origin {
+                requester: &request.requester,
+                source_ip: request.source_ip,
+                request_id: &request.request_id,
+                host_id: &request.host_id,
+            },
+        );
+    }
+    result
 }
 
 /// A browser-form upload: `POST /{bucket}` with `multipart/form-data`, signed by its policy.

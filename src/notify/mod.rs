@@ -18,7 +18,7 @@ pub use config::{
 };
 pub use error::{NotifyError, NotifyErrorCode};
 pub use matching::{ConfigMatch, NoMatch, matching_lambdas};
-pub use validate::{BucketContext, DestinationValidator, SkipDestinationValidation};
+pub use validate::{AcceptAll, BucketContext, DestinationValidator, SkipDestinationValidation};
 
 /// Parses and validates a PUT Bucket notification configuration body: the whole
 /// configuration to store, or the error S3 returns (and nothing is stored).

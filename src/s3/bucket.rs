@@ -229,6 +229,7 @@ pub(super) fn delete_bucket(
 ) -> Result<Response<Bytes>, S3Error> {
     s3.owned_bucket(req, name)?;
     s3.store().delete_bucket(name)?;
+    s3.drop_notification(name);
     empty(StatusCode::NO_CONTENT)
 }
 

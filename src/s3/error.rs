@@ -4,6 +4,8 @@
 //! place that turns one into the `<Error>` XML body S3 sends.
 //! See <https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html>.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use http::{Method, Response, StatusCode, header};
 
@@ -16,7 +18,7 @@ pub struct S3Error {
     code: &'static str,
     status: StatusCode,
     message: String,
-    extras: Vec<(&'static str, String)>,
+    extras: Vec<(Cow<'static, str>, String)>,
     headers: Vec<(&'static str, String)>,
 }
 
@@ -34,8 +36,12 @@ impl S3Error {
 
     /// Adds an extra element (e.g. `BucketName`) after `Message`, in call order.
     #[must_use]
-    pub fn with_extra(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.extras.push((name, value.into()));
+    pub fn with_extra(
+        mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.extras.push((name.into(), value.into()));
         self
     }
 
@@ -62,7 +68,7 @@ impl S3Error {
     }
 
     /// The extra elements, in order.
-    pub fn extras(&self) -> &[(&'static str, String)] {
+    pub fn extras(&self) -> &[(Cow<'static, str>, String)] {
         &self.extras
     }
 

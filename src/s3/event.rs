@@ -326,6 +326,19 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
     }
 }
 
+impl super::Effect {
+    /// The S3 event this change emits, e.g. `ObjectCreated:Put`.
+    pub fn event_name(&self) -> EventName {
+        match self {
+            super::Effect::ObjectCreated { kind, .. } => match kind {
+                super::CreatedKind::Put => EventName::ObjectCreatedPut,
+                super::CreatedKind::Copy => EventName::ObjectCreatedCopy,
+            },
+            super::Effect::ObjectRemoved { .. } => EventName::ObjectRemovedDelete,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ mod delete;
 pub mod error;
 pub mod event;
 mod list;
+mod notification;
 mod object;
 pub mod post;
 pub mod request;
@@ -85,10 +86,22 @@ pub struct S3 {
     inner: Arc<Inner>,
 }
 
-#[derive(Debug)]
 struct Inner {
     config: S3Config,
     store: Store,
+    /// Each bucket's notification configuration (absent when empty).
+    notifications: dashmap::DashMap<String, Arc<crate::notify::NotificationConfiguration>>,
+    /// Checks notification destinations at PUT time.
+    validator: Arc<dyn crate::notify::DestinationValidator + Send + Sync>,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inner")
+            .field("config", &self.config)
+            .field("buckets_with_notifications", &self.notifications.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Query parameters naming S3 subresources this simulator does not implement yet.
@@ -106,7 +119,6 @@ const UNIMPLEMENTED_SUBRESOURCES: &[&str] = &[
     "logging",
     "metadataTable",
     "metrics",
-    "notification",
     "object-lock",
     "ownershipControls",
     "partNumber",
@@ -130,14 +142,35 @@ const UNIMPLEMENTED_SUBRESOURCES: &[&str] = &[
 ];
 
 impl S3 {
-    /// A service with an empty store.
+    /// A service with an empty store that accepts every notification destination.
     pub fn new(config: S3Config) -> Self {
+        Self::with_validator(config, Arc::new(crate::notify::AcceptAll))
+    }
+
+    /// A service with an empty store whose notification destinations are checked by
+    /// `validator` (the simulator's: function exists and its policy lets S3 invoke it).
+    pub fn with_validator(
+        config: S3Config,
+        validator: Arc<dyn crate::notify::DestinationValidator + Send + Sync>,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 config,
                 store: Store::new(),
+                notifications: dashmap::DashMap::new(),
+                validator,
             }),
         }
+    }
+
+    /// Forgets every bucket, object and notification configuration.
+    pub fn clear(&self) {
+        self.inner.store.clear();
+        self.inner.notifications.clear();
+    }
+
+    fn destination_validator(&self) -> &dyn crate::notify::DestinationValidator {
+        self.inner.validator.as_ref()
     }
 
     /// The store behind the service.
@@ -189,11 +222,17 @@ impl S3 {
         }
         match req.key.as_deref().filter(|k| !k.is_empty()) {
             None => match req.method {
+                Method::PUT if req.has_query("notification") => {
+                    notification::put(self, req, bucket)
+                }
                 Method::PUT => bucket::create_bucket(self, req, bucket),
                 Method::HEAD => bucket::head_bucket(self, req, bucket),
                 Method::DELETE => bucket::delete_bucket(self, req, bucket),
                 Method::GET if req.has_query("location") => {
                     bucket::get_bucket_location(self, req, bucket)
+                }
+                Method::GET if req.has_query("notification") => {
+                    notification::get(self, req, bucket)
                 }
                 Method::GET if req.query_param("list-type") == Some("2") => {
                     list::list_objects_v2(self, req, bucket)

@@ -174,6 +174,31 @@ impl Backend for LambdaBackend {
     }
 }
 
+/// PutBucketNotificationConfiguration's destination check: the same resolution and policy
+/// evaluation as a delivery, for the ARN exactly as configured.
+impl crate::notify::DestinationValidator for LambdaBackend {
+    fn check_lambda(
+        &self,
+        function_arn: &str,
+        bucket: &str,
+        bucket_owner: &str,
+        bucket_region: &str,
+    ) -> Result<(), String> {
+        let source_arn = format!("arn:aws:s3:::{bucket}");
+        let target = Target {
+            function_arn,
+            region: bucket_region,
+            source_arn: &source_arn,
+            source_account: bucket_owner,
+        };
+        match self.authorize(&target) {
+            Ok(_) => Ok(()),
+            Err(Refusal::Unresolved(reason)) => Err(reason),
+            Err(Refusal::Denied(check)) => Err(check.reason),
+        }
+    }
+}
+
 /// The last 4 KB of a log, cut at a line start.
 fn log_tail(log: &str) -> String {
     const TAIL: usize = 4096;

@@ -7,6 +7,7 @@
 pub mod api;
 mod backend;
 mod config;
+mod emit;
 mod execute;
 mod invoker;
 
@@ -17,6 +18,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 pub use config::{AccountConfig, Config, ConfigError};
+pub(crate) use emit::Origin;
 
 use crate::auth::Keyring;
 use crate::dispatch::{DispatchConfig, Dispatcher};
@@ -130,14 +132,17 @@ impl SimulatorBuilder {
         let runtime = Runtime::new(self.runtime)?;
         let logs = LogStore::default();
         let executor = execute::Executor::new(runtime.clone(), logs.clone());
-        let s3 = S3::new(S3Config {
-            default_region: self.config.region.clone(),
-            ..S3Config::default()
-        });
         let lambda = Lambda::new(Arc::new(invoker::RuntimeInvoker::new(executor.clone())));
+        let backend = Arc::new(backend::LambdaBackend::new(lambda.clone(), executor));
+        let s3 = S3::with_validator(
+            S3Config {
+                default_region: self.config.region.clone(),
+                ..S3Config::default()
+            },
+            Arc::clone(&backend) as Arc<dyn crate::notify::DestinationValidator + Send + Sync>,
+        );
         let journal = Arc::new(Journal::new(self.journal_capacity.unwrap_or(100_000)));
         let dispatcher = Dispatcher::new(&self.dispatch, Arc::clone(&journal));
-        let backend = Arc::new(backend::LambdaBackend::new(lambda.clone(), executor));
         Ok(Simulator {
             shared: Arc::new(Shared {
                 config: self.config,
@@ -216,7 +221,7 @@ impl Simulator {
 
     /// Forgets every bucket, function, trace and destination record.
     pub fn reset(&self) {
-        self.shared.s3.store().clear();
+        self.shared.s3.clear();
         self.shared.lambda.registry().clear();
         self.shared.journal.clear();
         self.shared.dispatcher.records().clear();

@@ -127,3 +127,30 @@ where
         other => format!("not a service error: {other:?}"),
     }
 }
+
+/// `GET` a simulator API path (`/_s3lambda/...`) and parse its JSON.
+pub async fn sim_get(server: &Server, path: &str) -> serde_json::Value {
+    sim_call(server, "GET", path).await
+}
+
+/// `POST` to a simulator API path and parse its JSON; panics unless it answered 200.
+pub async fn sim_post(server: &Server, path: &str) -> serde_json::Value {
+    sim_call(server, "POST", path).await
+}
+
+async fn sim_call(server: &Server, method: &str, path: &str) -> serde_json::Value {
+    let request = http::Request::builder()
+        .method(method)
+        .uri(format!("{}{path}", server.endpoint()))
+        .body(bytes::Bytes::new())
+        .expect("request");
+    let reply = crate::raw::send(request).await;
+    assert_eq!(reply.status, 200, "{method} {path}: {}", reply.body);
+    serde_json::from_str(&reply.body).expect("JSON")
+}
+
+/// Waits (through `POST /_s3lambda/wait`) until no delivery is in flight.
+pub async fn wait_idle(server: &Server) {
+    let idle = sim_post(server, "/_s3lambda/wait?timeout_ms=60000").await;
+    assert_eq!(idle["idle"], true);
+}

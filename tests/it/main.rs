@@ -3,8 +3,9 @@
 
 mod cli;
 mod common;
-mod lambda_tutorial;
-mod logs;
+mod dispatch;
+pub mod lambda_tutorial;
+pub mod logs;
 mod raw;
 mod s3_api;
 mod s3_post;

@@ -1,0 +1,3 @@
+//! Subcommands of the `s3lambda` binary that are more than a call into the library.
+
+pub mod trace;

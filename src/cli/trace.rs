@@ -1,0 +1,233 @@
+//! `s3lambda trace`: what happened to each S3 event, read from a running simulator's
+//! `/_s3lambda/traces` API and printed for people (or as JSON with `--json`).
+
+use std::fmt::Write as _;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use serde_json::Value;
+
+/// `s3lambda trace` arguments.
+#[derive(Debug, clap::Args)]
+pub struct TraceArgs {
+    /// The simulator's endpoint.
+    #[arg(long, default_value = "http://127.0.0.1:4566")]
+    pub endpoint: String,
+    /// One event by id (`evt-000000000042` or `42`); otherwise the most recent events.
+    pub id: Option<String>,
+    /// Only events of this bucket.
+    #[arg(long)]
+    pub bucket: Option<String>,
+    /// Only events of this key.
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Only events delivered (or not) to this function (name or ARN).
+    #[arg(long)]
+    pub function: Option<String>,
+    /// Only events with this outcome: pending, delivered, denied, unresolved, failed, expired, throttled.
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// At most this many events.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Print the raw JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Fetches and prints traces; the text to print, or why it failed.
+pub async fn run(args: &TraceArgs) -> Result<String, String> {
+    let endpoint = args.endpoint.trim_end_matches('/');
+    let url = if let Some(id) = &args.id {
+        format!("{endpoint}/_s3lambda/traces/{id}")
+    } else {
+        let mut url = format!("{endpoint}/_s3lambda/traces?limit={}", args.limit);
+        for (name, value) in [
+            ("bucket", &args.bucket),
+            ("key", &args.key),
+            ("function", &args.function),
+            ("outcome", &args.outcome),
+        ] {
+            if let Some(v) = value {
+                let v: String = form_urlencoded::byte_serialize(v.as_bytes()).collect();
+                let _ = write!(url, "&{name}={v}");
+            }
+        }
+        url
+    };
+    let body = get(&url).await?;
+    let value: Value =
+        serde_json::from_str(&body).map_err(|e| format!("{url} did not answer JSON: {e}"))?;
+    if args.json {
+        return serde_json::to_string_pretty(&value).map_err(|e| e.to_string());
+    }
+    let traces: Vec<Value> = match value.get("traces") {
+        Some(Value::Array(list)) => list.iter().rev().cloned().collect(),
+        _ => vec![value],
+    };
+    if traces.is_empty() {
+        return Ok(
+            "no events matched (only buckets with a notification configuration emit events)\n"
+                .into(),
+        );
+    }
+    Ok(traces.iter().map(render).collect())
+}
+
+async fn get(url: &str) -> Result<String, String> {
+    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let request = http::Request::get(url)
+        .body(Full::new(Bytes::new()))
+        .map_err(|e| format!("bad endpoint {url}: {e}"))?;
+    let response = client
+        .request(request)
+        .await
+        .map_err(|e| format!("cannot reach {url}: {e} (is `s3lambda serve` running?)"))?;
+    let status = response.status();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| format!("reading {url}: {e}"))?
+        .to_bytes();
+    let text = String::from_utf8_lossy(&body).into_owned();
+    if status.is_success() {
+        Ok(text)
+    } else {
+        Err(format!("{url}: {status}: {text}"))
+    }
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or("")
+}
+
+/// One trace, as a few indented lines.
+pub fn render(trace: &Value) -> String {
+    let mut out = String::new();
+    let source = &trace["source"];
+    let _ = writeln!(
+        out,
+        "{}  {}  s3://{}/{}  (S3 request {}){}",
+        s(&trace["id"]),
+        s(&source["eventName"]),
+        s(&source["bucket"]),
+        s(&source["key"]),
+        s(&source["requestId"]),
+        source["versionId"]
+            .as_str()
+            .map(|v| format!(" version {v}"))
+            .unwrap_or_default(),
+    );
+    for config in trace["configurations"].as_array().into_iter().flatten() {
+        let result = &config["match"];
+        match s(&result["result"]) {
+            "matched" => {
+                let _ = writeln!(
+                    out,
+                    "  configuration {:?}: matched -> {}",
+                    s(&config["configurationId"]),
+                    s(&config["destination"])
+                );
+            }
+            _ => {
+                let _ = writeln!(out, "  {}", s(&result["detail"]));
+            }
+        }
+    }
+    for d in trace["deliveries"].as_array().into_iter().flatten() {
+        let _ = writeln!(out, "  delivery to {}", s(&d["functionArn"]));
+        if let Some(v) = d["resolvedVersion"].as_str() {
+            let _ = writeln!(out, "    resolved to version {v}");
+        }
+        if let Some(e) = d["resolutionError"].as_str() {
+            let _ = writeln!(out, "    not resolved: {e}");
+        }
+        if let Some(p) = d.get("policy").filter(|p| !p.is_null()) {
+            let _ = writeln!(out, "    policy: {}", s(&p["reason"]));
+        }
+        for a in d["attempts"].as_array().into_iter().flatten() {
+            let result = &a["result"];
+            let what = match s(&result["kind"]) {
+                "success" => "succeeded".to_owned(),
+                "functionError" => format!(
+                    "{} error {}: {}",
+                    s(&result["functionError"]),
+                    s(&result["errorType"]),
+                    s(&result["errorMessage"])
+                ),
+                "throttled" => "throttled".to_owned(),
+                other => other.to_owned(),
+            };
+            let _ = writeln!(
+                out,
+                "    attempt {}: {what} in {} ms (Lambda request {})",
+                a["number"],
+                a["duration"],
+                s(&a["requestId"])
+            );
+            for line in s(&a["logTail"]).lines() {
+                let _ = writeln!(out, "      | {line}");
+            }
+        }
+        let _ = writeln!(out, "    outcome: {}", s(&d["outcome"]));
+    }
+    match trace["outcome"].as_str() {
+        Some(o) => {
+            let _ = writeln!(out, "  => {o}");
+        }
+        None => {
+            let _ = writeln!(out, "  => no configuration matched: nothing was delivered");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_a_denied_and_a_delivered_trace() {
+        let trace = serde_json::json!({
+            "id": "evt-000000000007",
+            "source": {"bucket": "photos", "key": "in/a.jpg", "eventName": "ObjectCreated:Put", "requestId": "R1"},
+            "configurations": [
+                {"configurationId": "c1", "destination": "arn:f:PROD", "match": {"result": "matched"}},
+                {"configurationId": "c2", "destination": "arn:g", "match": {"result": "prefix", "detail": "configuration \"c2\" skipped: key prefix does not match"}}
+            ],
+            "deliveries": [{
+                "functionArn": "arn:f:PROD", "resolvedVersion": "1",
+                "policy": {"allowed": false, "reason": "denied: policy of f:PROD has no statement for principal s3.amazonaws.com"},
+                "attempts": [], "outcome": "denied"
+            }],
+            "outcome": "denied"
+        });
+        let text = render(&trace);
+        assert!(
+            text.starts_with("evt-000000000007  ObjectCreated:Put  s3://photos/in/a.jpg"),
+            "{text}"
+        );
+        assert!(text.contains("configuration \"c1\": matched -> arn:f:PROD"));
+        assert!(text.contains("skipped: key prefix does not match"));
+        assert!(text.contains("resolved to version 1"));
+        assert!(text.contains("policy: denied: policy of f:PROD has no statement"));
+        assert!(text.trim_end().ends_with("=> denied"));
+
+        let delivered = serde_json::json!({
+            "id": "evt-1", "source": {"bucket": "b", "key": "k", "eventName": "ObjectCreated:Put", "requestId": "R"},
+            "configurations": [], "outcome": "delivered",
+            "deliveries": [{"functionArn": "f", "outcome": "delivered", "attempts": [
+                {"number": 1, "duration": 1.5, "requestId": "L1", "result": {"kind": "success"}, "logTail": "START RequestId: L1 Version: 1\nEND RequestId: L1"}
+            ]}]
+        });
+        let text = render(&delivered);
+        assert!(
+            text.contains("attempt 1: succeeded in 1.5 ms (Lambda request L1)"),
+            "{text}"
+        );
+        assert!(text.contains("      | START RequestId: L1 Version: 1"));
+    }
+}

@@ -1,0 +1,172 @@
+//! From accepted S3 writes to deliveries: match the bucket's notification configurations,
+//! render the event record for each match, start the event's trace and queue the deliveries.
+//!
+//! Only buckets with a notification configuration produce events (as with AWS); for those,
+//! every event gets a trace, including the configurations that did not match and why.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use super::Simulator;
+use crate::auth::Account;
+use crate::dispatch::NewJob;
+use crate::notify::{EventType, KeyFilter, NoMatch, NotificationConfiguration, matching};
+use crate::s3::event::{EncodedKey, EventName, S3Event};
+use crate::s3::{Bucket, Effect};
+use crate::trace::{ConfigCheck, Delivery, MatchResult, Source};
+
+/// Who made the request that changed the store, as the event record reports it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Origin<'a> {
+    /// The signing account.
+    pub requester: &'a Account,
+    /// The client address.
+    pub source_ip: IpAddr,
+    /// The `x-amz-request-id` the client saw.
+    pub request_id: &'a str,
+    /// The `x-amz-id-2` the client saw.
+    pub host_id: &'a str,
+}
+
+impl Simulator {
+    /// Emits the events of `effects`, the changes one accepted request made to `bucket`.
+    pub(crate) fn emit(&self, bucket: &str, effects: Vec<Effect>, origin: &Origin<'_>) {
+        if effects.is_empty() {
+            return;
+        }
+        let Some(config) = self.s3().notification(bucket) else {
+            return;
+        };
+        let Some(bucket) = self.s3().store().bucket(bucket) else {
+            return; // deleted meanwhile: nothing to notify
+        };
+        self.start_dispatch();
+        for effect in effects {
+            self.emit_one(&bucket, &config, &effect, origin);
+        }
+    }
+
+    fn emit_one(
+        &self,
+        bucket: &Bucket,
+        config: &NotificationConfiguration,
+        effect: &Effect,
+        origin: &Origin<'_>,
+    ) {
+        let name = effect.event_name();
+        let event = match effect {
+            Effect::ObjectCreated { outcome, .. } => S3Event {
+                key: outcome.key.clone(),
+                size: outcome.size,
+                etag: outcome.etag.clone(),
+                version_id: outcome.version_id.clone(),
+                sequencer: outcome.sequencer,
+                ..event_base(name, bucket, origin)
+            },
+            Effect::ObjectRemoved { outcome } => S3Event {
+                key: outcome.key.clone(),
+                version_id: outcome.version_id.clone(),
+                sequencer: outcome.sequencer,
+                ..event_base(name, bucket, origin)
+            },
+        };
+        let key = EncodedKey::new(&event.key);
+        let verdicts = matching::explain(config, name, &key);
+        let mut checks: Vec<ConfigCheck> = verdicts
+            .iter()
+            .map(|v| ConfigCheck {
+                configuration_id: v.config.id.clone(),
+                destination: v.config.function_arn.clone(),
+                result: match v.outcome {
+                    Ok(()) => MatchResult::Matched,
+                    Err(NoMatch::EventType) => MatchResult::EventType(v.describe(name, &key)),
+                    Err(NoMatch::Prefix) => MatchResult::Prefix(v.describe(name, &key)),
+                    Err(NoMatch::Suffix) => MatchResult::Suffix(v.describe(name, &key)),
+                },
+            })
+            .collect();
+        let others = config
+            .queue
+            .iter()
+            .map(|q| (&q.id, &q.queue_arn, &q.events, &q.filter, "SQS"))
+            .chain(
+                config
+                    .topic
+                    .iter()
+                    .map(|t| (&t.id, &t.topic_arn, &t.events, &t.filter, "SNS")),
+            );
+        for (id, arn, events, filter, service) in others {
+            if selects(events, filter, name, &key) {
+                checks.push(ConfigCheck {
+                    configuration_id: id.clone(),
+                    destination: arn.clone(),
+                    result: MatchResult::DestinationNotSimulated(format!(
+                        "configuration {id:?} matched, but {service} delivery is not simulated: nothing was sent to {arn}"
+                    )),
+                });
+            }
+        }
+        let trace = self.journal().begin(Source {
+            bucket: event.bucket.clone(),
+            key: event.key.clone(),
+            event_name: name.as_str().to_owned(),
+            request_id: origin.request_id.to_owned(),
+            version_id: event.version_id.clone(),
+            bucket_owner: bucket.owner.account_id.clone(),
+        });
+        trace.set_configurations(checks);
+        for verdict in verdicts.iter().filter(|v| v.outcome.is_ok()) {
+            let lambda = verdict.config;
+            let payload = Bytes::from(event.render(&lambda.id));
+            let delivery = trace.add_delivery(Delivery::new(
+                lambda.id.clone(),
+                lambda.function_arn.clone(),
+            ));
+            self.dispatcher().submit(NewJob {
+                trace: Arc::clone(&trace),
+                delivery,
+                function_arn: lambda.function_arn.clone(),
+                payload,
+                region: bucket.region.clone(),
+                source_arn: format!("arn:aws:s3:::{}", bucket.name),
+                source_account: bucket.owner.account_id.clone(),
+            });
+        }
+        tracing::debug!(event = %trace.display_id(), bucket = %bucket.name, key = %event.key, %name, "S3 event emitted");
+    }
+}
+
+/// The fields every record of this request shares; key and object fields are filled in by
+/// the caller.
+fn event_base(name: EventName, bucket: &Bucket, origin: &Origin<'_>) -> S3Event {
+    S3Event {
+        name,
+        region: bucket.region.clone(),
+        time: time::OffsetDateTime::now_utc(),
+        requester: format!("AWS:{}", origin.requester.access_key),
+        source_ip: origin.source_ip.to_string(),
+        request_id: origin.request_id.to_owned(),
+        host_id: origin.host_id.to_owned(),
+        bucket: bucket.name.clone(),
+        bucket_owner: bucket.owner.canonical_id.clone(),
+        key: String::new(),
+        size: 0,
+        etag: String::new(),
+        version_id: None,
+        sequencer: 0,
+    }
+}
+
+/// Whether a configuration with these event types and filter selects the event.
+fn selects(
+    events: &[EventType],
+    filter: &KeyFilter,
+    name: EventName,
+    key: &EncodedKey<'_>,
+) -> bool {
+    events.iter().any(|t| t.matches(name))
+        && filter.prefix_matches(key.as_str())
+        && filter.suffix_matches(key.as_str())
+}
