@@ -131,7 +131,7 @@ fn form_upload(
                 |err, (name, value)| err.with_extra(name, value),
             )
         })?;
-    sim.s3().handle(S3Request {
+    let request = S3Request {
         method: parts.method.clone(),
         bucket: address.bucket,
         key: address.key,
@@ -143,7 +143,16 @@ fn form_upload(
         request_id: ids.request_id.clone(),
         host_id: ids.host_id.clone(),
         source_ip: peer.ip(),
-    })
+    };
+    let (result, effects) = sim.s3().handle_with_effects(&request);
+    let origin = Origin {
+        requester: &request.requester,
+        source_ip: request.source_ip,
+        request_id: &request.request_id,
+        host_id: &request.host_id,
+    };
+    sim.emit(&bucket, effects, &origin);
+    result
 }
 
 /// An authentication failure as S3 reports it.

@@ -333,6 +333,7 @@ impl super::Effect {
             super::Effect::ObjectCreated { kind, .. } => match kind {
                 super::CreatedKind::Put => EventName::ObjectCreatedPut,
                 super::CreatedKind::Copy => EventName::ObjectCreatedCopy,
+                super::CreatedKind::Post => EventName::ObjectCreatedPost,
             },
             super::Effect::ObjectRemoved { .. } => EventName::ObjectRemovedDelete,
         }

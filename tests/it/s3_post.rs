@@ -369,3 +369,43 @@ print(json.dumps({"url": p["url"], "fields": list(p["fields"].items())}))
     let reply = post_form(&url, &fields, "big.csv", &too_big).await;
     assert_eq!(reply.s3_code(), Some("EntityTooLarge"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn form_upload_emits_object_created_post() {
+    use aws_sdk_s3::types::{Event, LambdaFunctionConfiguration, NotificationConfiguration};
+    let server = common::start().await;
+    let s3 = common::s3(&server);
+    s3.create_bucket()
+        .bucket("notified")
+        .send()
+        .await
+        .expect("bucket");
+    let config = NotificationConfiguration::builder()
+        .lambda_function_configurations(
+            LambdaFunctionConfiguration::builder()
+                .id("posts")
+                .lambda_function_arn("arn:aws:lambda:us-east-1:000000000000:function:absent")
+                .events(Event::from("s3:ObjectCreated:Post"))
+                .build()
+                .expect("configuration"),
+        )
+        .build();
+    s3.put_bucket_notification_configuration()
+        .bucket("notified")
+        .notification_configuration(config)
+        .skip_destination_validation(true)
+        .send()
+        .await
+        .expect("notification configured");
+    let presigned = presign("notified", "posted.txt", &[], &[], 600, SECRET);
+    let url = format!("{}/notified", server.endpoint());
+    let reply = post_form(&url, &presigned.fields, "posted.txt", b"posted").await;
+    assert_eq!(reply.status, http::StatusCode::NO_CONTENT, "{}", reply.body);
+    common::wait_idle(&server).await;
+    let found = common::sim_get(&server, "/_s3lambda/traces?bucket=notified").await;
+    let traces = found["traces"].as_array().cloned().unwrap_or_default();
+    assert_eq!(traces.len(), 1, "{traces:#?}");
+    assert_eq!(traces[0]["source"]["eventName"], "ObjectCreated:Post");
+    assert_eq!(traces[0]["source"]["key"], "posted.txt");
+    assert_eq!(traces[0]["configurations"][0]["match"]["result"], "matched");
+}
