@@ -40,6 +40,9 @@ pub struct Target<'a> {
 /// A delivery S3 may make.
 #[derive(Debug, Clone)]
 pub struct Authorized {
+    /// The version the configured ARN resolved to (`$LATEST`, `1`, ...; for a weighted
+    /// alias, the version this check picked: each attempt picks again).
+    pub resolved_version: String,
     /// The decision and the statement that allowed it.
     pub policy: PolicyCheck,
     /// The asynchronous-invocation settings of the configured qualifier.
@@ -52,7 +55,12 @@ pub enum Refusal {
     /// The function, version or alias does not exist; the text says which.
     Unresolved(String),
     /// The qualifier's resource policy does not allow it; the check says why.
-    Denied(PolicyCheck),
+    Denied {
+        /// The version the configured ARN resolved to.
+        resolved_version: String,
+        /// The decision and why.
+        policy: PolicyCheck,
+    },
 }
 
 /// `PutFunctionEventInvokeConfig` settings for a qualifier, with Lambda's defaults.

@@ -41,6 +41,7 @@ impl Backend for Script {
 #[allow(clippy::unnecessary_wraps)] // the shape `Backend::authorize` returns
 fn allowed(config: AsyncConfig) -> Result<Authorized, Refusal> {
     Ok(Authorized {
+        resolved_version: "1".into(),
         policy: PolicyCheck {
             allowed: true,
             statement: Some("1".into()),
@@ -173,17 +174,25 @@ async fn function_errors_are_retried_twice_after_one_and_two_minutes() {
 
 #[tokio::test(start_paused = true)]
 async fn denial_is_final_and_explained() {
-    let denied = Err(Refusal::Denied(PolicyCheck {
-        allowed: false,
-        statement: None,
-        reason: "policy of f:PROD has no statement for principal s3.amazonaws.com".into(),
-    }));
+    let denied = Err(Refusal::Denied {
+        resolved_version: "1".into(),
+        policy: PolicyCheck {
+            allowed: false,
+            statement: None,
+            reason: "policy of f:PROD has no statement for principal s3.amazonaws.com".into(),
+        },
+    });
     let (view, dispatcher, script) = deliver(script(denied, vec![]), Timing::aws()).await;
     let d = &view.deliveries[0];
     assert_eq!(d.outcome, Outcome::Denied);
     assert!(d.attempts.is_empty());
     assert!(script.seen.lock().is_empty(), "never invoked");
     assert!(d.policy.as_ref().unwrap().reason.contains("no statement"));
+    assert_eq!(
+        d.resolved_version.as_deref(),
+        Some("1"),
+        "the trace says which version was refused"
+    );
     assert!(
         dispatcher
             .journal()

@@ -55,15 +55,25 @@ async fn run(mut job: Job, backend: &dyn Backend, ctx: &Context) {
         config.clone()
     } else {
         match backend.authorize(&target) {
-            Ok(Authorized { policy, config }) => {
-                job.trace
-                    .update_delivery(job.delivery, |d| d.policy = Some(policy));
+            Ok(Authorized {
+                resolved_version,
+                policy,
+                config,
+            }) => {
+                job.trace.update_delivery(job.delivery, |d| {
+                    d.resolved_version = Some(resolved_version);
+                    d.policy = Some(policy);
+                });
                 job.state.config = Some(config.clone());
                 config
             }
-            Err(Refusal::Denied(policy)) => {
+            Err(Refusal::Denied {
+                resolved_version,
+                policy,
+            }) => {
                 tracing::info!(event = %job.trace.display_id(), function = %job.function_arn, reason = %policy.reason, "delivery denied");
                 job.trace.update_delivery(job.delivery, |d| {
+                    d.resolved_version = Some(resolved_version);
                     d.policy = Some(policy);
                     d.outcome = Outcome::Denied;
                 });

@@ -82,7 +82,10 @@ impl Backend for LambdaBackend {
             if let Some(elsewhere) = explain_other_scopes(&scopes, &context) {
                 check.reason = format!("{}; {elsewhere}", check.reason);
             }
-            return Err(Refusal::Denied(check));
+            return Err(Refusal::Denied {
+                resolved_version: resolved.executed_version,
+                policy: check,
+            });
         }
         let config = resolved
             .event_invoke_config
@@ -94,6 +97,7 @@ impl Backend for LambdaBackend {
                 on_failure: c.on_failure.clone(),
             });
         Ok(Authorized {
+            resolved_version: resolved.executed_version,
             policy: check,
             config,
         })
@@ -194,7 +198,7 @@ impl crate::notify::DestinationValidator for LambdaBackend {
         match self.authorize(&target) {
             Ok(_) => Ok(()),
             Err(Refusal::Unresolved(reason)) => Err(reason),
-            Err(Refusal::Denied(check)) => Err(check.reason),
+            Err(Refusal::Denied { policy, .. }) => Err(policy.reason),
         }
     }
 }

@@ -267,6 +267,7 @@ async fn denial_matrix() {
     w.put("no-permission", "in/a").await;
     let t = w.only_trace("no-permission").await;
     assert_eq!(t["outcome"], "denied");
+    assert_eq!(t["deliveries"][0]["resolvedVersion"], "1", "the refused version is named");
     assert!(
         t["deliveries"][0]["policy"]["reason"]
             .as_str()
