@@ -24,6 +24,7 @@ mod error;
 mod header;
 mod parse;
 mod payload;
+pub mod post_policy;
 mod presigned;
 #[cfg(test)]
 mod sdk_tests;

@@ -55,6 +55,9 @@ fn run(
     ids: &super::S3Ids,
 ) -> Result<Response<Bytes>, S3Error> {
     let body = body.map_err(body_error)?;
+    if is_form_upload(parts, &address) {
+        return form_upload(sim, parts, body, address, peer, ids);
+    }
     let authed = auth::authenticate(parts, body, sim.keyring(), SystemTime::now())
         .map_err(|e| auth_error(&e))?;
     let mut headers = parts.headers.clone();
@@ -85,6 +88,70 @@ fn run(
             },
         );
     }
+    result
+}
+
+/// A browser-form upload: `POST /{bucket}` with `multipart/form-data`, signed by its policy.
+fn is_form_upload(parts: &Parts, address: &S3Address) -> bool {
+    parts.method == http::Method::POST
+        && address.bucket.is_some()
+        && address.key.is_none()
+        && parts
+            .headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(crate::s3::post::is_form_content_type)
+}
+
+/// Verifies the form's policy signature and conditions instead of `auth::authenticate`.
+fn form_upload(
+    sim: &Simulator,
+    parts: &Parts,
+    body: Bytes,
+    address: S3Address,
+    peer: SocketAddr,
+    ids: &super::S3Ids,
+) -> Result<Response<Bytes>, S3Error> {
+    let bucket = address.bucket.clone().unwrap_or_default();
+    let content_type = parts
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let form = crate::s3::post::PostForm::parse(content_type, body.clone())?;
+    let input = auth::post_policy::PostInput {
+        fields: form.fields(),
+        bucket: &bucket,
+        file_size: form.file().body.len() as u64,
+    };
+    let signed =
+        auth::post_policy::verify(&input, sim.keyring(), SystemTime::now()).map_err(|e| {
+            e.extras().into_iter().fold(
+                S3Error::new(e.s3_code(), e.status(), e.to_string()),
+                |err, (name, value)| err.with_extra(name, value),
+            )
+        })?;
+    let request = S3Request {
+        method: parts.method.clone(),
+        bucket: address.bucket,
+        key: address.key,
+        query: query_pairs(&parts.uri),
+        headers: parts.headers.clone(),
+        body,
+        requester: signed.account,
+        region: signed.region,
+        request_id: ids.request_id.clone(),
+        host_id: ids.host_id.clone(),
+        source_ip: peer.ip(),
+    };
+    let (result, effects) = sim.s3().handle_with_effects(&request);
+    let origin = Origin {
+        requester: &request.requester,
+        source_ip: request.source_ip,
+        request_id: &request.request_id,
+        host_id: &request.host_id,
+    };
+    sim.emit(&bucket, effects, &origin);
     result
 }
 

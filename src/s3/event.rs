@@ -336,6 +336,7 @@ impl super::Effect {
                 super::CreatedKind::CompleteMultipartUpload => {
                     EventName::ObjectCreatedCompleteMultipartUpload
                 }
+                super::CreatedKind::Post => EventName::ObjectCreatedPost,
             },
             super::Effect::ObjectRemoved { outcome }
                 if outcome.kind == super::DeleteKind::MarkerCreated =>

@@ -17,6 +17,7 @@ mod list;
 mod multipart;
 mod notification;
 mod object;
+pub mod post;
 pub mod request;
 pub mod store;
 mod versioning;
@@ -47,6 +48,8 @@ pub enum CreatedKind {
     /// CompleteMultipartUpload (`ObjectCreated:CompleteMultipartUpload`), reported once the
     /// object is readable.
     CompleteMultipartUpload,
+    /// A browser-form POST upload (`ObjectCreated:Post`).
+    Post,
 }
 
 /// A change an accepted request made to the store.
@@ -251,6 +254,9 @@ impl S3 {
                 Method::GET => list::list_objects_v1(self, req, bucket),
                 Method::POST if req.has_query("delete") => {
                     delete::delete_objects(self, req, bucket, fx)
+                }
+                Method::POST if post::is_form_upload(req) => {
+                    post::post_object(self, req, bucket, fx)
                 }
                 Method::POST => Err(S3Error::not_implemented()),
                 _ => Err(S3Error::method_not_allowed(&req.method, "BUCKET")),

@@ -9,5 +9,6 @@ pub mod logs;
 mod raw;
 mod s3_api;
 mod s3_multipart;
+mod s3_post;
 mod s3_versioning;
 mod sigv4;
