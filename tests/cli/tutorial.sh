@@ -77,3 +77,34 @@ for pair in PROD:1 BETA:2 DEV:\$LATEST; do
   expect "$got" "200	$version" "invoke $alias runs version $version"
 done
 expect "$(cat "$work/out.json")" '"value1"' "helloworld returns key1"
+
+# The push model: a bucket whose notification targets the PROD alias, then an upload.
+aws s3api create-bucket --bucket examplebucket >/dev/null
+cat > "$work/notification.json" <<JSON
+{"LambdaFunctionConfigurations":[{"Id":"to-prod","LambdaFunctionArn":"$arn:PROD","Events":["s3:ObjectCreated:*"]}]}
+JSON
+aws s3api put-bucket-notification-configuration --bucket examplebucket \
+  --notification-configuration "file://$work/notification.json"
+got=$(aws s3api get-bucket-notification-configuration --bucket examplebucket \
+  --query 'LambdaFunctionConfigurations[0].LambdaFunctionArn' --output text)
+expect "$got" "$arn:PROD" "put-bucket-notification-configuration with the PROD alias ARN"
+echo '{"key1":"from s3"}' > "$work/HappyFace.jpg"
+aws s3 cp "$work/HappyFace.jpg" s3://examplebucket/HappyFace.jpg >/dev/null
+
+sim() { # sim METHOD PATH: the simulator's own API
+  python3 - "$1" "$endpoint$2" <<'PY'
+import sys, urllib.request
+req = urllib.request.Request(sys.argv[2], method=sys.argv[1])
+print(urllib.request.urlopen(req, timeout=60).read().decode())
+PY
+}
+sim POST "/_s3lambda/wait?timeout_ms=30000" >/dev/null
+got=$(sim GET "/_s3lambda/traces?bucket=examplebucket" | python3 -c '
+import json, sys
+t = json.load(sys.stdin)["traces"]
+d = t[0]["deliveries"][0]
+print(len(t), t[0]["outcome"], d["resolvedVersion"], d["policy"]["statement"])')
+expect "$got" "1 delivered 1 1" "the upload reached version 1 through PROD, allowed by statement 1"
+got=$(aws logs filter-log-events --log-group-name /aws/lambda/helloworld --filter-pattern '"Version: 1"' \
+  --query 'length(events)' --output text)
+[ "$got" -ge 1 ] && echo "ok: the invocation's log is in /aws/lambda/helloworld"

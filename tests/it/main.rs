@@ -6,6 +6,7 @@ mod common;
 mod dispatch;
 pub mod lambda_tutorial;
 pub mod logs;
+mod notification;
 mod raw;
 mod s3_api;
 mod s3_multipart;
