@@ -1,6 +1,7 @@
 //! S3 over HTTP: authenticate, build the `S3Request`, add S3's response headers.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use bytes::Bytes;
@@ -8,7 +9,7 @@ use http::request::Parts;
 use http::{HeaderValue, Response};
 
 use super::{BodyError, S3Address, query_pairs};
-use crate::auth::{self, AuthError};
+use crate::auth::{self, Account};
 use crate::s3::{S3Error, S3Request};
 use crate::sim::{Origin, Simulator};
 
@@ -55,22 +56,20 @@ fn run(
     ids: &super::S3Ids,
 ) -> Result<Response<Bytes>, S3Error> {
     let body = body.map_err(body_error)?;
-    if is_form_upload(parts, &address) {
-        return form_upload(sim, parts, body, address, peer, ids);
-    }
-    let authed = auth::authenticate(parts, body, sim.keyring(), SystemTime::now())
-        .map_err(|e| auth_error(&e))?;
-    let mut headers = parts.headers.clone();
-    headers.extend(authed.trailers);
+    let signed = if is_form_upload(parts, &address) {
+        form_signature(sim, parts, &address, body)?
+    } else {
+        header_signature(sim, parts, body)?
+    };
     let request = S3Request {
         method: parts.method.clone(),
         bucket: address.bucket,
         key: address.key,
         query: query_pairs(&parts.uri),
-        headers,
-        body: authed.body,
-        requester: authed.account,
-        region: authed.region,
+        headers: signed.headers,
+        body: signed.body,
+        requester: signed.account,
+        region: signed.region,
         request_id: ids.request_id.clone(),
         host_id: ids.host_id.clone(),
         source_ip: peer.ip(),
@@ -91,6 +90,29 @@ fn run(
     result
 }
 
+/// Who signed a request and what it carries, however it was signed.
+struct Signed {
+    account: Arc<Account>,
+    region: String,
+    headers: http::HeaderMap,
+    body: Bytes,
+}
+
+/// SigV4 in the `Authorization` header or a presigned query; aws-chunked bodies decoded and
+/// their trailing checksum headers merged into the headers.
+fn header_signature(sim: &Simulator, parts: &Parts, body: Bytes) -> Result<Signed, S3Error> {
+    let authed = auth::authenticate(parts, body, sim.keyring(), SystemTime::now())
+        .map_err(|e| wire_error(e.s3_code(), e.status(), e.to_string(), e.extras()))?;
+    let mut headers = parts.headers.clone();
+    headers.extend(authed.trailers);
+    Ok(Signed {
+        account: authed.account,
+        region: authed.region,
+        headers,
+        body: authed.body,
+    })
+}
+
 /// A browser-form upload: `POST /{bucket}` with `multipart/form-data`, signed by its policy.
 fn is_form_upload(parts: &Parts, address: &S3Address) -> bool {
     parts.method == http::Method::POST
@@ -103,16 +125,13 @@ fn is_form_upload(parts: &Parts, address: &S3Address) -> bool {
             .is_some_and(crate::s3::post::is_form_content_type)
 }
 
-/// Verifies the form's policy signature and conditions instead of `auth::authenticate`.
-fn form_upload(
+/// The form's policy signature and conditions, instead of header SigV4.
+fn form_signature(
     sim: &Simulator,
     parts: &Parts,
+    address: &S3Address,
     body: Bytes,
-    address: S3Address,
-    peer: SocketAddr,
-    ids: &super::S3Ids,
-) -> Result<Response<Bytes>, S3Error> {
-    let bucket = address.bucket.clone().unwrap_or_default();
+) -> Result<Signed, S3Error> {
     let content_type = parts
         .headers
         .get(http::header::CONTENT_TYPE)
@@ -121,46 +140,31 @@ fn form_upload(
     let form = crate::s3::post::PostForm::parse(content_type, body.clone())?;
     let input = auth::post_policy::PostInput {
         fields: form.fields(),
-        bucket: &bucket,
+        bucket: address.bucket.as_deref().unwrap_or_default(),
         file_size: form.file().body.len() as u64,
     };
-    let signed =
-        auth::post_policy::verify(&input, sim.keyring(), SystemTime::now()).map_err(|e| {
-            e.extras().into_iter().fold(
-                S3Error::new(e.s3_code(), e.status(), e.to_string()),
-                |err, (name, value)| err.with_extra(name, value),
-            )
-        })?;
-    let request = S3Request {
-        method: parts.method.clone(),
-        bucket: address.bucket,
-        key: address.key,
-        query: query_pairs(&parts.uri),
+    let signed = auth::post_policy::verify(&input, sim.keyring(), SystemTime::now())
+        .map_err(|e| wire_error(e.s3_code(), e.status(), e.to_string(), e.extras()))?;
+    Ok(Signed {
+        account: signed.account,
+        region: signed.region,
         headers: parts.headers.clone(),
         body,
-        requester: signed.account,
-        region: signed.region,
-        request_id: ids.request_id.clone(),
-        host_id: ids.host_id.clone(),
-        source_ip: peer.ip(),
-    };
-    let (result, effects) = sim.s3().handle_with_effects(&request);
-    let origin = Origin {
-        requester: &request.requester,
-        source_ip: request.source_ip,
-        request_id: &request.request_id,
-        host_id: &request.host_id,
-    };
-    sim.emit(&bucket, effects, &origin);
-    result
+    })
 }
 
-/// An authentication failure as S3 reports it.
-fn auth_error(e: &AuthError) -> S3Error {
-    e.extras().into_iter().fold(
-        S3Error::new(e.s3_code(), e.status(), e.to_string()),
-        |err, (name, value)| err.with_extra(name, value),
-    )
+/// An authentication failure as S3 reports it, with its extra elements.
+fn wire_error(
+    code: &'static str,
+    status: http::StatusCode,
+    message: String,
+    extras: Vec<(&'static str, String)>,
+) -> S3Error {
+    extras
+        .into_iter()
+        .fold(S3Error::new(code, status, message), |err, (name, value)| {
+            err.with_extra(name, value)
+        })
 }
 
 fn body_error(e: BodyError) -> S3Error {
