@@ -8,6 +8,7 @@
 //! | `GET /_s3lambda/traces/{id}` | one trace (`evt-000000000042` or `42`) |
 //! | `GET /_s3lambda/counters` | events emitted and final outcomes counted |
 //! | `GET /_s3lambda/destinations` | on-success / on-failure invocation records |
+//! | `GET /_s3lambda/logs/{request_id}` | the log of one delivery attempt, by its Lambda request id |
 //! | `POST /_s3lambda/wait?timeout_ms=` | 200 when nothing is in flight, 408 on timeout |
 //! | `POST /_s3lambda/reset` | forgets buckets, functions, traces and records |
 
@@ -65,6 +66,19 @@ pub async fn handle(
             ok(
                 &json!({ "events": journal.events(), "pending": journal.pending(), "outcomes": outcomes }),
             )
+        }
+        (&Method::GET, p) if p.starts_with("/_s3lambda/logs/") => {
+            let request_id = &p["/_s3lambda/logs/".len()..];
+            match sim.journal().find_attempt(request_id) {
+                Some(found) => ok(&json!(found)),
+                None => error(
+                    StatusCode::NOT_FOUND,
+                    "NoSuchRequest",
+                    &format!(
+                        "no delivery attempt with request id {request_id} in the journal (for direct Invoke calls, read the function's CloudWatch log group)"
+                    ),
+                ),
+            }
         }
         (&Method::GET, "/_s3lambda/destinations") => {
             ok(&json!({ "records": sim.dispatcher().records().all() }))

@@ -105,6 +105,26 @@ impl Journal {
             .collect()
     }
 
+    /// The delivery attempt with this Lambda request id, most recent events first.
+    pub fn find_attempt(&self, request_id: &str) -> Option<AttemptLog> {
+        let candidates: Vec<Arc<Trace>> = self.ring.lock().iter().rev().cloned().collect();
+        candidates.iter().find_map(|t| {
+            let view = t.view();
+            view.deliveries.iter().find_map(|d| {
+                d.attempts
+                    .iter()
+                    .find(|a| a.request_id == request_id)
+                    .map(|a| AttemptLog {
+                        request_id: a.request_id.clone(),
+                        event_id: view.id.clone(),
+                        function_arn: d.function_arn.clone(),
+                        version: d.resolved_version.clone(),
+                        log: a.log_tail.clone(),
+                    })
+            })
+        })
+    }
+
     /// Marks work in flight until the returned guard is dropped.
     pub fn in_flight(self: &Arc<Self>) -> InFlight {
         self.in_flight.fetch_add(1, Ordering::AcqRel);
@@ -142,6 +162,22 @@ impl Journal {
             n.store(0, Ordering::Relaxed);
         }
     }
+}
+
+/// The log of one delivery attempt, found by its Lambda request id.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptLog {
+    /// The Lambda request id.
+    pub request_id: String,
+    /// The event the attempt delivered.
+    pub event_id: String,
+    /// The function ARN as configured.
+    pub function_arn: String,
+    /// The version that ran.
+    pub version: Option<String>,
+    /// The attempt's log (its last 4 KB).
+    pub log: String,
 }
 
 /// Work in flight; dropping it may wake `wait_idle`.

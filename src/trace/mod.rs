@@ -9,7 +9,7 @@
 mod journal;
 mod record;
 
-pub use journal::{InFlight, Journal, Query};
+pub use journal::{AttemptLog, InFlight, Journal, Query};
 pub use record::{
     Attempt, AttemptResult, ConfigCheck, Delivery, MatchResult, Outcome, PolicyCheck, Source,
     Trace, TraceView,

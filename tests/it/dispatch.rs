@@ -216,6 +216,18 @@ async fn tutorial_wiring_delivers_to_version_1_through_prod() {
     );
     assert!(log.contains("Version: 1"), "{log}");
 
+    // The attempt's log by its request id.
+    let request_id = attempts[0]["requestId"].as_str().unwrap();
+    let by_id = common::sim_get(&w.server, &format!("/_s3lambda/logs/{request_id}")).await;
+    assert_eq!(by_id["version"], "1");
+    assert!(
+        by_id["log"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("START RequestId: {request_id} Version: 1")),
+        "{by_id:#}"
+    );
+
     // The same lines are in the function's CloudWatch log.
     let logs = crate::logs::logs_client(&w.server.endpoint());
     let events = logs
