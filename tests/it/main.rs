@@ -3,6 +3,7 @@
 
 mod cli;
 mod common;
+mod concurrency;
 mod dispatch;
 pub mod lambda_tutorial;
 pub mod logs;
