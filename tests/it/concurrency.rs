@@ -3,6 +3,7 @@
 //! throttled without retry and recorded on failure.
 
 use aws_sdk_lambda::operation::invoke::InvokeError;
+use aws_sdk_lambda::operation::put_function_concurrency::PutFunctionConcurrencyError;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{FunctionCode, ThrottleReason};
 use aws_sdk_s3::primitives::ByteStream;
@@ -58,7 +59,7 @@ async fn put_get_delete_round_trip() {
     assert!(
         missing
             .as_service_error()
-            .is_some_and(|e| e.is_resource_not_found_exception()),
+            .is_some_and(PutFunctionConcurrencyError::is_resource_not_found_exception),
         "{missing:?}"
     );
 

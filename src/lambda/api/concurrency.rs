@@ -20,11 +20,8 @@ struct ConcurrencyBody {
 }
 
 /// The model's `ReservedConcurrentExecutions` (`@range(min: 0)`).
-fn reserved(b: ConcurrencyBody) -> Result<u32, LambdaError> {
-    let n = required(
-        b.reserved_concurrent_executions,
-        "reservedConcurrentExecutions",
-    )?;
+fn reserved(n: Option<i64>) -> Result<u32, LambdaError> {
+    let n = required(n, "reservedConcurrentExecutions")?;
     u32::try_from(n).map_err(|_| {
         LambdaError::Validation(format!(
             "1 validation error detected: Value '{n}' at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 0"
@@ -39,7 +36,8 @@ pub fn put(
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref_plain(name)?;
-    let n = reserved(wire::body(req)?)?;
+    let b: ConcurrencyBody = wire::body(req)?;
+    let n = reserved(b.reserved_concurrent_executions)?;
     let n = reg.put_function_concurrency(&req.account_id, &req.region, &r, n)?;
     Ok(json(
         StatusCode::OK,
