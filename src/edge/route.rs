@@ -1,7 +1,8 @@
 //! Which service a request is for, and S3 path-style or virtual-host addressing.
 //!
-//! Lambda's REST paths (`/2015-03-31/...`, `/2019-09-25/...`) go to the Lambda API,
-//! `/_s3lambda/...` to the simulator's own API, everything else to S3. For S3 the bucket comes
+//! Lambda's REST paths (`/2015-03-31/...`, `/2019-09-25/...`, `/2017-10-31/...`, ...) go to the
+//! Lambda API, `/_s3lambda/...` to the simulator's own API, everything else to S3. For S3 the
+//! bucket comes
 //! from the first path segment (path style) or from the `Host` header (`{bucket}.{domain}`,
 //! virtual-host style) — see
 //! <https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html>.
@@ -31,10 +32,12 @@ pub struct S3Address {
 }
 
 /// Lambda API path prefixes (API versions).
-const LAMBDA_PREFIXES: [&str; 4] = [
+const LAMBDA_PREFIXES: [&str; 6] = [
     "/2015-03-31/",
     "/2019-09-25/",
     "/2017-03-31/",
+    "/2017-10-31/",
+    "/2019-09-30/",
     "/2021-10-31/",
 ];
 
@@ -138,6 +141,8 @@ mod tests {
                 None,
                 Target::Lambda,
             ),
+            ("/2017-10-31/functions/f/concurrency", None, Target::Lambda),
+            ("/2019-09-30/functions/f/concurrency", None, Target::Lambda),
             ("/_s3lambda/traces", None, Target::Sim),
             ("/", Some("127.0.0.1:4566"), s3(None, None)),
             ("/b", Some("localhost:4566"), s3(Some("b"), None)),

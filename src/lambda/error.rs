@@ -39,8 +39,14 @@ pub enum LambdaError {
     #[error("{0}")]
     RequestTooLarge(String),
     /// 429: throttled.
-    #[error("{0}")]
-    TooManyRequests(String),
+    #[error("{message}")]
+    TooManyRequests {
+        /// The model's `ThrottleReason` (e.g. `ReservedFunctionConcurrentInvocationLimitExceeded`),
+        /// sent as the body's `Reason`.
+        reason: Option<&'static str>,
+        /// The message.
+        message: String,
+    },
     /// 500: an internal failure.
     #[error("{0}")]
     Service(String),
@@ -72,7 +78,7 @@ impl LambdaError {
             Self::Validation(_) => "ValidationException",
             Self::InvalidRequestContent(_) => "InvalidRequestContentException",
             Self::RequestTooLarge(_) => "RequestTooLargeException",
-            Self::TooManyRequests(_) => "TooManyRequestsException",
+            Self::TooManyRequests { .. } => "TooManyRequestsException",
             Self::Service(_) => "ServiceException",
             Self::UnknownOperation(_) => "UnknownOperationException",
             Self::Unauthenticated { code, .. } => code,
@@ -86,7 +92,7 @@ impl LambdaError {
             Self::ResourceConflict(_) => StatusCode::CONFLICT,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::RequestTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Service(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unauthenticated { status, .. } => *status,
             Self::InvalidParameterValue(_)
@@ -107,7 +113,7 @@ impl LambdaError {
             | Self::Validation(m)
             | Self::InvalidRequestContent(m)
             | Self::RequestTooLarge(m)
-            | Self::TooManyRequests(m)
+            | Self::TooManyRequests { message: m, .. }
             | Self::Service(m)
             | Self::UnknownOperation(m)
             | Self::Unauthenticated { message: m, .. } => m,
@@ -149,6 +155,13 @@ impl LambdaError {
             .into(),
         );
         body.insert(key.into(), self.message().into());
+        if let Self::TooManyRequests {
+            reason: Some(reason),
+            ..
+        } = self
+        {
+            body.insert("Reason".into(), (*reason).into());
+        }
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
         let mut resp = Response::new(Bytes::from(bytes));
         *resp.status_mut() = self.status();
@@ -226,6 +239,23 @@ mod tests {
             (r.status().as_u16(), body(&r)["Type"].as_str()),
             (500, Some("Service"))
         );
+    }
+
+    #[test]
+    fn throttle_carries_reason() {
+        let r = LambdaError::TooManyRequests {
+            reason: Some("ReservedFunctionConcurrentInvocationLimitExceeded"),
+            message: "Rate Exceeded.".into(),
+        }
+        .to_response("r");
+        assert_eq!(r.status(), 429);
+        assert_eq!(r.headers()["x-amzn-ErrorType"], "TooManyRequestsException");
+        let b = body(&r);
+        assert_eq!(
+            b["Reason"],
+            "ReservedFunctionConcurrentInvocationLimitExceeded"
+        );
+        assert_eq!(b["message"], "Rate Exceeded.");
     }
 
     #[test]

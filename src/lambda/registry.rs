@@ -25,6 +25,12 @@ use crate::arn::{self, ArnError, FunctionRef, Qualifier};
 /// Default and maximum page size of the list operations.
 pub const MAX_PAGE: usize = 50;
 
+/// The account's concurrent executions limit per region (Lambda's default quota).
+pub const ACCOUNT_CONCURRENCY_LIMIT: u32 = 1000;
+
+/// The concurrency Lambda keeps unreserved for functions without a reservation.
+pub const MIN_UNRESERVED_CONCURRENCY: u32 = 100;
+
 const ALIAS_NAME_PATTERN: &str = "(?!^[0-9]+$)([a-zA-Z0-9-_]+)";
 const VERSION_PATTERN: &str = r"(\$LATEST|[0-9]+)";
 const ROLE_PATTERN: &str = r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+";
@@ -134,6 +140,8 @@ pub struct FunctionView {
     pub arn: String,
     /// The function's tags.
     pub tags: BTreeMap<String, String>,
+    /// The function's reserved concurrency (PutFunctionConcurrency), if set.
+    pub reserved_concurrency: Option<u32>,
 }
 
 /// The policy scope: `None` for the unqualified function, else the qualifier.
@@ -161,6 +169,8 @@ pub struct Resolved {
     /// The asynchronous invocation configuration of the invoked qualifier (`$LATEST` when
     /// unqualified), if one was put.
     pub event_invoke_config: Option<EventInvokeConfig>,
+    /// The function's reserved concurrency (per function, whatever the qualifier), if set.
+    pub reserved_concurrency: Option<u32>,
 }
 
 impl Resolved {
@@ -180,6 +190,7 @@ struct Function {
     policies: HashMap<Scope, Policy>,
     event_invoke_configs: HashMap<String, EventInvokeConfig>,
     tags: BTreeMap<String, String>,
+    reserved_concurrency: Option<u32>,
 }
 
 type Key = (String, String, String);
@@ -552,6 +563,7 @@ impl Registry {
             policies: HashMap::new(),
             event_invoke_configs: HashMap::new(),
             tags: input.tags,
+            reserved_concurrency: None,
         };
         let entry = self.functions.entry(key.clone());
         if let dashmap::Entry::Occupied(_) = entry {
@@ -599,6 +611,7 @@ impl Registry {
             config,
             arn,
             tags: f.tags.clone(),
+            reserved_concurrency: f.reserved_concurrency,
         })
     }
 
@@ -1170,6 +1183,7 @@ impl Registry {
             config,
             invoked_arn,
             policy_scope: scope,
+            reserved_concurrency: f.reserved_concurrency,
         })
     }
 
@@ -1270,6 +1284,71 @@ impl Registry {
             .collect();
         out.sort_by(|a, b| a.1.cmp(&b.1));
         Ok(out)
+    }
+
+    /// Refuses a qualified reference: concurrency is reserved per function.
+    fn unqualified_only(r: &FunctionRef) -> Result<(), LambdaError> {
+        if r.qualifier.is_some() {
+            return Err(LambdaError::InvalidParameterValue(
+                "Reserved concurrency is configured per function; pass the function name without a qualifier.".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// PutFunctionConcurrency: reserves `n` concurrent executions for the function. Lambda
+    /// keeps at least [`MIN_UNRESERVED_CONCURRENCY`] of the account's
+    /// [`ACCOUNT_CONCURRENCY_LIMIT`] unreserved in each region.
+    pub fn put_function_concurrency(
+        &self,
+        account: &str,
+        region: &str,
+        r: &FunctionRef,
+        n: u32,
+    ) -> Result<u32, LambdaError> {
+        Self::unqualified_only(r)?;
+        let key = Self::key(account, region, r);
+        let reserved_elsewhere: u64 = self
+            .functions
+            .iter()
+            .filter(|e| e.key().0 == key.0 && e.key().1 == key.1 && e.key().2 != key.2)
+            .filter_map(|e| e.value().reserved_concurrency)
+            .map(u64::from)
+            .sum();
+        let mut f = self.get_mut(account, region, r)?;
+        if reserved_elsewhere + u64::from(n)
+            > u64::from(ACCOUNT_CONCURRENCY_LIMIT - MIN_UNRESERVED_CONCURRENCY)
+        {
+            return Err(LambdaError::InvalidParameterValue(format!(
+                "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [{MIN_UNRESERVED_CONCURRENCY}]."
+            )));
+        }
+        f.reserved_concurrency = Some(n);
+        tracing::debug!(function = %key.2, reserved = n, "reserved concurrency set");
+        Ok(n)
+    }
+
+    /// GetFunctionConcurrency: the reserved concurrency, `None` when unset.
+    pub fn get_function_concurrency(
+        &self,
+        account: &str,
+        region: &str,
+        r: &FunctionRef,
+    ) -> Result<Option<u32>, LambdaError> {
+        Self::unqualified_only(r)?;
+        Ok(self.get_mut(account, region, r)?.reserved_concurrency)
+    }
+
+    /// DeleteFunctionConcurrency: removes the reservation (no error when none was set).
+    pub fn delete_function_concurrency(
+        &self,
+        account: &str,
+        region: &str,
+        r: &FunctionRef,
+    ) -> Result<(), LambdaError> {
+        Self::unqualified_only(r)?;
+        self.get_mut(account, region, r)?.reserved_concurrency = None;
+        Ok(())
     }
 
     /// Removes every function (simulator reset).
@@ -2066,5 +2145,86 @@ mod tests {
             .collect();
         assert_eq!(names, ["fn-00:$LATEST", "fn-00:1", "fn-01:$LATEST"]);
         assert_eq!(next.as_deref(), Some("fn-02:$LATEST"));
+    }
+
+    #[test]
+    fn reserved_concurrency_is_per_function() {
+        let reg = Registry::new();
+        create(&reg, true);
+        assert_eq!(
+            reg.get_function_concurrency(A, R, &fref("f")).unwrap(),
+            None
+        );
+        assert_eq!(
+            reg.resolve(A, R, &fref("f")).unwrap().reserved_concurrency,
+            None
+        );
+        assert_eq!(
+            reg.put_function_concurrency(A, R, &fref("f"), 0).unwrap(),
+            0
+        );
+        assert_eq!(
+            reg.get_function_concurrency(A, R, &fref(ARN)).unwrap(),
+            Some(0)
+        );
+        // Every qualifier runs under the function's reservation.
+        assert_eq!(
+            reg.resolve(A, R, &fref("f:1"))
+                .unwrap()
+                .reserved_concurrency,
+            Some(0)
+        );
+        assert_eq!(
+            reg.get_function(A, R, &fref("f"))
+                .unwrap()
+                .reserved_concurrency,
+            Some(0)
+        );
+        reg.put_function_concurrency(A, R, &fref("f"), 7).unwrap();
+        assert_eq!(
+            reg.resolve(A, R, &fref("f")).unwrap().reserved_concurrency,
+            Some(7)
+        );
+        reg.delete_function_concurrency(A, R, &fref("f")).unwrap();
+        assert_eq!(
+            reg.get_function_concurrency(A, R, &fref("f")).unwrap(),
+            None
+        );
+        // Deleting again is not an error.
+        reg.delete_function_concurrency(A, R, &fref("f")).unwrap();
+    }
+
+    #[test]
+    fn reserved_concurrency_refusals() {
+        let reg = Registry::new();
+        let e = reg
+            .put_function_concurrency(A, R, &fref("f"), 1)
+            .unwrap_err();
+        assert_eq!(e, LambdaError::function_not_found(ARN));
+        let e = reg.get_function_concurrency(A, R, &fref("f")).unwrap_err();
+        assert_eq!(e.code(), "ResourceNotFoundException");
+        let e = reg
+            .delete_function_concurrency(A, R, &fref("f"))
+            .unwrap_err();
+        assert_eq!(e.code(), "ResourceNotFoundException");
+        create(&reg, true);
+        let e = reg
+            .put_function_concurrency(A, R, &fref("f:1"), 1)
+            .unwrap_err();
+        assert_eq!(e.code(), "InvalidParameterValueException");
+        let e = reg
+            .get_function_concurrency(A, R, &fref("f:$LATEST"))
+            .unwrap_err();
+        assert_eq!(e.code(), "InvalidParameterValueException");
+        // At most 900 of the account's 1000 may be reserved.
+        reg.put_function_concurrency(A, R, &fref("f"), 900).unwrap();
+        let e = reg
+            .put_function_concurrency(A, R, &fref("f"), 901)
+            .unwrap_err();
+        assert!(e.message().contains("minimum value of [100]"), "{e}");
+        assert_eq!(
+            reg.get_function_concurrency(A, R, &fref("f")).unwrap(),
+            Some(900)
+        );
     }
 }

@@ -62,7 +62,7 @@ impl Executor {
                 .collect(),
             log_group: log_group.clone(),
             log_stream: log_stream.clone(),
-            reserved_concurrency: None,
+            reserved_concurrency: resolved.reserved_concurrency,
         };
         let outcome = self.runtime.invoke_async(code, invocation).await?;
         let now = now_ms();

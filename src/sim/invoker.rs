@@ -42,7 +42,10 @@ impl Invoker for RuntimeInvoker {
 /// What Lambda answers when the code cannot run at all.
 fn runtime_error(e: RuntimeError) -> LambdaError {
     match e {
-        RuntimeError::Throttled { .. } => LambdaError::TooManyRequests(e.to_string()),
+        RuntimeError::Throttled { ref reason } => LambdaError::TooManyRequests {
+            reason: Some(reason.code()),
+            message: e.to_string(),
+        },
         RuntimeError::InvalidCode(msg) => LambdaError::InvalidRequestContent(format!(
             "the function's code is not a usable WebAssembly component: {msg}"
         )),

@@ -4,6 +4,7 @@
 mod bad_input;
 mod cli;
 mod common;
+mod concurrency;
 mod dispatch;
 pub mod lambda_tutorial;
 pub mod logs;

@@ -204,6 +204,14 @@ pub fn get_function(
     {
         obj.insert("Tags".into(), json!(v.tags));
     }
+    if let Some(n) = v.reserved_concurrency
+        && let Some(obj) = body.as_object_mut()
+    {
+        obj.insert(
+            "Concurrency".into(),
+            json!({ "ReservedConcurrentExecutions": n }),
+        );
+    }
     Ok(json(StatusCode::OK, &body, &req.request_id))
 }
 

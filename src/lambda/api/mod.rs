@@ -8,6 +8,7 @@
 //! <https://docs.aws.amazon.com/lambda/latest/api/API_Operations.html>
 
 pub mod aliases;
+pub mod concurrency;
 pub mod functions;
 pub mod invoke;
 pub mod invoke_config;
@@ -164,6 +165,9 @@ impl Lambda {
             Route::GetFunctionEventInvokeConfig(f) => invoke_config::get(reg, r, &f),
             Route::DeleteFunctionEventInvokeConfig(f) => invoke_config::delete(reg, r, &f),
             Route::ListFunctionEventInvokeConfigs(f) => invoke_config::list(reg, r, &f),
+            Route::PutFunctionConcurrency(f) => concurrency::put(reg, r, &f),
+            Route::GetFunctionConcurrency(f) => concurrency::get(reg, r, &f),
+            Route::DeleteFunctionConcurrency(f) => concurrency::delete(reg, r, &f),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Matches a Lambda request's method and path to an operation.
 //!
-//! Both API date prefixes (`/2015-03-31/`, `/2019-09-25/`) are accepted; path segments are
+//! Every API date prefix (`/2015-03-31/`, `/2019-09-25/`, `/2017-10-31/`, `/2019-09-30/`) is
+//! accepted for every operation; path segments are
 //! percent-decoded (SDKs encode the `:` of ARNs as `%3A`).
 
 use http::Method;
@@ -57,10 +58,21 @@ pub enum Route {
     DeleteFunctionEventInvokeConfig(String),
     /// `GET /functions/{name}/event-invoke-config/list`.
     ListFunctionEventInvokeConfigs(String),
+    /// `PUT /functions/{name}/concurrency`.
+    PutFunctionConcurrency(String),
+    /// `GET /functions/{name}/concurrency`.
+    GetFunctionConcurrency(String),
+    /// `DELETE /functions/{name}/concurrency`.
+    DeleteFunctionConcurrency(String),
 }
 
 /// API date prefixes the router accepts.
-pub const PREFIXES: [&str; 2] = ["/2015-03-31/", "/2019-09-25/"];
+pub const PREFIXES: [&str; 4] = [
+    "/2015-03-31/",
+    "/2019-09-25/",
+    "/2017-10-31/",
+    "/2019-09-30/",
+];
 
 /// True if `path` belongs to the Lambda API (for the edge's routing).
 pub fn is_lambda_path(path: &str) -> bool {
@@ -124,6 +136,9 @@ pub fn route(method: &Method, path: &str) -> Result<Route, LambdaError> {
         ("GET", ["functions", f, "event-invoke-config", "list"]) => {
             Route::ListFunctionEventInvokeConfigs(name(f))
         }
+        ("PUT", ["functions", f, "concurrency"]) => Route::PutFunctionConcurrency(name(f)),
+        ("GET", ["functions", f, "concurrency"]) => Route::GetFunctionConcurrency(name(f)),
+        ("DELETE", ["functions", f, "concurrency"]) => Route::DeleteFunctionConcurrency(name(f)),
         _ => return Err(unknown()),
     };
     Ok(r)
@@ -158,6 +173,18 @@ mod tests {
         assert_eq!(
             route(&Method::POST, "/2015-03-31/functions/f/invocations").unwrap(),
             Route::Invoke("f".into())
+        );
+        assert_eq!(
+            route(&Method::PUT, "/2017-10-31/functions/f/concurrency").unwrap(),
+            Route::PutFunctionConcurrency("f".into())
+        );
+        assert_eq!(
+            route(&Method::GET, "/2019-09-30/functions/f/concurrency").unwrap(),
+            Route::GetFunctionConcurrency("f".into())
+        );
+        assert_eq!(
+            route(&Method::DELETE, "/2017-10-31/functions/f/concurrency").unwrap(),
+            Route::DeleteFunctionConcurrency("f".into())
         );
         let e = route(&Method::PATCH, "/2015-03-31/functions/f").unwrap_err();
         assert_eq!(e.code(), "UnknownOperationException");

@@ -972,3 +972,88 @@ async fn event_invoke_config() {
         404
     );
 }
+
+#[tokio::test]
+async fn function_concurrency_put_get_delete() {
+    let t = setup();
+    let missing = t
+        .put(
+            "/functions/f/concurrency",
+            json!({"ReservedConcurrentExecutions": 1}),
+        )
+        .await;
+    assert_eq!(
+        (missing.status, missing.code()),
+        (404, "ResourceNotFoundException")
+    );
+    t.create("f", true).await;
+    let g = t.get("/functions/f/concurrency").await;
+    assert_eq!((g.status, &g.body), (200, &json!({})));
+    assert!(
+        t.get("/functions/f")
+            .await
+            .body
+            .get("Concurrency")
+            .is_none()
+    );
+
+    let p = t
+        .put(
+            "/functions/f/concurrency",
+            json!({"ReservedConcurrentExecutions": 0}),
+        )
+        .await;
+    assert_eq!(
+        (p.status, &p.body),
+        (200, &json!({"ReservedConcurrentExecutions": 0}))
+    );
+    let g = t.get("/functions/f/concurrency").await;
+    assert_eq!(g.body, json!({"ReservedConcurrentExecutions": 0}));
+    assert_eq!(
+        t.get("/functions/f").await.body["Concurrency"],
+        json!({"ReservedConcurrentExecutions": 0})
+    );
+
+    let neg = t
+        .put(
+            "/functions/f/concurrency",
+            json!({"ReservedConcurrentExecutions": -1}),
+        )
+        .await;
+    assert_eq!((neg.status, neg.code()), (400, "ValidationException"));
+    assert!(
+        neg.msg().contains("greater than or equal to 0"),
+        "{}",
+        neg.msg()
+    );
+    let none = t.put("/functions/f/concurrency", json!({})).await;
+    assert_eq!((none.status, none.code()), (400, "ValidationException"));
+    let qualified = t
+        .put(
+            "/functions/f%3A1/concurrency",
+            json!({"ReservedConcurrentExecutions": 2}),
+        )
+        .await;
+    assert_eq!(
+        (qualified.status, qualified.code()),
+        (400, "InvalidParameterValueException")
+    );
+    let too_many = t
+        .put(
+            "/functions/f/concurrency",
+            json!({"ReservedConcurrentExecutions": 901}),
+        )
+        .await;
+    assert_eq!(
+        (too_many.status, too_many.code()),
+        (400, "InvalidParameterValueException")
+    );
+    // Refused puts leave the reservation alone.
+    let g = t.get("/functions/f/concurrency").await;
+    assert_eq!(g.body, json!({"ReservedConcurrentExecutions": 0}));
+
+    let d = t.delete("/functions/f/concurrency").await;
+    assert_eq!((d.status, d.raw.len()), (204, 0));
+    let g = t.get("/functions/f/concurrency").await;
+    assert_eq!(g.body, json!({}));
+}
