@@ -58,6 +58,9 @@ pub(crate) struct JobState {
     pub throttles: u32,
     /// The settings, once authorized.
     pub config: Option<AsyncConfig>,
+    /// The retry waits slept so far (scaled), and what they stand for in AWS time.
+    pub waited: Duration,
+    pub waited_aws: Duration,
 }
 
 impl JobState {
@@ -67,15 +70,36 @@ impl JobState {
             runs: 0,
             throttles: 0,
             config: None,
+            waited: Duration::ZERO,
+            waited_aws: Duration::ZERO,
         }
+    }
+
+    /// The event's age in AWS time: real time in the queue and in the handler counts in
+    /// full; retry waits count as the AWS waits they stand for.
+    pub fn age(&self, now: Instant) -> Duration {
+        now.duration_since(self.enqueued)
+            .saturating_sub(self.waited)
+            + self.waited_aws
+    }
+
+    /// Records a retry wait about to be slept.
+    pub fn wait(&mut self, sleep: Duration, aws: Duration) {
+        self.waited += sleep;
+        self.waited_aws += aws;
     }
 }
 
 /// What to do after an attempt that did not succeed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Next {
-    /// Run again after this delay.
-    RetryAfter(Duration),
+    /// Run again after sleeping `sleep` (the scaled form of the AWS wait `aws`).
+    RetryAfter {
+        /// How long to sleep.
+        sleep: Duration,
+        /// The AWS wait it stands for.
+        aws: Duration,
+    },
     /// Give up: retries are exhausted.
     RetriesExhausted,
     /// Give up: the event would be older than its maximum age.
@@ -102,7 +126,7 @@ pub(crate) fn after_function_error(
         .get(retries_done as usize)
         .copied()
         .unwrap_or(FUNCTION_ERROR_DELAYS[1]);
-    within_age(state, config, timing, now, timing.scale(wait))
+    within_age(state, config, timing, now, wait)
 }
 
 /// After a throttle (counted in `state.throttles`): exponential backoff, 1 s doubling to 5 min.
@@ -114,17 +138,12 @@ pub(crate) fn after_throttle(
 ) -> Next {
     let exp = state.throttles.saturating_sub(1).min(16);
     let wait = THROTTLE_FIRST.saturating_mul(1 << exp).min(THROTTLE_MAX);
-    within_age(state, config, timing, now, timing.scale(wait))
+    within_age(state, config, timing, now, wait)
 }
 
 /// Whether the event is already older than its maximum age.
-pub(crate) fn expired(
-    state: &JobState,
-    config: &AsyncConfig,
-    timing: Timing,
-    now: Instant,
-) -> bool {
-    now.duration_since(state.enqueued) > timing.scale(config.max_event_age)
+pub(crate) fn expired(state: &JobState, config: &AsyncConfig, now: Instant) -> bool {
+    state.age(now) > config.max_event_age
 }
 
 fn within_age(
@@ -132,13 +151,15 @@ fn within_age(
     config: &AsyncConfig,
     timing: Timing,
     now: Instant,
-    wait: Duration,
+    aws_wait: Duration,
 ) -> Next {
-    let age_then = now.duration_since(state.enqueued) + wait;
-    if age_then > timing.scale(config.max_event_age) {
+    if state.age(now) + aws_wait > config.max_event_age {
         Next::EventAgeExceeded
     } else {
-        Next::RetryAfter(wait)
+        Next::RetryAfter {
+            sleep: timing.scale(aws_wait),
+            aws: aws_wait,
+        }
     }
 }
 
@@ -148,11 +169,15 @@ mod tests {
 
     fn state(runs: u32, throttles: u32) -> JobState {
         JobState {
-            enqueued: Instant::now(),
             runs,
             throttles,
-            config: None,
+            ..JobState::new()
         }
+    }
+
+    /// A retry at AWS timing, where the sleep is the AWS wait.
+    fn retry(d: Duration) -> Next {
+        Next::RetryAfter { sleep: d, aws: d }
     }
 
     #[test]
@@ -162,11 +187,11 @@ mod tests {
         let now = Instant::now();
         assert_eq!(
             after_function_error(&state(1, 0), &c, t, now),
-            Next::RetryAfter(Duration::from_mins(1))
+            retry(Duration::from_mins(1))
         );
         assert_eq!(
             after_function_error(&state(2, 0), &c, t, now),
-            Next::RetryAfter(Duration::from_mins(2))
+            retry(Duration::from_mins(2))
         );
         assert_eq!(
             after_function_error(&state(3, 0), &c, t, now),
@@ -188,9 +213,31 @@ mod tests {
         let t = Timing::default();
         assert_eq!(
             after_function_error(&state(1, 0), &c, t, Instant::now()),
-            Next::RetryAfter(Duration::from_millis(60))
+            Next::RetryAfter {
+                sleep: Duration::from_millis(60),
+                aws: Duration::from_mins(1)
+            }
         );
         assert!((Timing::scaled(f64::NAN).factor() - 1.0).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn real_time_counts_in_full_and_scaled_waits_as_aws_time() {
+        let c = AsyncConfig {
+            max_event_age: Duration::from_mins(1),
+            ..AsyncConfig::default()
+        };
+        let mut s = state(1, 0);
+        let start = s.enqueued;
+        // 100 ms in the queue at 1/1000 timing is 100 ms of age, not 100 s.
+        assert!(!expired(&s, &c, start + Duration::from_millis(100)));
+        // A slept 60 ms retry wait stands for AWS's 60 s.
+        s.wait(Duration::from_millis(60), Duration::from_mins(1));
+        assert!(expired(&s, &c, start + Duration::from_millis(200)));
+        assert_eq!(
+            s.age(start + Duration::from_millis(160)),
+            Duration::from_mins(1) + Duration::from_millis(100)
+        );
     }
 
     #[test]
@@ -204,7 +251,7 @@ mod tests {
             .collect();
         assert_eq!(
             waits,
-            [1, 2, 4, 256, 300, 300].map(|s| Next::RetryAfter(Duration::from_secs(s)))
+            [1, 2, 4, 256, 300, 300].map(|s| retry(Duration::from_secs(s)))
         );
     }
 
@@ -218,14 +265,14 @@ mod tests {
         let now = Instant::now();
         assert_eq!(
             after_function_error(&state(1, 0), &c, t, now),
-            Next::RetryAfter(Duration::from_mins(1))
+            retry(Duration::from_mins(1))
         );
         assert_eq!(
             after_function_error(&state(2, 0), &c, t, now),
             Next::EventAgeExceeded
         );
         let s = state(0, 0);
-        assert!(!expired(&s, &c, t, now));
-        assert!(expired(&s, &c, t, now + Duration::from_secs(91)));
+        assert!(!expired(&s, &c, now));
+        assert!(expired(&s, &c, now + Duration::from_secs(91)));
     }
 }

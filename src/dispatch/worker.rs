@@ -86,7 +86,7 @@ async fn run(mut job: Job, backend: &dyn Backend, ctx: &Context) {
             }
         }
     };
-    if schedule::expired(&job.state, &config, ctx.timing, Instant::now()) {
+    if schedule::expired(&job.state, &config, Instant::now()) {
         finish_failed(
             &job,
             ctx,
@@ -121,7 +121,7 @@ async fn run(mut job: Job, backend: &dyn Backend, ctx: &Context) {
                 return;
             }
             match schedule::after_function_error(&job.state, &config, ctx.timing, Instant::now()) {
-                Next::RetryAfter(wait) => retry(job, ctx, wait),
+                Next::RetryAfter { sleep, aws } => retry(job, ctx, sleep, aws),
                 Next::RetriesExhausted => {
                     finish_failed(
                         &job,
@@ -169,7 +169,7 @@ async fn run(mut job: Job, backend: &dyn Backend, ctx: &Context) {
                 return;
             }
             match schedule::after_throttle(&job.state, &config, ctx.timing, Instant::now()) {
-                Next::RetryAfter(wait) => retry(job, ctx, wait),
+                Next::RetryAfter { sleep, aws } => retry(job, ctx, sleep, aws),
                 Next::RetriesExhausted | Next::EventAgeExceeded => {
                     finish_failed(
                         &job,
@@ -210,11 +210,13 @@ fn unresolved(job: &Job, ctx: &Context, reason: String) {
     ctx.journal.count(Outcome::Unresolved);
 }
 
-/// Re-queues `job` after `wait` (it stays in flight meanwhile).
-fn retry(job: Job, ctx: &Context, wait: std::time::Duration) {
+/// Re-queues `job` after sleeping `sleep`, the scaled form of the AWS wait `aws` (it stays
+/// in flight meanwhile).
+fn retry(mut job: Job, ctx: &Context, sleep: std::time::Duration, aws: std::time::Duration) {
+    job.state.wait(sleep, aws);
     let tx = ctx.tx.clone();
     tokio::spawn(async move {
-        tokio::time::sleep(wait).await;
+        tokio::time::sleep(sleep).await;
         if let Some(tx) = tx.upgrade() {
             let _ = tx.send(job);
         }

@@ -25,7 +25,7 @@ mod tests;
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use dashmap::DashMap;
@@ -172,6 +172,11 @@ impl Runtime {
             .clone())
     }
 
+    /// The compiled code of `code_sha256`, if it is cached (no compiling).
+    pub fn cached(&self, code_sha256: &str) -> Option<Code> {
+        self.inner.codes.get(code_sha256).map(|c| c.clone())
+    }
+
     /// Drop the compiled code of `code_sha256` from the cache (running invocations keep
     /// their [`Code`]). Returns whether it was cached.
     pub fn unload(&self, code_sha256: &str) -> bool {
@@ -246,11 +251,37 @@ impl Runtime {
 
     /// Async: the same on a blocking thread (`tokio::task::spawn_blocking`), never
     /// blocking the tokio workers.
+    ///
+    /// Epoch interruption stops a guest that runs past its `Timeout`, but not one blocked in
+    /// a host call (a WASI sleep or poll). So the timeout is also enforced here: past
+    /// `Timeout` and a grace of two epoch ticks, the invocation ends as Lambda ends it
+    /// (`Sandbox.Timedout`), without the guest's output; the blocked instance is dropped when
+    /// its host call returns.
     pub async fn invoke_async(&self, code: Code, inv: Invocation) -> Result<Outcome, RuntimeError> {
         let runtime = self.clone();
-        tokio::task::spawn_blocking(move || runtime.invoke(&code, &inv))
-            .await
-            .map_err(|e| RuntimeError::Internal(format!("invocation task: {e}")))?
+        let inv = Arc::new(inv);
+        let running = Arc::clone(&inv);
+        let limit = inv.timeout + self.inner.config.epoch_tick * 2 + Duration::from_millis(50);
+        let task = tokio::task::spawn_blocking(move || runtime.invoke(&code, &running));
+        if let Ok(joined) = tokio::time::timeout(limit, task).await {
+            return joined.map_err(|e| RuntimeError::Internal(format!("invocation task: {e}")))?;
+        }
+        tracing::warn!(request_id = %inv.request_id, function = %inv.function_name,
+            "handler blocked in a host call past its timeout; reported as timed out");
+        let (result, extra) = conclude(Ending::Timeout, &inv);
+        let report = log::Report {
+            duration: limit,
+            billed_ms: log::billed_ms(inv.timeout),
+            max_memory_used_mb: 0,
+        };
+        let log = log::render(&inv, &[], extra.as_deref(), &report);
+        Ok(Outcome {
+            result,
+            log,
+            duration: inv.timeout,
+            billed_duration_ms: report.billed_ms,
+            max_memory_used_mb: 0,
+        })
     }
 }
 

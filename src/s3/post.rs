@@ -222,7 +222,10 @@ pub(super) fn post_object(
                 .finish();
             let sep = if url.contains('?') { '&' } else { '?' };
             format!("{url}{sep}{query}")
-        });
+        })
+        // The object is stored by now: a redirect that cannot be a header is dropped, not
+        // turned into an error after the write.
+        .filter(|url| http::HeaderValue::from_str(url).is_ok());
     let mut b = Response::builder()
         .header(header::ETAG, format!("\"{etag}\""))
         .header(header::LOCATION, redirect.as_deref().unwrap_or(&location));

@@ -40,7 +40,16 @@ impl Executor {
         let config = &resolved.config;
         let package = &config.code;
         let cache_key = format!("{}:{}", package.sha256, package.wasm_path);
-        let code = self.runtime.load(&cache_key, &package.wasm)?;
+        let code = if let Some(code) = self.runtime.cached(&cache_key) {
+            code
+        } else {
+            // Compiling takes milliseconds: never on a tokio worker.
+            let runtime = self.runtime.clone();
+            let wasm = Arc::clone(&package.wasm);
+            tokio::task::spawn_blocking(move || runtime.load(&cache_key, &wasm))
+                .await
+                .map_err(|e| RuntimeError::Internal(format!("compile task: {e}")))??
+        };
         let log_group = lambda_group_name(&resolved.function_name);
         let log_stream = lambda_stream_name(
             time::OffsetDateTime::now_utc().date(),

@@ -1,26 +1,35 @@
 //! The Lambda API's `Invoke`: runs the resolved version through the [`Executor`].
 
 use crate::lambda::LambdaError;
-use crate::lambda::api::{InvokeFuture, InvokeRequest, InvokeResponse, Invoker};
+use std::sync::Arc;
+
+use crate::lambda::api::{InvocationType, InvokeFuture, InvokeRequest, InvokeResponse, Invoker};
 use crate::runtime::{FunctionResult, RuntimeError};
 
 use super::execute::Executor;
+use crate::trace::Journal;
 
 /// Runs Lambda API invocations in the WebAssembly runtime.
 pub(crate) struct RuntimeInvoker {
     executor: Executor,
+    /// Asynchronous (`Event`) invocations count as in flight, so `POST /_s3lambda/wait`
+    /// waits for them too.
+    journal: Arc<Journal>,
 }
 
 impl RuntimeInvoker {
-    pub fn new(executor: Executor) -> Self {
-        Self { executor }
+    pub fn new(executor: Executor, journal: Arc<Journal>) -> Self {
+        Self { executor, journal }
     }
 }
 
 impl Invoker for RuntimeInvoker {
     fn invoke(&self, req: InvokeRequest) -> InvokeFuture {
         let executor = self.executor.clone();
+        let in_flight =
+            matches!(req.invocation_type, InvocationType::Event).then(|| self.journal.in_flight());
         Box::pin(async move {
+            let _in_flight = in_flight;
             let outcome = executor
                 .run(&req.resolved, req.invoked_arn, req.payload, req.request_id)
                 .await

@@ -132,7 +132,11 @@ impl SimulatorBuilder {
         let runtime = Runtime::new(self.runtime)?;
         let logs = LogStore::default();
         let executor = execute::Executor::new(runtime.clone(), logs.clone());
-        let lambda = Lambda::new(Arc::new(invoker::RuntimeInvoker::new(executor.clone())));
+        let journal = Arc::new(Journal::new(self.journal_capacity.unwrap_or(100_000)));
+        let lambda = Lambda::new(Arc::new(invoker::RuntimeInvoker::new(
+            executor.clone(),
+            Arc::clone(&journal),
+        )));
         let backend = Arc::new(backend::LambdaBackend::new(lambda.clone(), executor));
         let s3 = S3::with_validator(
             S3Config {
@@ -141,7 +145,6 @@ impl SimulatorBuilder {
             },
             Arc::clone(&backend) as Arc<dyn crate::notify::DestinationValidator + Send + Sync>,
         );
-        let journal = Arc::new(Journal::new(self.journal_capacity.unwrap_or(100_000)));
         let dispatcher = Dispatcher::new(&self.dispatch, Arc::clone(&journal));
         Ok(Simulator {
             shared: Arc::new(Shared {

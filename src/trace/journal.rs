@@ -108,21 +108,7 @@ impl Journal {
     /// The delivery attempt with this Lambda request id, most recent events first.
     pub fn find_attempt(&self, request_id: &str) -> Option<AttemptLog> {
         let candidates: Vec<Arc<Trace>> = self.ring.lock().iter().rev().cloned().collect();
-        candidates.iter().find_map(|t| {
-            let view = t.view();
-            view.deliveries.iter().find_map(|d| {
-                d.attempts
-                    .iter()
-                    .find(|a| a.request_id == request_id)
-                    .map(|a| AttemptLog {
-                        request_id: a.request_id.clone(),
-                        event_id: view.id.clone(),
-                        function_arn: d.function_arn.clone(),
-                        version: d.resolved_version.clone(),
-                        log: a.log_tail.clone(),
-                    })
-            })
-        })
+        candidates.iter().find_map(|t| t.find_attempt(request_id))
     }
 
     /// Marks work in flight until the returned guard is dropped.

@@ -280,6 +280,23 @@ impl Trace {
         }
     }
 
+    /// The attempt with this Lambda request id, copying only that attempt.
+    pub fn find_attempt(&self, request_id: &str) -> Option<super::AttemptLog> {
+        let state = self.state.lock();
+        state.deliveries.iter().find_map(|d| {
+            d.attempts
+                .iter()
+                .find(|a| a.request_id == request_id)
+                .map(|a| super::AttemptLog {
+                    request_id: a.request_id.clone(),
+                    event_id: self.display_id(),
+                    function_arn: d.function_arn.clone(),
+                    version: d.resolved_version.clone(),
+                    log: a.log_tail.clone(),
+                })
+        })
+    }
+
     /// A consistent copy of the trace.
     pub fn view(&self) -> TraceView {
         let state = self.state.lock();
