@@ -10,6 +10,10 @@ async fn aws_cli_tutorial() {
         eprintln!("SKIPPED aws_cli_tutorial: the `aws` CLI is not installed (pip install awscli)");
         return;
     }
+    if Command::new("zip").arg("-v").output().is_err() {
+        eprintln!("SKIPPED aws_cli_tutorial: `zip` is not installed (apt-get install zip)");
+        return;
+    }
     let server = common::start().await;
     let dir = std::env::temp_dir().join(format!("s3lambda-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
