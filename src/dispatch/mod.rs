@@ -84,6 +84,7 @@ struct Shared {
     records: Records,
     timing: Timing,
     rx: Mutex<Option<mpsc::UnboundedReceiver<Job>>>,
+    started: std::sync::atomic::AtomicBool,
     workers: usize,
 }
 
@@ -117,6 +118,7 @@ impl Dispatcher {
                 records: Records::new(config.records_kept),
                 timing: config.timing,
                 rx: Mutex::new(Some(rx)),
+                started: std::sync::atomic::AtomicBool::new(false),
                 workers: config.workers.max(1),
             }),
         }
@@ -125,9 +127,20 @@ impl Dispatcher {
     /// Starts the workers (once; later calls do nothing). They stop when every clone of the
     /// dispatcher is dropped.
     pub fn start(&self, backend: Arc<dyn Backend>) {
+        // Called on every emitted write: once running, answer without taking the lock.
+        if self
+            .shared
+            .started
+            .load(std::sync::atomic::Ordering::Acquire)
+        {
+            return;
+        }
         let Some(rx) = self.shared.rx.lock().take() else {
             return;
         };
+        self.shared
+            .started
+            .store(true, std::sync::atomic::Ordering::Release);
         worker::spawn(
             rx,
             self.shared.workers,

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use dashmap::DashMap;
-use dashmap::mapref::one::RefMut;
+use dashmap::mapref::one::{Ref, RefMut};
 
 use super::config::{Alias, Fingerprint, FunctionConfig, now, revision};
 use super::error::LambdaError;
@@ -469,6 +469,21 @@ impl Registry {
         )
     }
 
+    /// The function for reading: a shared shard lock, so concurrent reads (every delivery
+    /// resolves an ARN) do not wait on each other.
+    fn get(
+        &self,
+        account: &str,
+        region: &str,
+        r: &FunctionRef,
+    ) -> Result<Ref<'_, Key, Function>, LambdaError> {
+        let key = Self::key(account, region, r);
+        self.functions
+            .get(&key)
+            .ok_or_else(|| Self::not_found(&key, r))
+    }
+
+    /// The function for changing it: an exclusive shard lock.
     fn get_mut(
         &self,
         account: &str,
@@ -476,14 +491,19 @@ impl Registry {
         r: &FunctionRef,
     ) -> Result<RefMut<'_, Key, Function>, LambdaError> {
         let key = Self::key(account, region, r);
-        self.functions.get_mut(&key).ok_or_else(|| {
-            LambdaError::function_not_found(&arn::qualified_function_arn(
-                &key.1,
-                &key.0,
-                &key.2,
-                r.qualifier.as_deref(),
-            ))
-        })
+        self.functions
+            .get_mut(&key)
+            .ok_or_else(|| Self::not_found(&key, r))
+    }
+
+    /// `Function not found: {arn[:qualifier]}`.
+    fn not_found(key: &Key, r: &FunctionRef) -> LambdaError {
+        LambdaError::function_not_found(&arn::qualified_function_arn(
+            &key.1,
+            &key.0,
+            &key.2,
+            r.qualifier.as_deref(),
+        ))
     }
 
     /// Like `get_mut`, with the error for a missing function built from its unqualified ARN.
@@ -589,7 +609,7 @@ impl Registry {
         region: &str,
         r: &FunctionRef,
     ) -> Result<FunctionView, LambdaError> {
-        let f = self.get_mut(account, region, r)?;
+        let f = self.get(account, region, r)?;
         let (config, arn) = match r.qualifier_kind() {
             None => (f.latest.clone(), f.arn()),
             Some(Qualifier::Alias(a)) => {
@@ -847,7 +867,7 @@ impl Registry {
         marker: Option<&str>,
         max: Option<usize>,
     ) -> Result<(Vec<FunctionConfig>, Option<String>), LambdaError> {
-        let f = self.get_mut(account, region, r)?;
+        let f = self.get(account, region, r)?;
         let all: Vec<FunctionConfig> = std::iter::once(f.latest.clone())
             .chain(f.versions.values().cloned())
             .collect();
@@ -901,7 +921,7 @@ impl Registry {
         name: &str,
     ) -> Result<Alias, LambdaError> {
         validate_alias_name(name)?;
-        let f = self.get_mut(account, region, r)?;
+        let f = self.get(account, region, r)?;
         f.aliases
             .get(name)
             .cloned()
@@ -981,7 +1001,7 @@ impl Registry {
         if let Some(v) = function_version {
             validate_version(v)?;
         }
-        let f = self.get_mut(account, region, r)?;
+        let f = self.get(account, region, r)?;
         let all: Vec<Alias> = f
             .aliases
             .values()
@@ -1094,7 +1114,7 @@ impl Registry {
         region: &str,
         r: &FunctionRef,
     ) -> Result<Vec<(String, Policy)>, LambdaError> {
-        let f = self.get_mut(account, region, r)?;
+        let f = self.get(account, region, r)?;
         let mut out: Vec<(String, Policy)> = f
             .policies
             .iter()
@@ -1145,7 +1165,7 @@ impl Registry {
         r: &FunctionRef,
         roll: f64,
     ) -> Result<Resolved, LambdaError> {
-        let f = self.get_mut(account, region, r)?;
+        let f = self.get(account, region, r)?;
         let scope: Scope = r.qualifier.clone();
         let (config, invoked_arn) = match r.qualifier_kind() {
             None => (f.latest.clone(), f.arn()),
@@ -1336,7 +1356,7 @@ impl Registry {
         r: &FunctionRef,
     ) -> Result<Option<u32>, LambdaError> {
         Self::unqualified_only(r)?;
-        Ok(self.get_mut(account, region, r)?.reserved_concurrency)
+        Ok(self.get(account, region, r)?.reserved_concurrency)
     }
 
     /// DeleteFunctionConcurrency: removes the reservation (no error when none was set).

@@ -203,16 +203,12 @@ impl crate::notify::DestinationValidator for LambdaBackend {
     }
 }
 
-/// The last 4 KB of a log, cut at a line start.
+/// The last 4 KB of a log (the cut `Invoke` uses for `X-Amz-Log-Result`), starting at a
+/// line start when it had to cut.
 fn log_tail(log: &str) -> String {
-    const TAIL: usize = 4096;
-    if log.len() <= TAIL {
-        return log.to_owned();
+    let tail = crate::lambda::api::invoke::log_tail(log);
+    if tail.len() == log.len() {
+        return tail.to_owned();
     }
-    let mut start = log.len() - TAIL;
-    while !log.is_char_boundary(start) {
-        start += 1;
-    }
-    let cut = &log[start..];
-    cut.find('\n').map_or(cut, |i| &cut[i + 1..]).to_owned()
+    tail.find('\n').map_or(tail, |i| &tail[i + 1..]).to_owned()
 }
