@@ -107,4 +107,8 @@ print(len(t), t[0]["outcome"], d["resolvedVersion"], d["policy"]["statement"])')
 expect "$got" "1 delivered 1 1" "the upload reached version 1 through PROD, allowed by statement 1"
 got=$(aws logs filter-log-events --log-group-name /aws/lambda/helloworld --filter-pattern '"Version: 1"' \
   --query 'length(events)' --output text)
-[ "$got" -ge 1 ] && echo "ok: the invocation's log is in /aws/lambda/helloworld"
+if [ "${got:-0}" -ge 1 ]; then
+  echo "ok: the invocation's log is in /aws/lambda/helloworld"
+else
+  echo "FAIL: no 'Version: 1' line in /aws/lambda/helloworld (got '$got')" >&2; exit 1
+fi
