@@ -95,7 +95,13 @@ pub fn check(
             outcome(&o.select(), &o.is, o.attempts, o.detail.as_deref(), traces)
         }
         Expectation::NotDelivered(n) => {
-            not_delivered(n.bucket.as_deref(), &n.key, n.reason.as_deref(), traces)
+            let s = Select {
+                bucket: n.bucket.clone(),
+                key: Some(n.key.clone()),
+                event: n.event.clone(),
+                ..Select::default()
+            };
+            not_delivered(&s, n.reason.as_deref(), traces)
         }
         Expectation::Rejected(r) => rejected(&r.bucket, &r.code, r.message.as_deref(), recorded),
         Expectation::Log(l) => log(
@@ -425,24 +431,23 @@ fn outcome(
     (what, verdict)
 }
 
-fn not_delivered(
-    bucket: Option<&str>,
-    key: &str,
-    reason: Option<&str>,
-    traces: &[TraceView],
-) -> (String, Verdict) {
-    let s = Select {
-        bucket: bucket.map(str::to_owned),
-        key: Some(key.to_owned()),
-        ..Select::default()
-    };
-    let mut what = format!("no delivery{}", scope(&s));
+fn not_delivered(s: &Select, reason: Option<&str>, traces: &[TraceView]) -> (String, Verdict) {
+    let mut what = format!("no delivery{}", scope(s));
     if let Some(r) = reason {
         let _ = write!(what, ", because \"{r}\"");
     }
-    let events: Vec<&TraceView> = traces.iter().filter(|t| trace_matches(&s, t)).collect();
+    let events: Vec<&TraceView> = traces.iter().filter(|t| trace_matches(s, t)).collect();
     let verdict = if events.is_empty() {
-        Err(format!("got: no event{} at all", scope(&s)))
+        // S3 records no event when the bucket has no configuration at all.
+        let none = format!(
+            "no event{} was recorded (the bucket has no notification configuration)",
+            scope(s)
+        );
+        if reason.is_some() {
+            Err(format!("got: {none}"))
+        } else {
+            Ok(none)
+        }
     } else if let Some(t) = events.iter().find(|t| !t.deliveries.is_empty()) {
         Err(format!(
             "got: {}",
@@ -567,10 +572,15 @@ fn count(
         (None, None, Some(hi)) => format!("at most {hi}"),
         (None, None, None) => "any number of".to_owned(),
     };
-    let noun = if outcome == "any" {
-        "deliveries".to_owned()
+    let plural = if exact == Some(1) {
+        "delivery"
     } else {
-        format!("{outcome} deliveries")
+        "deliveries"
+    };
+    let noun = if outcome == "any" {
+        plural.to_owned()
+    } else {
+        format!("{outcome} {plural}")
     };
     let what = format!("{bound} {noun}{}{}", target(s), scope(s));
     let all = deliveries(s, traces, true);

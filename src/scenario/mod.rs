@@ -16,7 +16,7 @@
 pub mod check;
 pub mod load;
 pub mod report;
-// TEMP pub mod run;
+pub mod run;
 pub mod schema;
 
 use std::path::Path;
@@ -25,13 +25,13 @@ pub use load::{LoadError, ScenarioFile, load_file, load_str};
 pub use report::{
     ExpectationResult, FileResult, Problem, Report, all_passed, render_json, render_text,
 };
-// TEMP pub use run::run;
+pub use run::run;
 pub use schema::Scenario;
 
 /// Loads and runs one scenario file on a fresh simulator.
 pub async fn run_file(path: &Path) -> FileResult {
     let file = load_file(path)?;
-    Ok(todo_run(&file).await)
+    Ok(run(&file).await)
 }
 
 /// Loads and runs scenario text (`name` stands for the file in messages; relative code
@@ -43,9 +43,5 @@ pub async fn run_str(text: &str, name: &str) -> FileResult {
         dir: std::path::PathBuf::from("."),
         scenario,
     };
-    Ok(todo_run(&file).await)
-}
-
-async fn todo_run(_f: &ScenarioFile) -> Report {
-    todo!()
+    Ok(run(&file).await)
 }

@@ -36,10 +36,7 @@ pub async fn run(file: &ScenarioFile) -> Report {
         let id = &a.value.id;
         builder = builder.account(id, &format!("key-{id}"), &format!("secret-{id}"));
     }
-    let sim = match builder
-        .dispatch(DispatchConfig::default())
-        .build()
-    {
+    let sim = match builder.dispatch(DispatchConfig::default()).build() {
         Ok(sim) => sim,
         Err(e) => {
             report.problems.push(Problem {
@@ -189,7 +186,11 @@ impl Runner<'_> {
             let path = format!("/2017-10-31/functions/{name}/concurrency");
             let body = json!({ "ReservedConcurrentExecutions": n });
             if let Err(e) = client.lambda(Method::PUT, &path, Some(&body)).await {
-                self.problem(line, format!("reserve concurrency of {name}"), e.to_string());
+                self.problem(
+                    line,
+                    format!("reserve concurrency of {name}"),
+                    e.to_string(),
+                );
             }
         }
         for (i, v) in func.versions.iter().enumerate() {
@@ -259,7 +260,11 @@ impl Runner<'_> {
             .unwrap_or_else(|| format!("version {n}"));
         let path = format!("/2015-03-31/functions/{name}/configuration");
         client
-            .lambda(Method::PUT, &path, Some(&json!({ "Description": description })))
+            .lambda(
+                Method::PUT,
+                &path,
+                Some(&json!({ "Description": description })),
+            )
             .await
             .map_err(|e| e.to_string())?;
         let published = client
@@ -298,7 +303,7 @@ impl Runner<'_> {
             req.body = Bytes::from_static(
                 b"<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>",
             );
-            if let Err(e) = client.s3(req) {
+            if let Err(e) = client.s3(&req) {
                 self.problem(line, format!("enable versioning on {name}"), e.to_string());
             }
         }
@@ -315,13 +320,19 @@ impl Runner<'_> {
                 http::HeaderValue::from_static("true"),
             );
             req.body = Bytes::from(xml);
-            client.s3(req).map(|_| ())
+            client.s3(&req).map(|_| ())
         } else {
             client.put_bucket_notification(name, &xml)
         };
-        let outcome = result.map_err(|e| check::S3Failure {
-            code: e.code().to_owned(),
-            message: e.to_string(),
+        let outcome = result.map_err(|e| {
+            let mut message = e.message().to_owned();
+            for (name, value) in e.extras() {
+                message.push_str(&format!("; {name}: {value}"));
+            }
+            check::S3Failure {
+                code: e.code().to_owned(),
+                message,
+            }
         });
         self.recorded.notifications.insert(
             name.to_owned(),
@@ -437,10 +448,11 @@ fn permission_request(function: &str, index: usize, p: &Permission) -> (String, 
         "Action": p.action.as_deref().unwrap_or("lambda:InvokeFunction"),
         "Principal": p.principal.as_deref().unwrap_or("s3.amazonaws.com"),
     });
-    let source_arn = p
-        .source_arn
-        .clone()
-        .or_else(|| p.source_bucket.as_ref().map(|b| format!("arn:aws:s3:::{b}")));
+    let source_arn = p.source_arn.clone().or_else(|| {
+        p.source_bucket
+            .as_ref()
+            .map(|b| format!("arn:aws:s3:::{b}"))
+    });
     if let Some(arn) = source_arn {
         body["SourceArn"] = Value::String(arn);
     }

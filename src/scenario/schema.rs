@@ -385,6 +385,9 @@ pub struct NotDelivered {
     pub bucket: Option<String>,
     /// The event's key.
     pub key: String,
+    /// Only events of this name, e.g. `ObjectCreated:Put`.
+    #[serde(default)]
+    pub event: Option<String>,
     /// Text one configuration check must contain (`prefix`, `suffix`, `eventType` and its
     /// detail).
     #[serde(default)]
