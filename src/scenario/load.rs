@@ -337,8 +337,10 @@ fn check_function(f: &Spanned<Function>) -> Checked {
 }
 
 fn check_code(code: &str, here: At) -> Checked {
-    let lower = code.to_ascii_lowercase();
-    if handlers::by_name(code).is_some() || lower.ends_with(".wasm") || lower.ends_with(".zip") {
+    let is_package = Path::new(code)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("wasm") || e.eq_ignore_ascii_case("zip"));
+    if handlers::by_name(code).is_some() || is_package {
         return Ok(());
     }
     let names: Vec<&str> = handlers::ALL.iter().map(|(n, _)| *n).collect();

@@ -2,6 +2,7 @@
 //! the deliveries, then checking every expectation.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -22,7 +23,7 @@ use crate::sim::{LocalClient, Simulator};
 use crate::trace::Query;
 
 /// How long the deliveries of a scenario may take before it is reported as stuck.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+const IDLE_TIMEOUT: Duration = Duration::from_mins(1);
 
 /// Runs a loaded scenario on a fresh simulator and checks its expectations.
 pub async fn run(file: &ScenarioFile) -> Report {
@@ -327,7 +328,7 @@ impl Runner<'_> {
         let outcome = result.map_err(|e| {
             let mut message = e.message().to_owned();
             for (name, value) in e.extras() {
-                message.push_str(&format!("; {name}: {value}"));
+                let _ = write!(message, "; {name}: {value}");
             }
             check::S3Failure {
                 code: e.code().to_owned(),
