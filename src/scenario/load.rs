@@ -5,7 +5,10 @@ use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::schema::{Action, DEFAULT_ACCOUNT, Expectation, Function, Scenario, Select, Spanned};
+use super::schema::{
+    Action, DEFAULT_ACCOUNT, DeleteFunction, Expectation, Function, RemovePermission, Scenario,
+    Select, Spanned, UpdateAlias,
+};
 use crate::runtime::handlers;
 use crate::trace::Outcome;
 
@@ -195,6 +198,16 @@ fn check(s: &Scenario) -> Checked {
             Action::Invoke(i) => {
                 known_account(i.account.as_ref(), at(a))?;
                 invokes.insert(i.id.clone().unwrap_or_else(|| i.function.clone()));
+            }
+            Action::RemovePermission(RemovePermission { function, .. })
+            | Action::UpdateAlias(UpdateAlias { function, .. })
+            | Action::DeleteFunction(DeleteFunction { function }) => {
+                if !function_names.contains(function.as_str()) {
+                    return Err((
+                        at(a),
+                        format!("function `{function}` is not declared under `functions`"),
+                    ));
+                }
             }
         }
     }

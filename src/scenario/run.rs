@@ -433,6 +433,55 @@ impl Runner<'_> {
                     .invokes
                     .insert(id, check::InvokeRecord { line, result });
             }
+            Action::RemovePermission(r) => {
+                let mut path = format!("/2015-03-31/functions/{}/policy/{}", r.function, r.sid);
+                if let Some(q) = &r.qualifier {
+                    path.push_str("?Qualifier=");
+                    path.extend(form_urlencoded::byte_serialize(q.as_bytes()));
+                }
+                let step = format!("remove permission {} from {}", r.sid, r.function);
+                self.control(line, &r.function, step, Method::DELETE, &path, None)
+                    .await;
+            }
+            Action::UpdateAlias(u) => {
+                let mut body = json!({ "FunctionVersion": u.version });
+                if let Some(w) = &u.weights {
+                    body["RoutingConfig"] = json!({ "AdditionalVersionWeights": w });
+                }
+                let path = format!("/2015-03-31/functions/{}/aliases/{}", u.function, u.alias);
+                let step = format!("update alias {}:{}", u.function, u.alias);
+                self.control(line, &u.function, step, Method::PUT, &path, Some(&body))
+                    .await;
+            }
+            Action::DeleteFunction(d) => {
+                let path = format!("/2015-03-31/functions/{}", d.function);
+                let step = format!("delete function {}", d.function);
+                self.control(line, &d.function, step, Method::DELETE, &path, None)
+                    .await;
+            }
+        }
+    }
+}
+
+impl Runner<'_> {
+    /// A Lambda control-plane call as the account owning `function`; failures are problems.
+    async fn control(
+        &mut self,
+        line: u64,
+        function: &str,
+        step: String,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) {
+        let account = Self::function_account(&self.file.scenario, function)
+            .unwrap_or(DEFAULT_ACCOUNT)
+            .to_owned();
+        let Some(client) = self.client(&account) else {
+            return;
+        };
+        if let Err(e) = client.lambda(method, path, body).await {
+            self.problem(line, step, e.to_string());
         }
     }
 }

@@ -194,6 +194,48 @@ pub enum Action {
     Delete(ObjectRef),
     /// A synchronous Invoke (RequestResponse).
     Invoke(Invoke),
+    /// RemovePermission: takes a statement out of a policy after the setup.
+    RemovePermission(RemovePermission),
+    /// UpdateAlias: points an alias at another version (and/or changes its weights).
+    UpdateAlias(UpdateAlias),
+    /// DeleteFunction: the function and all its versions and aliases.
+    DeleteFunction(DeleteFunction),
+}
+
+/// A RemovePermission.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemovePermission {
+    /// The function name.
+    pub function: String,
+    /// The statement id.
+    pub sid: String,
+    /// The qualifier whose policy holds it (none for the unqualified function).
+    #[serde(default)]
+    pub qualifier: Option<String>,
+}
+
+/// An UpdateAlias.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAlias {
+    /// The function name.
+    pub function: String,
+    /// The alias name.
+    pub alias: String,
+    /// The new primary version.
+    pub version: String,
+    /// New `AdditionalVersionWeights` (`{}` clears them; absent keeps them).
+    #[serde(default)]
+    pub weights: Option<BTreeMap<String, f64>>,
+}
+
+/// A DeleteFunction.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteFunction {
+    /// The function name.
+    pub function: String,
 }
 
 /// A PutObject.

@@ -55,6 +55,7 @@ scenarios! {
     throttled => "throttled.yaml",
     latest_vs_version => "latest-vs-version.yaml",
     invoke => "invoke.yaml",
+    changes_after_setup => "changes-after-setup.yaml",
 }
 
 #[test]
