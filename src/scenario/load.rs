@@ -478,6 +478,26 @@ expect:
     }
 
     #[test]
+    fn control_plane_actions_name_declared_functions() {
+        let ok = GOOD.replace(
+            "  - put: {bucket: b, key: in/a.jpg}\n",
+            "  - put: {bucket: b, key: in/a.jpg}\n  - update_alias: {function: helloworld, alias: PROD, version: 1, weights: {}}\n  - remove_permission: {function: helloworld, sid: s3-1, qualifier: PROD}\n",
+        );
+        let s = load_str(&ok, "f").unwrap();
+        assert!(matches!(
+            &s.actions[1].value,
+            Action::UpdateAlias(u) if u.weights.as_ref().is_some_and(std::collections::BTreeMap::is_empty)
+        ));
+        let bad = GOOD.replace(
+            "  - put: {bucket: b, key: in/a.jpg}\n",
+            "  - put: {bucket: b, key: in/a.jpg}\n  - delete_function: {function: nope}\n",
+        );
+        let e = load_str(&bad, "f").unwrap_err();
+        assert_eq!(e.line, 18);
+        assert!(e.message.contains("function `nope` is not declared"), "{e}");
+    }
+
+    #[test]
     fn a_missing_file_is_an_error_without_a_line() {
         let e = load_file(Path::new("/nonexistent/s.yaml")).unwrap_err();
         assert_eq!(e.line, 0);
