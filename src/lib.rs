@@ -59,5 +59,6 @@ pub mod logs;
 pub mod notify;
 pub mod runtime;
 pub mod s3;
+pub mod scenario;
 pub mod sim;
 pub mod trace;

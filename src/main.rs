@@ -33,6 +33,9 @@ enum Command {
     /// Shows what happened to S3 events: configurations matched, version resolved, policy
     /// decision and why, attempts and their logs.
     Trace(cli::trace::TraceArgs),
+    /// Runs declarative scenario files (fixtures/scenarios/README.md) and checks their
+    /// expectations.
+    Scenario(cli::scenario::ScenarioArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -118,6 +121,15 @@ fn main() -> ExitCode {
                 let text = cli::trace::run(&args).await?;
                 print!("{text}");
                 Ok(())
+            }
+            Command::Scenario(args) => {
+                let (text, passed) = cli::scenario::run(&args).await;
+                print!("{text}");
+                if passed {
+                    Ok(())
+                } else {
+                    Err("some scenario expectations failed".into())
+                }
             }
         }
     });

@@ -14,4 +14,5 @@ mod s3_api;
 mod s3_multipart;
 mod s3_post;
 mod s3_versioning;
+mod scenario;
 mod sigv4;
