@@ -1,4 +1,5 @@
-//! The `s3lambda` command line: `serve` runs the simulator.
+//! The `s3lambda` command line: `serve` runs the simulator, `demo` walks through the
+//! tutorial, `trace` shows what happened to events.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -14,10 +15,10 @@ mod cli;
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Cli {
-    /// Log filter (tracing's env-filter syntax), e.g. `info` or `s3lambda=debug`.
-    /// `RUST_LOG` wins when set.
-    #[arg(long, global = true, default_value = "info")]
-    log: String,
+    /// Log filter (tracing's env-filter syntax), e.g. `info` or `s3lambda=debug`
+    /// [default: `info` for serve, `warn` otherwise]. `RUST_LOG` wins when set.
+    #[arg(long, global = true)]
+    log: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -26,6 +27,9 @@ struct Cli {
 enum Command {
     /// Runs the simulator: S3 and Lambda on one endpoint (default http://127.0.0.1:4566).
     Serve(ServeArgs),
+    /// Walks through the AWS Lambda aliases tutorial and the S3 push model in-process,
+    /// checking every outcome; exits non-zero if any differs.
+    Demo(cli::demo::DemoArgs),
     /// Shows what happened to S3 events: configurations matched, version resolved, policy
     /// decision and why, attempts and their logs.
     Trace(cli::trace::TraceArgs),
@@ -79,7 +83,13 @@ fn parse_account(s: &str) -> Result<AccountConfig, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .or_else(|_| tracing_subscriber::EnvFilter::try_new(&cli.log))
+        .or_else(|_| {
+            let default = match cli.command {
+                Command::Serve(_) => "info",
+                _ => "warn",
+            };
+            tracing_subscriber::EnvFilter::try_new(cli.log.as_deref().unwrap_or(default))
+        })
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
     tracing_subscriber::fmt()
@@ -100,6 +110,13 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Serve(args) => serve(args).await,
+            Command::Demo(args) => {
+                if cli::demo::run(&args).await? {
+                    Ok(())
+                } else {
+                    Err("the demo's outcomes differed from AWS's".into())
+                }
+            }
             Command::Trace(args) => {
                 let text = cli::trace::run(&args).await?;
                 print!("{text}");

@@ -1,4 +1,5 @@
 //! Subcommands of the `s3lambda` binary that are more than a call into the library.
 
+pub mod demo;
 pub mod scenario;
 pub mod trace;

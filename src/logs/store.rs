@@ -26,7 +26,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use parking_lot::{Mutex, RwLock};
 
 /// Limits of the log store. Defaults: 10 000 events per stream, 1 000 streams per group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct LogsConfig {
     /// Events kept per stream; past this, the oldest events (by timestamp) are dropped.
     /// Default 10 000. A value of 0 is treated as 1.

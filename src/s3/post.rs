@@ -3,7 +3,7 @@
 //! [`PostForm::parse`] reads the form (with `multer`): the fields before the `file` field, whose
 //! names are case-insensitive (kept lowercased), and the file; fields after the file are
 //! ignored, as S3 ignores them. The edge verifies the policy with
-//! [`crate::auth::post_policy::verify`] before the request reaches [`post_object`], which writes
+//! [`crate::auth::post_policy::verify`] before the request reaches `post_object`, which writes
 //! the file through PutObject's path and reports `ObjectCreated:Post`. The form is parsed
 //! twice (edge, then here) because `S3Request` carries the raw body; both reads are in memory.
 //! See <https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html>.

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::auth::Account;
+use crate::logs::LogsConfig;
 
 /// Everything `s3lambda serve` can be told. Every field has a default that works.
 #[derive(Debug, Clone, Deserialize)]
@@ -23,6 +24,9 @@ pub struct Config {
     /// Host names under which buckets are addressed virtual-host style
     /// (`{bucket}.{domain}`). Default `s3.localhost`, `localhost`, `s3.amazonaws.com`.
     pub virtual_host_domains: Vec<String>,
+    /// Retention of function logs (the `[logs]` table): events per stream and streams per
+    /// log group. Default 10 000 and 1 000.
+    pub logs: LogsConfig,
 }
 
 impl Default for Config {
@@ -35,6 +39,7 @@ impl Default for Config {
             virtual_host_domains: ["s3.localhost", "localhost", "s3.amazonaws.com"]
                 .map(String::from)
                 .to_vec(),
+            logs: LogsConfig::default(),
         }
     }
 }
@@ -187,6 +192,8 @@ mod tests {
             access_key = "k2"
             secret_key = "s2"
             display_name = "bob"
+            [logs]
+            max_events_per_stream = 500
             "#,
         )
         .unwrap();
@@ -196,6 +203,9 @@ mod tests {
         let a: Vec<_> = c.accounts().collect();
         assert_eq!(a.len(), 2);
         assert_eq!(a[1].display_name, "bob");
+        assert_eq!(c.logs.max_events_per_stream, 500);
+        assert_eq!(c.logs.max_streams_per_group, 1_000, "unset keys keep their default");
+        assert!(toml::from_str::<Config>("[logs]\nmax_event = 1").is_err());
     }
 
     #[test]

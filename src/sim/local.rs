@@ -83,9 +83,10 @@ impl Simulator {
     /// A client acting as the first configured account (`000000000000` by default).
     pub fn default_client(&self) -> LocalClient {
         let account = self
-            .keyring()
-            .accounts()
-            .next()
+            .config()
+            .accounts
+            .first()
+            .and_then(|a| self.keyring().by_account_id(&a.id))
             .map_or_else(|| Arc::new(Account::default_account()), Arc::clone);
         LocalClient {
             sim: self.clone(),
@@ -159,10 +160,30 @@ impl LocalClient {
 
     /// PutBucketNotificationConfiguration with the XML body S3 takes.
     pub fn put_bucket_notification(&self, bucket: &str, xml: &str) -> Result<(), S3Error> {
+        self.s3(&self.notification_request(bucket, xml)).map(drop)
+    }
+
+    /// PutBucketNotificationConfiguration with `x-amz-skip-destination-validation: true`: S3
+    /// stores the configuration without checking it may invoke the functions it names, so
+    /// the refusal shows at delivery, in the event's trace.
+    pub fn put_bucket_notification_unvalidated(
+        &self,
+        bucket: &str,
+        xml: &str,
+    ) -> Result<(), S3Error> {
+        let mut req = self.notification_request(bucket, xml);
+        req.headers.insert(
+            "x-amz-skip-destination-validation",
+            HeaderValue::from_static("true"),
+        );
+        self.s3(&req).map(drop)
+    }
+
+    fn notification_request(&self, bucket: &str, xml: &str) -> S3Request {
         let mut req = self.s3_request(Method::PUT, Some(bucket), None);
         req.query.push(("notification".to_owned(), String::new()));
         req.body = Bytes::copy_from_slice(xml.as_bytes());
-        self.s3(&req).map(drop)
+        req
     }
 
     /// PutObject.
@@ -333,6 +354,15 @@ impl LocalClient {
         handler: &str,
     ) -> Result<Value, LambdaError> {
         let package = builtin_package(handler)?;
+        self.update_function_code_from_package(name, &package).await
+    }
+
+    /// UpdateFunctionCode of `$LATEST` to a deployment package (a zip, or a raw `.wasm`).
+    pub async fn update_function_code_from_package(
+        &self,
+        name: &str,
+        package: &[u8],
+    ) -> Result<Value, LambdaError> {
         let body = json!({
             "ZipFile": base64::engine::general_purpose::STANDARD.encode(package),
         });

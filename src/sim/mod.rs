@@ -135,7 +135,7 @@ impl SimulatorBuilder {
         self.config.validate()?;
         let keyring = Keyring::new(self.config.accounts());
         let runtime = Runtime::new(self.runtime)?;
-        let logs = LogStore::default();
+        let logs = LogStore::new(self.config.logs);
         let executor = execute::Executor::new(runtime.clone(), logs.clone());
         let journal = Arc::new(Journal::new(self.journal_capacity.unwrap_or(100_000)));
         let lambda = Lambda::new(Arc::new(invoker::RuntimeInvoker::new(

@@ -1,4 +1,5 @@
-//! The AWS CLI walk-through (`tests/cli/tutorial.sh`), run when the `aws` CLI is installed.
+//! The command line end to end: the AWS CLI walk-through (`tests/cli/tutorial.sh`, run when
+//! the `aws` CLI is installed) and `s3lambda demo`.
 
 use std::process::Command;
 
@@ -42,4 +43,31 @@ async fn aws_cli_tutorial() {
         stdout.contains("ok: invoke PROD runs version 1"),
         "{stdout}"
     );
+}
+
+/// `s3lambda demo` walks through the tutorial, the push model and a denial, and says so.
+#[test]
+fn demo_passes_every_check() {
+    let output = Command::new(env!("CARGO_BIN_EXE_s3lambda"))
+        .args(["demo", "--color", "never"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "demo failed\n--- stdout\n{stdout}\n--- stderr\n{stderr}"
+    );
+    for line in [
+        "✓ arn:aws:lambda:us-east-1:000000000000:function:helloworld:PROD -> 1",
+        "✓ PROD ran version 1",
+        "✓ BETA ran version 2",
+        "| START RequestId:",
+        "StringEquals AWS:SourceAccount \"111111111111\" does not match \"000000000000\"",
+        "✓ all 19 checks passed",
+    ] {
+        assert!(stdout.contains(line), "missing {line:?} in\n{stdout}");
+    }
+    assert!(!stdout.contains('\u{1b}'), "--color never printed escapes");
+    assert!(!stdout.contains('✗'), "{stdout}");
 }
