@@ -669,3 +669,223 @@ fn invoked(
     };
     (what, verdict)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+    use crate::scenario::schema::{Count, Delivered};
+    use crate::trace::{Attempt, ConfigCheck, PolicyCheck, Source};
+
+    const ARN: &str = "arn:aws:lambda:us-east-1:000000000000:function";
+
+    fn trace(id: u64, key: &str, deliveries: Vec<Delivery>) -> TraceView {
+        TraceView {
+            id: format!("evt-{id:012}"),
+            created: SystemTime::UNIX_EPOCH,
+            source: Source {
+                bucket: "b".into(),
+                key: key.into(),
+                event_name: "ObjectCreated:Put".into(),
+                request_id: "R".into(),
+                version_id: None,
+                bucket_owner: "000000000000".into(),
+            },
+            configurations: vec![ConfigCheck {
+                configuration_id: "c1".into(),
+                destination: format!("{ARN}:f:PROD"),
+                result: if deliveries.is_empty() {
+                    MatchResult::Prefix("key does not start with \"in/\"".into())
+                } else {
+                    MatchResult::Matched
+                },
+            }],
+            outcome: deliveries.first().map(|d| d.outcome),
+            deliveries,
+        }
+    }
+
+    fn delivery(version: &str, outcome: Outcome) -> Delivery {
+        let mut d = Delivery::new("c1".into(), format!("{ARN}:f:PROD"));
+        d.resolved_version = Some(version.into());
+        d.outcome = outcome;
+        if outcome == Outcome::Denied {
+            d.policy = Some(PolicyCheck {
+                allowed: false,
+                statement: None,
+                reason: "denied: policy of f:PROD has no statement for principal s3.amazonaws.com"
+                    .into(),
+            });
+        } else {
+            d.attempts.push(Attempt {
+                number: 1,
+                request_id: "req-1".into(),
+                started: SystemTime::UNIX_EPOCH,
+                duration: Duration::ZERO,
+                result: AttemptResult::Success,
+                log_tail: format!("START RequestId: req-1 Version: {version}\nhello\n"),
+            });
+        }
+        d
+    }
+
+    fn spanned(e: Expectation) -> Spanned<Expectation> {
+        let at = serde_saphyr::Location::UNKNOWN;
+        Spanned::new(e, at, at)
+    }
+
+    fn traces() -> Vec<TraceView> {
+        vec![
+            trace(1, "in/a", vec![delivery("1", Outcome::Delivered)]),
+            trace(2, "in/b", vec![delivery("2", Outcome::Delivered)]),
+            trace(3, "in/c", vec![delivery("1", Outcome::Denied)]),
+            trace(4, "out/d", vec![]),
+        ]
+    }
+
+    #[test]
+    fn function_references_match_names_qualifiers_and_arns() {
+        let arn = format!("{ARN}:f:PROD");
+        assert!(function_matches("f", &arn));
+        assert!(function_matches("f:PROD", &arn));
+        assert!(function_matches(&arn, &arn));
+        assert!(!function_matches("f:BETA", &arn));
+        assert!(!function_matches("g", &arn));
+        assert!(!function_matches("f", &format!("{ARN}:ff:PROD")));
+        assert!(event_matches("s3:ObjectCreated:Put", "ObjectCreated:Put"));
+    }
+
+    #[test]
+    fn delivered_reports_what_was_found_instead() {
+        let e = spanned(Expectation::Delivered(Delivered {
+            function: Some("f".into()),
+            version: Some("3".into()),
+            bucket: None,
+            key: Some("in/a".into()),
+            event: None,
+        }));
+        let r = check(&e, &traces(), &Recorded::default());
+        assert!(!r.passed);
+        assert_eq!(r.expectation, "delivered to f version 3 for key in/a");
+        assert_eq!(
+            r.detail,
+            "got: found 1: evt-000000000001 s3://b/in/a (ObjectCreated:Put) → f:PROD version 1: delivered"
+        );
+    }
+
+    #[test]
+    fn counts_break_down_by_outcome_and_version() {
+        let count = |min, max, outcome: Option<&str>| {
+            let e = spanned(Expectation::Deliveries(Count {
+                function: Some("f:PROD".into()),
+                version: None,
+                bucket: None,
+                key: None,
+                event: None,
+                outcome: outcome.map(str::to_owned),
+                count: None,
+                min,
+                max,
+            }));
+            check(&e, &traces(), &Recorded::default())
+        };
+        let r = count(Some(2), Some(2), None);
+        assert!(r.passed, "{r:?}");
+        assert_eq!(
+            r.detail,
+            "counted 2 (1 delivered version 1, 1 delivered version 2, 1 denied version 1)"
+        );
+        assert!(!count(Some(3), None, None).passed);
+        assert!(count(None, Some(3), Some("any")).passed);
+        assert!(!count(None, Some(0), Some("denied")).passed);
+    }
+
+    #[test]
+    fn not_delivered_needs_the_reason_in_the_configuration_check() {
+        let ok = not_delivered(
+            &Select {
+                key: Some("out/d".into()),
+                ..Select::default()
+            },
+            Some("prefix"),
+            &traces(),
+        );
+        assert_eq!(
+            ok.1,
+            Ok("evt-000000000004 (c1: prefix: key does not start with \"in/\")".to_owned())
+        );
+        let wrong = not_delivered(
+            &Select {
+                key: Some("out/d".into()),
+                ..Select::default()
+            },
+            Some("suffix"),
+            &traces(),
+        );
+        assert!(wrong.1.is_err());
+        let delivered = not_delivered(
+            &Select {
+                key: Some("in/a".into()),
+                ..Select::default()
+            },
+            None,
+            &traces(),
+        );
+        assert!(
+            delivered
+                .1
+                .unwrap_err()
+                .contains("f:PROD version 1: delivered")
+        );
+    }
+
+    #[test]
+    fn denials_match_on_the_reason() {
+        let (what, verdict) = denied(
+            &Select::default(),
+            Some("no statement for principal"),
+            &traces(),
+        );
+        assert_eq!(
+            what,
+            "denied with a reason containing \"no statement for principal\""
+        );
+        assert!(verdict.unwrap().starts_with("evt-000000000003"));
+        assert!(
+            denied(&Select::default(), Some("ArnLike"), &traces())
+                .1
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn rejections_compare_code_and_message() {
+        let mut recorded = Recorded::default();
+        recorded.notifications.insert(
+            "b".into(),
+            NotificationResult {
+                line: 3,
+                result: Err(S3Failure {
+                    code: "InvalidArgument".into(),
+                    message: "Unable to validate the following destination configurations".into(),
+                }),
+            },
+        );
+        assert!(
+            rejected(
+                "b",
+                "InvalidArgument",
+                Some("Unable to validate"),
+                &recorded
+            )
+            .1
+            .is_ok()
+        );
+        assert!(rejected("b", "MalformedXML", None, &recorded).1.is_err());
+        assert_eq!(
+            rejected("other", "InvalidArgument", None, &recorded).1,
+            Err("got: no notification configuration was put on this bucket".to_owned())
+        );
+    }
+}

@@ -204,7 +204,10 @@ mod tests {
         assert_eq!(a.len(), 2);
         assert_eq!(a[1].display_name, "bob");
         assert_eq!(c.logs.max_events_per_stream, 500);
-        assert_eq!(c.logs.max_streams_per_group, 1_000, "unset keys keep their default");
+        assert_eq!(
+            c.logs.max_streams_per_group, 1_000,
+            "unset keys keep their default"
+        );
         assert!(toml::from_str::<Config>("[logs]\nmax_event = 1").is_err());
     }
 
