@@ -136,12 +136,11 @@ impl Paint {
 pub fn render_text(results: &[FileResult], colour: bool) -> String {
     let p = Paint { on: colour };
     let mut out = String::new();
-    let (mut passed, mut failed) = (0usize, 0usize);
+    let (mut passed, mut failed, mut problems) = (0usize, 0usize, 0usize);
     for r in results {
         match r {
             Err(e) => {
                 let _ = writeln!(out, "{} {e}", p.red("✗ invalid scenario"));
-                failed += 1;
             }
             Ok(report) => {
                 let mark = if report.passed() {
@@ -164,7 +163,7 @@ pub fn render_text(results: &[FileResult], colour: bool) -> String {
                         problem.step,
                         problem.message
                     );
-                    failed += 1;
+                    problems += 1;
                 }
                 for e in &report.expectations {
                     if e.passed {
@@ -195,15 +194,18 @@ pub fn render_text(results: &[FileResult], colour: bool) -> String {
         .iter()
         .filter(|r| r.as_ref().is_ok_and(Report::passed))
         .count();
-    let totals = format!(
+    let mut totals = format!(
         "{} file(s): {files_ok} passed, {} failed; {passed} expectation(s) held, {failed} failed",
         results.len(),
         results.len() - files_ok
     );
+    if problems > 0 {
+        let _ = write!(totals, "; {problems} setup step(s) or action(s) failed");
+    }
     let _ = writeln!(
         out,
         "{}",
-        if failed == 0 && files_ok == results.len() {
+        if files_ok == results.len() {
             p.green(&totals)
         } else {
             p.red(&totals)

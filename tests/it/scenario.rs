@@ -189,3 +189,45 @@ fn the_cli_prints_json_and_exits_non_zero_on_failure() {
     assert!(stdout.contains("2 file(s): 0 passed, 2 failed"), "{stdout}");
     assert!(!stdout.contains('\x1b'), "no colour when not a terminal");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn code_can_be_a_wasm_file_or_a_zip_next_to_the_scenario() {
+    let dir = std::env::temp_dir().join(format!("s3lambda-scenario-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("hello.wasm"),
+        s3lambda::runtime::handlers::HELLOWORLD,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("fail.zip"),
+        crate::lambda_tutorial::zip_of("handler.wasm", s3lambda::runtime::handlers::FAIL),
+    )
+    .unwrap();
+    let file = dir.join("packages.yaml");
+    std::fs::write(
+        &file,
+        "\
+functions:
+  - name: f
+    code: hello.wasm
+    versions:
+      - {}
+      - code: fail.zip
+actions:
+  - invoke: {id: one, function: \"f:1\", payload: {key1: from-wasm}}
+  - invoke: {id: two, function: \"f:2\"}
+expect:
+  - invoked: {invoke: one, version: 1, payload: from-wasm}
+  - invoked: {invoke: two, version: 2, error: Handled}
+",
+    )
+    .unwrap();
+    let report = scenario::run_file(&file).await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        report.passed(),
+        "{}",
+        scenario::render_text(&[Ok(report.clone())], false)
+    );
+}
