@@ -128,7 +128,7 @@ fn main() -> ExitCode {
                 if passed {
                     Ok(())
                 } else {
-                    Err("some scenario expectations failed".into())
+                    Err("some scenarios failed".into())
                 }
             }
         }

@@ -532,9 +532,10 @@ fn log(
             a.request_id,
             last_lines(&a.log_tail, contains)
         )),
-        None if all.is_empty() => Err(got(s, traces)),
         None => {
-            let (t, d) = all[0];
+            let Some((t, d)) = all.first() else {
+                return (what, Err(got(s, traces)));
+            };
             let log = d
                 .attempts
                 .first()
