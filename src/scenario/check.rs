@@ -525,27 +525,25 @@ fn log(
             .find(|a| a.log_tail.contains(contains))
             .map(|a| (t, a))
     });
-    let verdict = match hit {
-        Some((t, a)) => Ok(format!(
+    let verdict = if let Some((t, a)) = hit {
+        Ok(format!(
             "{} {}: {}",
             t.id,
             a.request_id,
             last_lines(&a.log_tail, contains)
-        )),
-        None => {
-            let Some((t, d)) = all.first() else {
-                return (what, Err(got(s, traces)));
-            };
-            let log = d
-                .attempts
-                .first()
-                .map_or("(no attempt ran)", |a| a.log_tail.trim_end());
-            Err(format!(
-                "got {} matching deliveries, none logging it; {}:\n{log}",
-                all.len(),
-                describe_delivery(t, d)
-            ))
-        }
+        ))
+    } else if let Some((t, d)) = all.first() {
+        let log = d
+            .attempts
+            .first()
+            .map_or("(no attempt ran)", |a| a.log_tail.trim_end());
+        Err(format!(
+            "got {} matching deliveries, none logging it; {}:\n{log}",
+            all.len(),
+            describe_delivery(t, d)
+        ))
+    } else {
+        Err(got(s, traces))
     };
     (what, verdict)
 }
