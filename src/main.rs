@@ -29,6 +29,9 @@ enum Command {
     /// Shows what happened to S3 events: configurations matched, version resolved, policy
     /// decision and why, attempts and their logs.
     Trace(cli::trace::TraceArgs),
+    /// Load generator: signed S3 PUTs from concurrent connections, every resulting delivery
+    /// waited for and counted; throughput, latency percentiles and CPU per request.
+    Bench(cli::bench::BenchArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -102,6 +105,7 @@ fn main() -> ExitCode {
                 print!("{text}");
                 Ok(())
             }
+            Command::Bench(args) => cli::bench::run(&args).await.map_err(Into::into),
         }
     });
     match result {

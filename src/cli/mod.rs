@@ -1,3 +1,4 @@
 //! Subcommands of the `s3lambda` binary that are more than a call into the library.
 
+pub mod bench;
 pub mod trace;

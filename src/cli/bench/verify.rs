@@ -1,0 +1,162 @@
+//! The delivery check of a notified run: counter deltas must show exactly one delivered
+//! event per PUT; traces give PUT→handler latencies and name what went missing.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::load::histogram;
+use super::report::{Deliveries, Percentiles, Report, Sample, round3};
+use super::simapi::{Counters, Trace};
+
+/// What the check reads.
+#[derive(Debug)]
+pub struct Inputs<'a> {
+    /// Counters before the load.
+    pub before: &'a Counters,
+    /// Counters after the wait.
+    pub after: &'a Counters,
+    /// The bucket's most recent traces.
+    pub traces: &'a [Trace],
+    /// Send time of PUT `n` (µs since the epoch, 0 when it failed).
+    pub sends: &'a [u64],
+    /// The run's key prefix.
+    pub key_prefix: &'a str,
+    /// Whether the wait ended with nothing in flight.
+    pub idle: bool,
+    /// When the wait ended (µs since the epoch).
+    pub idle_at_us: u64,
+}
+
+/// Fills the delivery part of `report` and adds a problem for anything lost.
+pub fn deliveries(report: &mut Report, input: &Inputs<'_>) {
+    let expected = input.sends.len() as u64;
+    let delta = |name: &str| {
+        input
+            .after
+            .get(name)
+            .saturating_sub(input.before.get(name))
+    };
+    let events = input.after.events.saturating_sub(input.before.events);
+    let delivered = delta("delivered");
+    let other: BTreeMap<String, u64> = input
+        .after
+        .outcomes
+        .keys()
+        .filter(|k| *k != "delivered" && *k != "pending")
+        .map(|k| (k.clone(), delta(k)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let mut start = histogram();
+    let mut end = histogram();
+    let mut seen = HashSet::new();
+    let mut last_end = 0;
+    let mut lost_examples = Vec::new();
+    for trace in input.traces {
+        let Some(n) = trace
+            .source
+            .key
+            .strip_prefix(input.key_prefix)
+            .and_then(|s| s.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        if !seen.insert(n) {
+            continue;
+        }
+        let delivered_here = trace.outcome.as_deref() == Some("delivered");
+        if !delivered_here && lost_examples.len() < 5 {
+            lost_examples.push(describe(trace));
+        }
+        let sent = input.sends.get(n).copied().unwrap_or(0);
+        let attempts = trace.deliveries.first().map(|d| &d.attempts[..]);
+        if let (true, Some([first, .., last]) | Some([first @ last])) =
+            (delivered_here && sent > 0, attempts)
+        {
+            start.saturating_record(first.start_us().saturating_sub(sent).max(1));
+            end.saturating_record(last.end_us().saturating_sub(sent).max(1));
+            last_end = last_end.max(last.end_us());
+        }
+    }
+    let first_send = input.sends.iter().copied().filter(|t| *t > 0).min();
+    let complete = seen.len() as u64 == expected;
+    let window_end = if complete && last_end > 0 {
+        last_end
+    } else {
+        input.idle_at_us
+    };
+    let seconds = first_send.map_or(0.0, |f| window_end.saturating_sub(f) as f64 / 1e6);
+    report.deliveries = Some(Deliveries {
+        expected,
+        events,
+        delivered,
+        other: other.clone(),
+        pending: input.after.pending,
+        seconds: round3(seconds),
+        per_second: round3(delivered as f64 / seconds.max(1e-9)),
+    });
+    report.put_to_handler_start_ms = Percentiles::of(&start);
+    report.put_to_handler_end_ms = Percentiles::of(&end);
+    report.latency_sample = Some(Sample {
+        matched: start.len(),
+        of: expected,
+        complete,
+    });
+    let ok = delivered == expected && events == expected && other.is_empty() && input.idle;
+    if ok {
+        return;
+    }
+    let mut why = format!(
+        "LOST DELIVERIES: {} of {expected} PUTs were not delivered ({delivered} delivered, {events} events emitted",
+        expected.saturating_sub(delivered)
+    );
+    for (k, v) in &other {
+        why.push_str(&format!(", {v} {k}"));
+    }
+    if !input.idle {
+        why.push_str(&format!(
+            ", still {} in flight when the wait timed out",
+            input.after.pending
+        ));
+    }
+    why.push(')');
+    if delivered > expected || events > expected {
+        why.push_str(
+            "; more than expected: another client used the simulator during the run, or events were delivered twice",
+        );
+    }
+    if complete {
+        let missing: Vec<String> = input
+            .sends
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| !seen.contains(n))
+            .take(5)
+            .map(|(n, _)| format!("{}{n} (no event)", input.key_prefix))
+            .collect();
+        lost_examples.extend(missing);
+    } else if seen.len() < expected as usize {
+        let never: Vec<String> = (0..input.sends.len())
+            .filter(|n| !seen.contains(n))
+            .take(5 - lost_examples.len().min(5))
+            .map(|n| format!("{}{n} (no trace held)", input.key_prefix))
+            .collect();
+        lost_examples.extend(never);
+    }
+    if !lost_examples.is_empty() {
+        why.push_str("; e.g. ");
+        why.push_str(&lost_examples.join(" | "));
+    }
+    report.problems.push(why);
+}
+
+fn describe(trace: &Trace) -> String {
+    let outcome = trace.outcome.as_deref().unwrap_or("no matching configuration");
+    let reason = trace.deliveries.first().and_then(|d| {
+        d.resolution_error
+            .clone()
+            .or_else(|| d.policy.as_ref().map(|p| p.reason.clone()))
+    });
+    match reason {
+        Some(r) => format!("{} {}: {outcome}: {r}", trace.source.key, trace.id),
+        None => format!("{} {}: {outcome}", trace.source.key, trace.id),
+    }
+}
