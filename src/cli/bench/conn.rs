@@ -72,7 +72,9 @@ impl Conn {
         let _ = stream.set_nodelay(true);
         let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
             .await
-            .map_err(|e| BenchError::Http(format!("HTTP handshake with {}: {e}", self.authority)))?;
+            .map_err(|e| {
+                BenchError::Http(format!("HTTP handshake with {}: {e}", self.authority))
+            })?;
         tokio::spawn(async move {
             let _ = conn.await;
         });
@@ -113,7 +115,10 @@ mod tests {
         let e = Endpoint::parse("http://127.0.0.1:4566/").unwrap();
         assert_eq!(e.base, "http://127.0.0.1:4566");
         assert_eq!(e.authority, "127.0.0.1:4566");
-        assert_eq!(Endpoint::parse("http://localhost").unwrap().authority, "localhost:80");
+        assert_eq!(
+            Endpoint::parse("http://localhost").unwrap().authority,
+            "localhost:80"
+        );
         assert!(Endpoint::parse("https://x:1").is_err());
         assert!(Endpoint::parse("http://x:1/bucket").is_err());
     }

@@ -73,7 +73,11 @@ pub async fn run(
     progress: &ProgressBar,
 ) -> Result<LoadResult, BenchError> {
     let next = Arc::new(AtomicU64::new(0));
-    let body = Bytes::from((0..spec.size).map(|i| b'a' + (i % 26) as u8).collect::<Vec<_>>());
+    let body = Bytes::from(
+        (0..spec.size)
+            .map(|i| b'a' + (i % 26) as u8)
+            .collect::<Vec<_>>(),
+    );
     let start = Instant::now();
     let mut tasks = Vec::with_capacity(spec.concurrency);
     for _ in 0..spec.concurrency.max(1) {
@@ -103,7 +107,10 @@ pub async fn run(
             .map_err(|e| BenchError::Http(format!("a load task failed: {e}")))?;
         let _ = result.latency.add(&t.latency);
         for (n, at) in t.sends {
-            if let Some(slot) = result.sends.get_mut(usize::try_from(n).unwrap_or(usize::MAX)) {
+            if let Some(slot) = result
+                .sends
+                .get_mut(usize::try_from(n).unwrap_or(usize::MAX))
+            {
                 *slot = at;
             }
         }
@@ -160,7 +167,8 @@ impl Task {
                     out.denied += 1;
                     if out.samples.len() < 5 {
                         let text = String::from_utf8_lossy(&answer);
-                        out.samples.push(format!("PUT {key}: {status} {}", text.trim()));
+                        out.samples
+                            .push(format!("PUT {key}: {status} {}", text.trim()));
                     }
                 }
                 Err(e) => {

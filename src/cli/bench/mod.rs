@@ -109,6 +109,10 @@ pub struct BenchArgs {
     /// How long to wait for deliveries after the last PUT, seconds.
     #[arg(long, default_value_t = 120)]
     pub wait_timeout: u64,
+    /// PUTs before the measured run (keys `{prefix}{run-id}-warmup/{n}`), waited for, so
+    /// the handler is compiled and instances are warm; 0 for none.
+    #[arg(long, default_value_t = 200)]
+    pub warmup: u64,
     /// At most this many traces are read back for handler latencies.
     #[arg(long, default_value_t = 100_000)]
     pub trace_limit: u64,
@@ -128,7 +132,8 @@ fn parse_size(s: &str) -> Result<usize, String> {
         "m" | "mib" | "mb" => 1024 * 1024,
         _ => return Err(format!("bad size unit in {s:?} (use B, KiB or MiB)")),
     };
-    n.checked_mul(factor).ok_or_else(|| format!("size {s:?} too large"))
+    n.checked_mul(factor)
+        .ok_or_else(|| format!("size {s:?} too large"))
 }
 
 /// Runs the bench and prints its report; an error when it could not run or failed a check.
@@ -141,19 +146,20 @@ pub async fn run(args: &BenchArgs) -> Result<(), BenchError> {
     if args.rate.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
         return Err(BenchError::Usage("--rate must be a positive number".into()));
     }
-    let (server, endpoint) = match &args.endpoint {
-        Some(e) => (None, Endpoint::parse(e)?),
-        None => {
-            let addr = "127.0.0.1:0".parse().map_err(|_| BenchError::Start("address".into()))?;
-            let server = s3lambda::sim::Simulator::builder()
-                .build()
-                .map_err(|e| BenchError::Start(e.to_string()))?
-                .start(addr)
-                .await
-                .map_err(|e| BenchError::Start(e.to_string()))?;
-            let endpoint = Endpoint::parse(&server.endpoint())?;
-            (Some(server), endpoint)
-        }
+    let (server, endpoint) = if let Some(e) = &args.endpoint {
+        (None, Endpoint::parse(e)?)
+    } else {
+        let addr = "127.0.0.1:0"
+            .parse()
+            .map_err(|_| BenchError::Start("address".into()))?;
+        let server = s3lambda::sim::Simulator::builder()
+            .build()
+            .map_err(|e| BenchError::Start(e.to_string()))?
+            .start(addr)
+            .await
+            .map_err(|e| BenchError::Start(e.to_string()))?;
+        let endpoint = Endpoint::parse(&server.endpoint())?;
+        (Some(server), endpoint)
     };
     let result = bench(args, &endpoint, server.is_some()).await;
     if let Some(server) = server {
@@ -202,7 +208,7 @@ async fn bench(
         Some(
             api.wire(&Plan {
                 bucket: &args.bucket,
-                prefix: &key_prefix,
+                prefix: &format!("{}{run_id}", args.prefix),
                 handler: &args.handler,
                 function: &function,
                 alias: args.alias.as_deref(),
@@ -214,6 +220,47 @@ async fn bench(
         )
     };
     let notified = wiring.is_some();
+    let mut spec = load::LoadSpec {
+        count: args.warmup,
+        concurrency: args.concurrency,
+        size: args.size,
+        rate: args.rate,
+        bucket: args.bucket.clone(),
+        key_prefix: format!("{}{run_id}-warmup/", args.prefix),
+    };
+    // One PUT first, waited for, so the handler compiles once; then the rest of the warm-up
+    // at full concurrency so instances are warm.
+    let mut warmed = 0;
+    for batch in [args.warmup.min(1), args.warmup.saturating_sub(1)] {
+        if batch == 0 {
+            continue;
+        }
+        spec.count = batch;
+        spec.key_prefix = format!("{}{run_id}-warmup/{warmed}-", args.prefix);
+        warmed += batch;
+        let warm = load::run(endpoint, &signer, &spec, &ProgressBar::hidden()).await?;
+        if warm.ok != batch {
+            return Err(BenchError::Failed(format!(
+                "{} of {batch} warm-up PUTs failed, e.g. {}",
+                batch - warm.ok,
+                warm.samples.join(" | ")
+            )));
+        }
+        if notified
+            && !sim
+                .wait_idle(args.wait_timeout.saturating_mul(1000))
+                .await?
+        {
+            return Err(BenchError::Failed(
+                "the warm-up deliveries did not finish in --wait-timeout".into(),
+            ));
+        }
+    }
+    spec.count = args.objects;
+    spec.key_prefix.clone_from(&key_prefix);
+    let load_avg = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok());
     let before = if notified {
         Some(sim.counters().await?)
     } else {
@@ -232,21 +279,15 @@ async fn bench(
         None => None,
     };
     let progress = progress_bar(args.objects);
-    let spec = load::LoadSpec {
-        count: args.objects,
-        concurrency: args.concurrency,
-        size: args.size,
-        rate: args.rate,
-        bucket: args.bucket.clone(),
-        key_prefix: key_prefix.clone(),
-    };
     let load_start = Instant::now();
     let load = load::run(endpoint, &signer, &spec, &progress).await?;
     let mut idle_after = load.elapsed;
     let mut idle = true;
     if notified {
         progress.set_message("waiting for deliveries");
-        idle = sim.wait_idle(args.wait_timeout.saturating_mul(1000)).await?;
+        idle = sim
+            .wait_idle(args.wait_timeout.saturating_mul(1000))
+            .await?;
         idle_after = load_start.elapsed();
     }
     let cpu_ms = match (&cpu_scope, cpu_before) {
@@ -274,6 +315,8 @@ async fn bench(
         size: args.size,
         concurrency: args.concurrency,
         rate: args.rate,
+        warmup: args.warmup,
+        load_avg,
         puts,
         put_latency_ms: Percentiles::of(&load.latency),
         deliveries: None,
@@ -314,9 +357,8 @@ async fn bench(
                 sends: &load.sends,
                 key_prefix: &key_prefix,
                 idle,
-                idle_at_us: idle_at.unwrap_or_else(|| {
-                    s3lambda::trace::unix_micros(SystemTime::now())
-                }),
+                idle_at_us: idle_at
+                    .unwrap_or_else(|| s3lambda::trace::unix_micros(SystemTime::now())),
             },
         );
     } else {

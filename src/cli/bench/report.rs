@@ -50,6 +50,7 @@ pub fn round3(x: f64) -> f64 {
 
 /// PUT results.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Puts {
     /// Answered 2xx.
     pub ok: u64,
@@ -65,6 +66,7 @@ pub struct Puts {
 
 /// Delivery results (s3lambda endpoints, notified runs).
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Deliveries {
     /// Expected: one per PUT.
     pub expected: u64,
@@ -84,6 +86,7 @@ pub struct Deliveries {
 
 /// Where the PUT→handler latencies come from.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Sample {
     /// Delivered traces matched to a PUT.
     pub matched: u64,
@@ -95,6 +98,7 @@ pub struct Sample {
 
 /// CPU time used during the load and the wait.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Cpu {
     /// Whose: `server pid N` or `process (server + loadgen)`.
     pub scope: String,
@@ -132,6 +136,10 @@ pub struct Report {
     pub concurrency: usize,
     /// Fixed rate, if any.
     pub rate: Option<f64>,
+    /// Warm-up PUTs before the measured run.
+    pub warmup: u64,
+    /// The 1-minute load average when the measured run started (other work on the machine).
+    pub load_avg: Option<f64>,
     /// PUT results.
     pub puts: Puts,
     /// PUT latency (client side, including signing).
@@ -162,12 +170,21 @@ impl Report {
             self.objects,
             self.size,
             self.concurrency,
-            self.rate.map(|r| format!(", rate {r}/s")).unwrap_or_default(),
+            self.rate
+                .map(|r| format!(", rate {r}/s"))
+                .unwrap_or_default(),
             self.endpoint,
             self.mode,
             if self.simulator { ", s3lambda" } else { "" },
         );
-        let _ = writeln!(s, "  bucket {} keys {}*", self.bucket, self.key_prefix);
+        let _ = writeln!(
+            s,
+            "  bucket {} keys {}* after {} warm-up PUTs; load average {}",
+            self.bucket,
+            self.key_prefix,
+            self.warmup,
+            self.load_avg.map_or("?".to_owned(), |l| format!("{l:.2}"))
+        );
         if let (Some(t), Some(h)) = (&self.target, &self.handler) {
             let _ = writeln!(s, "  notifies {t} (handler {h})");
         }

@@ -2,6 +2,7 @@
 //! event per PUT; traces give PUT→handler latencies and name what went missing.
 
 use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
 
 use super::load::histogram;
 use super::report::{Deliveries, Percentiles, Report, Sample, round3};
@@ -29,12 +30,7 @@ pub struct Inputs<'a> {
 /// Fills the delivery part of `report` and adds a problem for anything lost.
 pub fn deliveries(report: &mut Report, input: &Inputs<'_>) {
     let expected = input.sends.len() as u64;
-    let delta = |name: &str| {
-        input
-            .after
-            .get(name)
-            .saturating_sub(input.before.get(name))
-    };
+    let delta = |name: &str| input.after.get(name).saturating_sub(input.before.get(name));
     let events = input.after.events.saturating_sub(input.before.events);
     let delivered = delta("delivered");
     let other: BTreeMap<String, u64> = input
@@ -50,6 +46,7 @@ pub fn deliveries(report: &mut Report, input: &Inputs<'_>) {
     let mut seen = HashSet::new();
     let mut last_end = 0;
     let mut lost_examples = Vec::new();
+    let mut first_reason = None;
     for trace in input.traces {
         let Some(n) = trace
             .source
@@ -63,12 +60,25 @@ pub fn deliveries(report: &mut Report, input: &Inputs<'_>) {
             continue;
         }
         let delivered_here = trace.outcome.as_deref() == Some("delivered");
-        if !delivered_here && lost_examples.len() < 5 {
-            lost_examples.push(describe(trace));
+        if !delivered_here {
+            if first_reason.is_none() {
+                first_reason = reason(trace);
+            }
+            if lost_examples.len() < 3 {
+                lost_examples.push(format!(
+                    "{} {} {}",
+                    trace.source.key,
+                    trace.id,
+                    trace
+                        .outcome
+                        .as_deref()
+                        .unwrap_or("matched no configuration")
+                ));
+            }
         }
         let sent = input.sends.get(n).copied().unwrap_or(0);
         let attempts = trace.deliveries.first().map(|d| &d.attempts[..]);
-        if let (true, Some([first, .., last]) | Some([first @ last])) =
+        if let (true, Some([first, .., last] | [first @ last])) =
             (delivered_here && sent > 0, attempts)
         {
             start.saturating_record(first.start_us().saturating_sub(sent).max(1));
@@ -109,13 +119,14 @@ pub fn deliveries(report: &mut Report, input: &Inputs<'_>) {
         expected.saturating_sub(delivered)
     );
     for (k, v) in &other {
-        why.push_str(&format!(", {v} {k}"));
+        let _ = write!(why, ", {v} {k}");
     }
     if !input.idle {
-        why.push_str(&format!(
+        let _ = write!(
+            why,
             ", still {} in flight when the wait timed out",
             input.after.pending
-        ));
+        );
     }
     why.push(')');
     if delivered > expected || events > expected {
@@ -129,34 +140,33 @@ pub fn deliveries(report: &mut Report, input: &Inputs<'_>) {
             .iter()
             .enumerate()
             .filter(|(n, _)| !seen.contains(n))
-            .take(5)
+            .take(3)
             .map(|(n, _)| format!("{}{n} (no event)", input.key_prefix))
             .collect();
         lost_examples.extend(missing);
     } else if seen.len() < expected as usize {
         let never: Vec<String> = (0..input.sends.len())
             .filter(|n| !seen.contains(n))
-            .take(5 - lost_examples.len().min(5))
+            .take(3 - lost_examples.len().min(3))
             .map(|n| format!("{}{n} (no trace held)", input.key_prefix))
             .collect();
         lost_examples.extend(never);
     }
     if !lost_examples.is_empty() {
         why.push_str("; e.g. ");
-        why.push_str(&lost_examples.join(" | "));
+        why.push_str(&lost_examples.join(", "));
+    }
+    if let Some(r) = first_reason {
+        why.push_str("; why: ");
+        why.push_str(&r);
     }
     report.problems.push(why);
 }
 
-fn describe(trace: &Trace) -> String {
-    let outcome = trace.outcome.as_deref().unwrap_or("no matching configuration");
-    let reason = trace.deliveries.first().and_then(|d| {
+fn reason(trace: &Trace) -> Option<String> {
+    trace.deliveries.first().and_then(|d| {
         d.resolution_error
             .clone()
             .or_else(|| d.policy.as_ref().map(|p| p.reason.clone()))
-    });
-    match reason {
-        Some(r) => format!("{} {}: {outcome}: {r}", trace.source.key, trace.id),
-        None => format!("{} {}: {outcome}", trace.source.key, trace.id),
-    }
+    })
 }

@@ -118,9 +118,8 @@ impl<'a> Api<'a> {
 
     /// Wires `plan.bucket` to a new function running `plan.handler`.
     pub async fn wire(&mut self, plan: &Plan<'_>) -> Result<Wiring, BenchError> {
-        let wasm = s3lambda::runtime::handlers::by_name(plan.handler).ok_or_else(|| {
-            BenchError::Usage(format!("no built-in handler {:?}", plan.handler))
-        })?;
+        let wasm = s3lambda::runtime::handlers::by_name(plan.handler)
+            .ok_or_else(|| BenchError::Usage(format!("no built-in handler {:?}", plan.handler)))?;
         let zip = s3lambda::lambda::package::zip_of(&[("handler.wasm", wasm)]);
         let function = plan.function;
         let body = json!({
@@ -184,7 +183,9 @@ impl<'a> Api<'a> {
                 "SourceArn": format!("arn:aws:s3:::{}", plan.bucket),
                 "SourceAccount": plan.account,
             });
-            let query = qualifier.map(|q| format!("?Qualifier={q}")).unwrap_or_default();
+            let query = qualifier
+                .map(|q| format!("?Qualifier={q}"))
+                .unwrap_or_default();
             self.expect_ok(
                 "AddPermission",
                 "lambda",
@@ -210,9 +211,7 @@ impl<'a> Api<'a> {
             xml.into_bytes(),
         )
         .await?;
-        Ok(Wiring {
-            target_arn,
-        })
+        Ok(Wiring { target_arn })
     }
 
     /// Counts the keys under `prefix` with ListObjectsV2, page by page.
