@@ -274,6 +274,11 @@ async fn bench(
         )),
         (None, false) => None,
     };
+    let own_before = if in_process {
+        None
+    } else {
+        cpu::read(cpu::Source::SelfProcess).ok()
+    };
     let cpu_before = match &cpu_scope {
         Some((_, source)) => Some(cpu::read(*source)?),
         None => None,
@@ -294,6 +299,8 @@ async fn bench(
         (Some((_, source)), Some(before)) => Some((cpu::read(*source)? - before).max(0.0)),
         _ => None,
     };
+    let own_ms = own_before
+        .and_then(|b| Some((cpu::read(cpu::Source::SelfProcess).ok()? - b).max(0.0)));
     progress.finish_and_clear();
     let puts = Puts {
         ok: load.ok,
@@ -326,6 +333,11 @@ async fn bench(
         listed_keys: None,
         cpu: cpu_scope.zip(cpu_ms).map(|((scope, _), ms)| Cpu {
             scope,
+            total_ms: ms,
+            per_request_ms: (ms / load.ok.max(1) as f64 * 10_000.0).round() / 10_000.0,
+        }),
+        loadgen_cpu: own_ms.map(|ms| Cpu {
+            scope: "loadgen process".to_owned(),
             total_ms: ms,
             per_request_ms: (ms / load.ok.max(1) as f64 * 10_000.0).round() / 10_000.0,
         }),

@@ -154,8 +154,10 @@ pub struct Report {
     pub latency_sample: Option<Sample>,
     /// Keys listed under the run's prefix (plain-PUT runs).
     pub listed_keys: Option<u64>,
-    /// CPU time.
+    /// CPU time of the server (or, in-process, server and loadgen together).
     pub cpu: Option<Cpu>,
+    /// CPU time of the loadgen alone (external endpoints).
+    pub loadgen_cpu: Option<Cpu>,
     /// What went wrong; empty when `ok`.
     pub problems: Vec<String>,
 }
@@ -245,7 +247,7 @@ impl Report {
                 sample.matched, sample.of
             );
         }
-        if let Some(c) = &self.cpu {
+        for c in self.cpu.iter().chain(&self.loadgen_cpu) {
             let _ = writeln!(
                 s,
                 "CPU         {:.0} ms for {}: {:.4} ms per request",
