@@ -82,8 +82,24 @@ impl Conn {
     }
 
     /// Sends `request` and reads the whole answer; the connection is reopened next time
-    /// after any error.
+    /// after any error. A request that fails on a reused connection (the server may have
+    /// closed it while idle) is sent once more on a fresh one, as an SDK would.
     pub async fn send(
+        &mut self,
+        request: Request<Full<Bytes>>,
+    ) -> Result<(StatusCode, Bytes), BenchError> {
+        let reused = self.sender.as_ref().is_some_and(|s| !s.is_closed());
+        if !reused {
+            return self.send_once(request).await;
+        }
+        let copy = copy_of(&request);
+        match self.send_once(request).await {
+            Err(BenchError::Http(_)) => self.send_once(copy).await,
+            other => other,
+        }
+    }
+
+    async fn send_once(
         &mut self,
         request: Request<Full<Bytes>>,
     ) -> Result<(StatusCode, Bytes), BenchError> {
@@ -104,6 +120,15 @@ impl Conn {
         self.sender = Some(sender);
         Ok((status, body))
     }
+}
+
+fn copy_of(request: &Request<Full<Bytes>>) -> Request<Full<Bytes>> {
+    let mut copy = Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    copy
 }
 
 #[cfg(test)]

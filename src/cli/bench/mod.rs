@@ -299,8 +299,8 @@ async fn bench(
         (Some((_, source)), Some(before)) => Some((cpu::read(*source)? - before).max(0.0)),
         _ => None,
     };
-    let own_ms = own_before
-        .and_then(|b| Some((cpu::read(cpu::Source::SelfProcess).ok()? - b).max(0.0)));
+    let own_ms =
+        own_before.and_then(|b| Some((cpu::read(cpu::Source::SelfProcess).ok()? - b).max(0.0)));
     progress.finish_and_clear();
     let puts = Puts {
         ok: load.ok,
@@ -308,6 +308,9 @@ async fn bench(
         errors: load.errors,
         seconds: round3(load.elapsed.as_secs_f64()),
         per_second: round3(load.ok as f64 / load.elapsed.as_secs_f64().max(1e-9)),
+        rate_reached: args
+            .rate
+            .map(|r| load.ok as f64 / load.elapsed.as_secs_f64().max(1e-9) >= 0.95 * r),
     };
     let mut report = Report {
         ok: true,

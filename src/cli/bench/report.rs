@@ -62,6 +62,9 @@ pub struct Puts {
     pub seconds: f64,
     /// Successful PUTs per second.
     pub per_second: f64,
+    /// With `--rate`: whether at least 95% of it was reached (latencies are measured from
+    /// the actual send, so a loadgen falling behind hides queueing).
+    pub rate_reached: Option<bool>,
 }
 
 /// Delivery results (s3lambda endpoints, notified runs).
@@ -196,6 +199,12 @@ impl Report {
             "PUTs        {} ok, {} error answers, {} connection errors in {:.3} s: {:.0} PUT/s",
             p.ok, p.denied, p.errors, p.seconds, p.per_second
         );
+        if let (Some(false), Some(rate)) = (p.rate_reached, self.rate) {
+            let _ = writeln!(
+                s,
+                "            (the target rate {rate}/s was not reached: the loadgen or server is saturated)"
+            );
+        }
         if let Some(d) = &self.deliveries {
             let other: Vec<String> = d.other.iter().map(|(k, v)| format!("{k} {v}")).collect();
             let _ = writeln!(
