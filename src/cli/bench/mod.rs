@@ -76,7 +76,7 @@ pub struct BenchArgs {
     /// The bucket (created if needed).
     #[arg(long, default_value = "s3lambda-bench")]
     pub bucket: String,
-    /// Key prefix; keys are `{prefix}{run-id}/{n}`.
+    /// Key prefix; keys are `<prefix><run-id>/<n>`.
     #[arg(long, default_value = "bench/")]
     pub prefix: String,
     /// The built-in handler to notify (s3-logger, echo, helloworld, ...).
@@ -109,7 +109,7 @@ pub struct BenchArgs {
     /// How long to wait for deliveries after the last PUT, seconds.
     #[arg(long, default_value_t = 120)]
     pub wait_timeout: u64,
-    /// PUTs before the measured run (keys `{prefix}{run-id}-warmup/{n}`), waited for, so
+    /// PUTs before the measured run (keys under `<prefix><run-id>-warmup/`), waited for, so
     /// the handler is compiled and instances are warm; 0 for none.
     #[arg(long, default_value_t = 200)]
     pub warmup: u64,
@@ -397,7 +397,7 @@ fn progress_bar(len: u64) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {pos}/{len} PUTs {per_sec} {elapsed} {msg}")
+        ProgressStyle::with_template("{bar:40} {pos}/{len} PUTs {elapsed_precise} eta {eta} {msg}")
     {
         bar.set_style(style);
     }
