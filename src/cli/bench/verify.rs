@@ -47,6 +47,7 @@ pub fn deliveries(report: &mut Report, input: &Inputs<'_>) {
     let mut last_end = 0;
     let mut lost_examples = Vec::new();
     let mut first_reason = None;
+    let mut delivered_once = 0u64;
     for trace in input.traces {
         let Some(n) = trace
             .source
@@ -60,6 +61,9 @@ pub fn deliveries(report: &mut Report, input: &Inputs<'_>) {
             continue;
         }
         let delivered_here = trace.outcome.as_deref() == Some("delivered");
+        if delivered_here && trace.deliveries.len() == 1 {
+            delivered_once += 1;
+        }
         if !delivered_here {
             if first_reason.is_none() {
                 first_reason = reason(trace);
@@ -110,6 +114,12 @@ pub fn deliveries(report: &mut Report, input: &Inputs<'_>) {
         of: expected,
         complete,
     });
+    if complete && delivered_once != expected && delivered == expected {
+        report.problems.push(format!(
+            "the counters add up but the traces do not: {delivered_once} of {expected} events \
+             were delivered to exactly one function"
+        ));
+    }
     let ok = delivered == expected && events == expected && other.is_empty() && input.idle;
     if ok {
         return;
@@ -169,4 +179,125 @@ fn reason(trace: &Trace) -> Option<String> {
             .clone()
             .or_else(|| d.policy.as_ref().map(|p| p.reason.clone()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::bench::report::Puts;
+
+    fn report() -> Report {
+        Report {
+            ok: true,
+            endpoint: String::new(),
+            mode: "external",
+            simulator: true,
+            bucket: "b".into(),
+            key_prefix: "p/".into(),
+            target: None,
+            handler: None,
+            objects: 2,
+            size: 1,
+            concurrency: 1,
+            rate: None,
+            warmup: 0,
+            load_avg: None,
+            puts: Puts {
+                ok: 2,
+                denied: 0,
+                errors: 0,
+                seconds: 1.0,
+                per_second: 2.0,
+                rate_reached: None,
+            },
+            put_latency_ms: None,
+            deliveries: None,
+            put_to_handler_start_ms: None,
+            put_to_handler_end_ms: None,
+            latency_sample: None,
+            listed_keys: None,
+            cpu: None,
+            loadgen_cpu: None,
+            problems: Vec::new(),
+        }
+    }
+
+    fn trace(n: u32, outcome: &str) -> Trace {
+        serde_json::from_value(serde_json::json!({
+            "id": format!("evt-{n}"),
+            "source": { "key": format!("p/{n}") },
+            "outcome": outcome,
+            "deliveries": [{
+                "policy": { "reason": "no statement" },
+                "attempts": if outcome == "delivered" {
+                    serde_json::json!([{ "started": 0, "startedMicros": 1_000_500 + u64::from(n), "duration": 0.25 }])
+                } else {
+                    serde_json::json!([])
+                },
+            }],
+        }))
+        .unwrap()
+    }
+
+    fn counters(events: u64, outcomes: &[(&str, u64)]) -> Counters {
+        Counters {
+            events,
+            pending: 0,
+            outcomes: outcomes
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), *v))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn every_put_delivered_passes_with_latencies() {
+        let mut r = report();
+        let traces = [trace(0, "delivered"), trace(1, "delivered")];
+        deliveries(
+            &mut r,
+            &Inputs {
+                before: &counters(5, &[("delivered", 5)]),
+                after: &counters(7, &[("delivered", 7)]),
+                traces: &traces,
+                sends: &[1_000_000, 1_000_000],
+                key_prefix: "p/",
+                idle: true,
+                idle_at_us: 2_000_000,
+            },
+        );
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        let start = r.put_to_handler_start_ms.unwrap();
+        assert_eq!(start.count, 2);
+        assert!((start.p50 - 0.5).abs() < 0.001, "{start:?}");
+        let end = r.put_to_handler_end_ms.unwrap();
+        assert!((end.max - 0.751).abs() < 0.001, "{end:?}");
+        assert!(r.latency_sample.unwrap().complete);
+    }
+
+    #[test]
+    fn a_denied_event_is_a_loud_loss() {
+        let mut r = report();
+        let traces = [trace(0, "delivered"), trace(1, "denied")];
+        deliveries(
+            &mut r,
+            &Inputs {
+                before: &counters(0, &[]),
+                after: &counters(2, &[("delivered", 1), ("denied", 1)]),
+                traces: &traces,
+                sends: &[1_000_000, 1_000_000],
+                key_prefix: "p/",
+                idle: true,
+                idle_at_us: 2_000_000,
+            },
+        );
+        let why = r.problems.join("\n");
+        assert!(
+            why.contains("LOST DELIVERIES: 1 of 2 PUTs were not delivered")
+                && why.contains("1 denied")
+                && why.contains("p/1 evt-1 denied")
+                && why.contains("why: no statement"),
+            "{why}"
+        );
+    }
 }
