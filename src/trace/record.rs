@@ -99,6 +99,9 @@ pub struct Attempt {
     pub started: SystemTime,
     /// When it started, in microseconds since the Unix epoch (for latency measurement).
     pub started_micros: u64,
+    /// When the dispatcher saw it end (µs since the Unix epoch): after resolution, the
+    /// policy check, the instance and the handler run.
+    pub ended_micros: u64,
     /// How long the handler ran (milliseconds, to the microsecond).
     #[serde(with = "millis")]
     pub duration: Duration,

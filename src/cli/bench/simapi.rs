@@ -80,6 +80,9 @@ pub struct Attempt {
     /// Start, µs since the epoch (0 from a server without the field).
     #[serde(default)]
     pub started_micros: u64,
+    /// End as the dispatcher saw it, µs since the epoch (0 from a server without it).
+    #[serde(default)]
+    pub ended_micros: u64,
     /// Start, ms since the epoch.
     pub started: u64,
     /// Run time in ms.
@@ -96,8 +99,11 @@ impl Attempt {
         }
     }
 
-    /// End in µs since the epoch.
+    /// End in µs since the epoch: as recorded, or start + duration from older servers.
     pub fn end_us(&self) -> u64 {
+        if self.ended_micros > 0 {
+            return self.ended_micros;
+        }
         self.start_us() + (self.duration * 1000.0).round().max(0.0) as u64
     }
 }
@@ -198,6 +204,11 @@ mod tests {
         let a: Attempt =
             serde_json::from_str(r#"{"started":5,"startedMicros":5123,"duration":0.25}"#).unwrap();
         assert_eq!((a.start_us(), a.end_us()), (5123, 5373));
+        let ended: Attempt = serde_json::from_str(
+            r#"{"started":5,"startedMicros":5123,"endedMicros":5400,"duration":0.25}"#,
+        )
+        .unwrap();
+        assert_eq!(ended.end_us(), 5400);
         let old: Attempt = serde_json::from_str(r#"{"started":5,"duration":1.0}"#).unwrap();
         assert_eq!((old.start_us(), old.end_us()), (5000, 6000));
     }
