@@ -36,6 +36,9 @@ enum Command {
     /// Runs declarative scenario files (fixtures/scenarios/README.md) and checks their
     /// expectations.
     Scenario(cli::scenario::ScenarioArgs),
+    /// Load generator: signed S3 PUTs from concurrent connections, every resulting delivery
+    /// waited for and counted; throughput, latency percentiles and CPU per request.
+    Bench(cli::bench::BenchArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -131,6 +134,7 @@ fn main() -> ExitCode {
                     Err("some scenarios failed".into())
                 }
             }
+            Command::Bench(args) => cli::bench::run(&args).await.map_err(Into::into),
         }
     });
     match result {

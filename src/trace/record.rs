@@ -97,7 +97,12 @@ pub struct Attempt {
     /// When it started.
     #[serde(with = "unix_millis")]
     pub started: SystemTime,
-    /// How long the handler ran.
+    /// When it started, in microseconds since the Unix epoch (for latency measurement).
+    pub started_micros: u64,
+    /// When the dispatcher saw it end (µs since the Unix epoch): after resolution, the
+    /// policy check, the instance and the handler run.
+    pub ended_micros: u64,
+    /// How long the handler ran (milliseconds, to the microsecond).
     #[serde(with = "millis")]
     pub duration: Duration,
     /// How it ended.
@@ -355,6 +360,12 @@ fn overall(deliveries: &[Delivery]) -> Option<Outcome> {
         .iter()
         .map(|d| d.outcome)
         .max_by_key(|o| rank(*o))
+}
+
+/// `t` in whole microseconds since the Unix epoch (0 before it).
+pub fn unix_micros(t: SystemTime) -> u64 {
+    t.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
 }
 
 mod unix_millis {

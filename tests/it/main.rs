@@ -7,6 +7,7 @@ mod common;
 mod concurrency;
 mod dispatch;
 pub mod lambda_tutorial;
+mod loadgen;
 pub mod logs;
 mod notification;
 mod raw;
