@@ -721,6 +721,8 @@ mod tests {
                 number: 1,
                 request_id: "req-1".into(),
                 started: SystemTime::UNIX_EPOCH,
+                started_micros: 0,
+                ended_micros: 0,
                 duration: Duration::ZERO,
                 result: AttemptResult::Success,
                 log_tail: format!("START RequestId: req-1 Version: {version}\nhello\n"),
