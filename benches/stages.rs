@@ -24,7 +24,7 @@ use s3lambda::dispatch::{DispatchConfig, NewJob};
 use s3lambda::lambda::LambdaRequest;
 use s3lambda::lambda::package::zip_of;
 use s3lambda::lambda::policy::{
-    PermissionRequest, Policy, RequestContext, build_statement, evaluate,
+    CompiledPolicy, PermissionRequest, Policy, RequestContext, build_statement,
 };
 use s3lambda::lambda::registry::{AliasInput, ConfigUpdate, CreateFunction, Registry};
 use s3lambda::notify::matching::{explain, matching_lambdas};
@@ -393,15 +393,16 @@ fn bench_policy(c: &mut Criterion, reg: &mut Registered) {
     let name = "policy_evaluate";
     let mut g = c.benchmark_group(name);
     for n in [1usize, 10, 50] {
-        let policy = policy(n);
-        assert!(evaluate(&policy, &allowed).allowed);
-        assert!(!evaluate(&policy, &denied).allowed);
+        // Parsed once, as the registry keeps it per scope.
+        let policy = CompiledPolicy::new(policy(n));
+        assert!(policy.evaluate(&allowed).allowed);
+        assert!(!policy.evaluate(&denied).allowed);
         let p = n.to_string();
         reg.bench(&mut g, name, "allowed_by_last", &p, |b| {
-            b.iter(|| evaluate(black_box(&policy), black_box(&allowed)));
+            b.iter(|| black_box(&policy).evaluate(black_box(&allowed)));
         });
         reg.bench(&mut g, name, "denied", &p, |b| {
-            b.iter(|| evaluate(black_box(&policy), black_box(&denied)));
+            b.iter(|| black_box(&policy).evaluate(black_box(&denied)));
         });
     }
     g.finish();
@@ -690,7 +691,11 @@ fn summary(reg: &Registered, started: SystemTime) {
 
 fn main() {
     let started = SystemTime::now() - Duration::from_secs(1);
-    let mut c = Criterion::default().configure_from_args();
+    // Short by default so the whole suite runs in a few minutes; flags still override.
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args();
     let mut reg = Registered::default();
     bench_sigv4(&mut c, &mut reg);
     bench_event(&mut c, &mut reg);
