@@ -11,7 +11,7 @@ use http::{HeaderValue, Response};
 use super::{BodyError, S3Address, query_pairs};
 use crate::auth::{self, Account};
 use crate::s3::{S3Error, S3Request};
-use crate::sim::{Origin, Simulator};
+use crate::sim::Simulator;
 
 pub(super) fn handle(
     sim: &Simulator,
@@ -74,20 +74,7 @@ fn run(
         host_id: ids.host_id.clone(),
         source_ip: peer.ip(),
     };
-    let (result, effects) = sim.s3().handle_with_effects(&request);
-    if let Some(bucket) = &request.bucket {
-        sim.emit(
-            bucket,
-            effects,
-            &Origin {
-                requester: &request.requester,
-                source_ip: request.source_ip,
-                request_id: &request.request_id,
-                host_id: &request.host_id,
-            },
-        );
-    }
-    result
+    sim.s3_call(&request)
 }
 
 /// Who signed a request and what it carries, however it was signed.

@@ -10,6 +10,7 @@ mod config;
 mod emit;
 mod execute;
 mod invoker;
+mod local;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use tokio::sync::oneshot;
 
 pub use config::{AccountConfig, Config, ConfigError};
 pub(crate) use emit::Origin;
+pub use local::{Invoked, LocalClient, ObjectWrite};
 
 use crate::auth::Keyring;
 use crate::dispatch::{DispatchConfig, Dispatcher};
@@ -57,6 +59,9 @@ pub enum SimError {
     /// The WebAssembly runtime could not start.
     #[error("cannot start the WebAssembly runtime: {0}")]
     Runtime(#[from] RuntimeError),
+    /// No configured account has this id.
+    #[error("no configured account has the id {0}")]
+    UnknownAccount(String),
     /// The listener could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
