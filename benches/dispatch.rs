@@ -177,6 +177,27 @@ fn main() {
 
     let events = arg("--events", 20_000);
     let rounds = arg("--rounds", 5);
+    if std::env::args().any(|a| a == "--writes-only") {
+        // The S3 write path alone (no notification configuration: no event), CPU per PUT.
+        client
+            .put_bucket_notification(BUCKET, "<NotificationConfiguration/>")
+            .expect("notification removed");
+        let (cpu, start) = (cpu_time(), Instant::now());
+        let body = Bytes::from(vec![b'x'; 1024]);
+        for i in 0..events {
+            let key = format!("uploads/2026/11/24/report-{i:06}.csv");
+            client
+                .put_object(BUCKET, &key, body.clone())
+                .expect("put_object");
+        }
+        let (cpu, wall) = (cpu_time().saturating_sub(cpu), start.elapsed());
+        println!(
+            "writes only: {:.0} PUT/s on one thread, {:.1} µs CPU per PUT",
+            events as f64 / wall.as_secs_f64(),
+            cpu.as_secs_f64() * 1e6 / events as f64
+        );
+        return;
+    }
     if std::env::args().any(|a| a == "--no-baseline") {
         // For profiling the simulator alone.
         for _ in 0..rounds {
