@@ -5,6 +5,8 @@
 //! with stdout in a memory pipe, `instantiate` from the `InstancePre`, call `handle`, drop.
 //! (b) `Runtime::invoke`: the same plus admission, limits, epoch deadline, context
 //! strings and the START/END/REPORT log.
+//! (c) `Runtime::invoke_async`, the path the simulator takes: (b) with async WASI, the
+//! guest on a fiber that yields at epoch ticks, polled on a current-thread tokio runtime.
 //!
 //! `cargo bench --bench runtime` prints criterion's figures, then an interleaved
 //! measurement of both and the ratio b/a.
@@ -15,101 +17,10 @@ use std::time::{Duration, Instant};
 use criterion::Criterion;
 use s3lambda::runtime::handlers::{ECHO, S3_LOGGER};
 use s3lambda::runtime::{FunctionResult, Invocation, Runtime, RuntimeConfig};
-use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{
-    Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store,
-};
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
-/// Host bindings of the handler world, for bare wasmtime.
-mod wit {
-    #![allow(missing_docs)]
-    wasmtime::component::bindgen!({ path: "handlers/wit", world: "handler" });
-}
-use wit::{Context, HandlerPre};
-
-const S3_EVENT: &str = r#"{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1","eventTime":"2026-01-01T00:00:00.000Z","eventName":"ObjectCreated:Put","userIdentity":{"principalId":"AWS:EXAMPLE"},"requestParameters":{"sourceIPAddress":"127.0.0.1"},"responseElements":{"x-amz-request-id":"C3D13FE58DE4C810","x-amz-id-2":"FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD"},"s3":{"s3SchemaVersion":"1.0","configurationId":"logger","bucket":{"name":"photos","ownerIdentity":{"principalId":"EXAMPLE"},"arn":"arn:aws:s3:::photos"},"object":{"key":"2026/01/cat.jpg","size":1024,"eTag":"d41d8cd98f00b204e9800998ecf8427e","sequencer":"0A1B2C3D4E5F678901"}}}]}"#;
-
-struct Bare {
-    wasi: WasiCtx,
-    table: ResourceTable,
-}
-
-impl WasiView for Bare {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
-    }
-}
-
-/// Bare wasmtime: engine, `HandlerPre` and the context passed to every call.
-struct BareWasmtime {
-    engine: Engine,
-    pre: HandlerPre<Bare>,
-    ctx: Context,
-}
-
-impl BareWasmtime {
-    fn new(wasm: &[u8]) -> Self {
-        let mut pool = PoolingAllocationConfig::default();
-        pool.total_component_instances(16)
-            .total_core_instances(128)
-            .total_memories(32)
-            .total_tables(128)
-            .linear_memory_keep_resident(1 << 20)
-            .table_keep_resident(1 << 20)
-            .pagemap_scan(if PoolingAllocationConfig::is_pagemap_scan_available() {
-                Enabled::Yes
-            } else {
-                Enabled::No
-            });
-        let mut config = Config::new();
-        config
-            .concurrency_support(false)
-            .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
-        let engine = Engine::new(&config).expect("engine");
-        let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).expect("wasi");
-        let component = Component::new(&engine, wasm).expect("component");
-        let pre = HandlerPre::new(linker.instantiate_pre(&component).expect("pre")).expect("pre");
-        let ctx = Context {
-            request_id: "8f5a2b1c-0000-4000-8000-000000000000".into(),
-            invoked_function_arn: "arn:aws:lambda:us-east-1:000000000000:function:echo".into(),
-            function_name: "echo".into(),
-            function_version: "$LATEST".into(),
-            memory_limit_mb: 128,
-            deadline_ms: 0,
-            log_group_name: "/aws/lambda/echo".into(),
-            log_stream_name: "2026/01/01/[$LATEST]0".into(),
-        };
-        Self { engine, pre, ctx }
-    }
-
-    fn call(&self, event: &str) -> usize {
-        let out = MemoryOutputPipe::new(4 << 20);
-        let wasi = WasiCtxBuilder::new()
-            .stdout(out.clone())
-            .stderr(out.clone())
-            .build();
-        let mut store = Store::new(
-            &self.engine,
-            Bare {
-                wasi,
-                table: ResourceTable::new(),
-            },
-        );
-        let handler = self.pre.instantiate(&mut store).expect("instantiate");
-        let response = handler
-            .call_handle(&mut store, event, &self.ctx)
-            .expect("call")
-            .expect("ok");
-        drop(store);
-        response.len() + out.contents().len()
-    }
-}
+#[path = "common/bare_wasmtime.rs"]
+mod bare_wasmtime;
+use bare_wasmtime::{BareWasmtime, S3_EVENT};
 
 struct Pair {
     name: &'static str,
@@ -136,6 +47,21 @@ impl Pair {
 
     fn invoke(&self) -> usize {
         let outcome = self.runtime.invoke(&self.code, &self.inv).expect("invoke");
+        Self::size(outcome)
+    }
+
+    /// `Runtime::invoke_async` (what the simulator uses), polled on the current thread.
+    fn invoke_async(&self, rt: &tokio::runtime::Runtime) -> usize {
+        let outcome = rt
+            .block_on(
+                self.runtime
+                    .invoke_async(self.code.clone(), self.inv.clone()),
+            )
+            .expect("invoke");
+        Self::size(outcome)
+    }
+
+    fn size(outcome: s3lambda::runtime::Outcome) -> usize {
         let FunctionResult::Ok(body) = outcome.result else {
             panic!("{}", outcome.log)
         };
@@ -169,13 +95,23 @@ fn main() {
         Pair::new("s3-logger", S3_LOGGER, S3_EVENT, &runtime),
     ];
 
-    let mut criterion = Criterion::default().configure_from_args();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let mut criterion = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args();
     for pair in &pairs {
         let mut group = criterion.benchmark_group(pair.name);
         group.bench_function("a_bare_wasmtime", |b| {
             b.iter(|| pair.bare.call(black_box(pair.event)));
         });
         group.bench_function("b_runtime_invoke", |b| b.iter(|| pair.invoke()));
+        group.bench_function("c_runtime_invoke_async", |b| {
+            b.iter(|| pair.invoke_async(&rt));
+        });
         group.finish();
     }
     criterion.final_summary();
@@ -185,20 +121,24 @@ fn main() {
     }
     // Interleaved rounds, so that drift (the other core's load) hits both alike.
     for pair in &pairs {
-        let (mut bare, mut ours) = (Vec::new(), Vec::new());
+        let (mut bare, mut ours, mut ours_async) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..7 {
             bare.push(time_per_call(20_000, || pair.bare.call(pair.event)));
             ours.push(time_per_call(20_000, || pair.invoke()));
+            ours_async.push(time_per_call(20_000, || pair.invoke_async(&rt)));
         }
         bare.sort();
         ours.sort();
-        let (a, b) = (bare[bare.len() / 2], ours[ours.len() / 2]);
+        ours_async.sort();
+        let (a, b, c) = (bare[3], ours[3], ours_async[3]);
         println!(
-            "{}: (a) bare wasmtime {:.2} us, (b) Runtime::invoke {:.2} us, ratio b/a = {:.2} (median of 7 x 20,000)",
+            "{}: (a) bare wasmtime {:.2} us, (b) Runtime::invoke {:.2} us, (c) Runtime::invoke_async {:.2} us; b/a = {:.2}, c/a = {:.2} (median of 7 x 20,000)",
             pair.name,
             a.as_secs_f64() * 1e6,
             b.as_secs_f64() * 1e6,
-            b.as_secs_f64() / a.as_secs_f64()
+            c.as_secs_f64() * 1e6,
+            b.as_secs_f64() / a.as_secs_f64(),
+            c.as_secs_f64() / a.as_secs_f64()
         );
     }
 }

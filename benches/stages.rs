@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
@@ -20,11 +19,11 @@ use time::OffsetDateTime;
 use s3lambda::arn::{FunctionRef, NameKind};
 use s3lambda::auth::testing::{Payload, Signer, Streaming, streaming_request};
 use s3lambda::auth::{Account, Keyring, authenticate};
-use s3lambda::dispatch::{DispatchConfig, NewJob};
+use s3lambda::dispatch::DispatchConfig;
 use s3lambda::lambda::LambdaRequest;
 use s3lambda::lambda::package::zip_of;
 use s3lambda::lambda::policy::{
-    PermissionRequest, Policy, RequestContext, build_statement, evaluate,
+    CompiledPolicy, PermissionRequest, Policy, RequestContext, build_statement,
 };
 use s3lambda::lambda::registry::{AliasInput, ConfigUpdate, CreateFunction, Registry};
 use s3lambda::notify::matching::{explain, matching_lambdas};
@@ -32,8 +31,7 @@ use s3lambda::notify::{EventType, KeyFilter, LambdaConfig, NotificationConfigura
 use s3lambda::runtime::handlers::ECHO;
 use s3lambda::s3::event::{EncodedKey, EventName, S3Event};
 use s3lambda::s3::store::{ContentHeaders, NewObject, Owner};
-use s3lambda::sim::Simulator;
-use s3lambda::trace::{Delivery, Source};
+use s3lambda::sim::{LocalClient, Simulator};
 
 const ACCOUNT: &str = "000000000000";
 const REGION: &str = "us-east-1";
@@ -393,15 +391,16 @@ fn bench_policy(c: &mut Criterion, reg: &mut Registered) {
     let name = "policy_evaluate";
     let mut g = c.benchmark_group(name);
     for n in [1usize, 10, 50] {
-        let policy = policy(n);
-        assert!(evaluate(&policy, &allowed).allowed);
-        assert!(!evaluate(&policy, &denied).allowed);
+        // Parsed once, as the registry keeps it per scope.
+        let policy = CompiledPolicy::new(policy(n));
+        assert!(policy.evaluate(&allowed).allowed);
+        assert!(!policy.evaluate(&denied).allowed);
         let p = n.to_string();
         reg.bench(&mut g, name, "allowed_by_last", &p, |b| {
-            b.iter(|| evaluate(black_box(&policy), black_box(&allowed)));
+            b.iter(|| black_box(&policy).evaluate(black_box(&allowed)));
         });
         reg.bench(&mut g, name, "denied", &p, |b| {
-            b.iter(|| evaluate(black_box(&policy), black_box(&denied)));
+            b.iter(|| black_box(&policy).evaluate(black_box(&denied)));
         });
     }
     g.finish();
@@ -412,7 +411,7 @@ fn bench_policy(c: &mut Criterion, reg: &mut Registered) {
 
 struct Pipeline {
     sim: Simulator,
-    notification: NotificationConfiguration,
+    client: LocalClient,
     owner: Owner,
     body: Bytes,
 }
@@ -427,16 +426,11 @@ impl Pipeline {
             .journal_capacity(1024)
             .build()
             .expect("simulator");
-        {
-            let _enter = rt.enter();
-            sim.start_dispatch();
-        }
-        let account = Account::default_account();
-        let owner = Owner::from(&account);
-        sim.s3()
-            .store()
-            .create_bucket(BUCKET, owner.clone(), REGION, "")
-            .expect("bucket");
+        let _enter = rt.enter();
+        let client = sim.default_client();
+        assert_eq!(client.account_id(), ACCOUNT);
+        let owner = Owner::from(&Account::default_account());
+        client.create_bucket(BUCKET).expect("bucket");
         let registry = sim.lambda().registry();
         registry
             .create_function(
@@ -458,89 +452,38 @@ impl Pipeline {
                 &s3_permission("s3invoke", BUCKET),
             )
             .expect("add_permission");
-        let mut notification = notification(1);
-        if let Some(c) = notification.lambda.first_mut() {
-            c.filter = KeyFilter {
-                prefix: Some("uploads/".into()),
-                suffix: Some(".csv".into()),
-            };
-        }
+        let xml = format!(
+            "<NotificationConfiguration><CloudFunctionConfiguration><Id>bench-config</Id>\
+             <Filter><S3Key><FilterRule><Name>prefix</Name><Value>uploads/</Value></FilterRule>\
+             <FilterRule><Name>suffix</Name><Value>.csv</Value></FilterRule></S3Key></Filter>\
+             <CloudFunction>{}</CloudFunction><Event>s3:ObjectCreated:*</Event>\
+             </CloudFunctionConfiguration></NotificationConfiguration>",
+            function_arn()
+        );
+        client
+            .put_bucket_notification(BUCKET, &xml)
+            .expect("notification");
         Self {
             sim,
-            notification,
+            client,
             owner,
             body: Bytes::from(vec![b'x'; 1024]),
         }
     }
 
-    /// One PUT's worth of work: write, render, match, trace, queue, and wait until the
-    /// handler has returned and the delivery is final. Returns the deliveries queued.
+    /// One PUT (`LocalClient::put_object`: the S3 request path after SigV4, the store
+    /// write, the event, matching, the trace and the queue), then wait until the handler
+    /// has returned and the delivery is final. Returns the deliveries made.
     async fn put_and_deliver(&self) -> usize {
-        let bucket = self.sim.s3().store().bucket(BUCKET).expect("bucket");
-        let written = bucket
-            .put_object(
-                KEY,
-                NewObject {
-                    body: self.body.clone(),
-                    content: ContentHeaders::default(),
-                    metadata: BTreeMap::new(),
-                    checksum: None,
-                    storage_class: "STANDARD".into(),
-                    owner: self.owner.clone(),
-                },
-            )
+        let before = self.sim.journal().events();
+        self.client
+            .put_object(BUCKET, KEY, self.body.clone())
             .expect("put_object");
-        let event = S3Event {
-            name: EventName::ObjectCreatedPut,
-            region: bucket.region.clone(),
-            time: written.last_modified,
-            requester: format!("AWS:{ACCOUNT}"),
-            source_ip: "127.0.0.1".into(),
-            request_id: "C3D13FE58DE4C810".into(),
-            host_id: "host-id".into(),
-            bucket: written.bucket.clone(),
-            bucket_owner: self.owner.canonical_id.clone(),
-            key: written.key.clone(),
-            size: written.size,
-            etag: written.etag.clone(),
-            version_id: written.version_id.clone(),
-            sequencer: written.sequencer,
-        };
-        let key = EncodedKey::new(&written.key);
-        let journal = self.sim.journal();
-        let mut queued = 0;
-        let mut trace = None;
-        for config in matching_lambdas(&self.notification, event.name, &key) {
-            let trace = trace.get_or_insert_with(|| {
-                journal.begin(Source {
-                    bucket: written.bucket.clone(),
-                    key: written.key.clone(),
-                    event_name: event.name.as_str().into(),
-                    request_id: event.request_id.clone(),
-                    version_id: written.version_id.clone(),
-                    bucket_owner: ACCOUNT.into(),
-                })
-            });
-            let delivery = trace.add_delivery(Delivery::new(
-                config.id.clone(),
-                config.function_arn.clone(),
-            ));
-            self.sim.dispatcher().submit(NewJob {
-                trace: Arc::clone(trace),
-                delivery,
-                function_arn: config.function_arn.clone(),
-                payload: Bytes::from(event.render(&config.id)),
-                region: bucket.region.clone(),
-                source_arn: format!("arn:aws:s3:::{}", written.bucket),
-                source_account: ACCOUNT.into(),
-            });
-            queued += 1;
-        }
         assert!(
-            journal.wait_idle(Duration::from_secs(10)).await,
+            self.sim.wait_idle(Duration::from_secs(10)).await,
             "delivery finished"
         );
-        queued
+        (self.sim.journal().events() - before) as usize
     }
 }
 
@@ -690,7 +633,11 @@ fn summary(reg: &Registered, started: SystemTime) {
 
 fn main() {
     let started = SystemTime::now() - Duration::from_secs(1);
-    let mut c = Criterion::default().configure_from_args();
+    // Short by default so the whole suite runs in a few minutes; flags still override.
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args();
     let mut reg = Registered::default();
     bench_sigv4(&mut c, &mut reg);
     bench_event(&mut c, &mut reg);

@@ -1,7 +1,9 @@
 //! The steps a delivery needs from the rest of the simulator: resolve and authorize, invoke.
 
+use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -15,14 +17,21 @@ pub trait Backend: Send + Sync + 'static {
     /// for `s3.amazonaws.com` invoking from `source_arn` / `source_account`.
     fn authorize(&self, target: &Target<'_>) -> Result<Authorized, Refusal>;
 
-    /// Runs one attempt: resolves the ARN again (an alias may have moved, a weighted alias
-    /// picks per invocation) and invokes the handler.
+    /// Runs one attempt and invokes the handler. The first attempt gets the resolution
+    /// [`Backend::authorize`] made ([`Authorized::resolution`]); a retry gets `None` and
+    /// resolves the ARN again (an alias may have moved, a weighted alias picks per
+    /// invocation).
     fn invoke(
         &self,
         target: &Target<'_>,
         payload: Bytes,
+        resolution: Option<Resolution>,
     ) -> Pin<Box<dyn Future<Output = AttemptOutcome> + Send + 'static>>;
 }
+
+/// What [`Backend::authorize`] resolved, opaque to the dispatcher, handed back to the
+/// first attempt so a delivery resolves its ARN once.
+pub type Resolution = Arc<dyn Any + Send + Sync>;
 
 /// The function a delivery is for, and the request context S3 presents.
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +56,8 @@ pub struct Authorized {
     pub policy: PolicyCheck,
     /// The asynchronous-invocation settings of the configured qualifier.
     pub config: AsyncConfig,
+    /// The resolution behind this decision, for the first attempt.
+    pub resolution: Option<Resolution>,
 }
 
 /// Why a delivery will not be made. Final: no retries, as with AWS.

@@ -24,7 +24,9 @@ use bytes::Bytes;
 use parking_lot::Mutex;
 use tokio::sync::mpsc;
 
-pub use backend::{AsyncConfig, AttemptOutcome, Authorized, Backend, Ran, Refusal, Target};
+pub use backend::{
+    AsyncConfig, AttemptOutcome, Authorized, Backend, Ran, Refusal, Resolution, Target,
+};
 pub use destination::{DestinationRecord, Records};
 pub use schedule::Timing;
 

@@ -27,6 +27,7 @@ impl Backend for Script {
         &self,
         _target: &Target<'_>,
         _payload: Bytes,
+        _resolution: Option<super::Resolution>,
     ) -> Pin<Box<dyn Future<Output = AttemptOutcome> + Send + 'static>> {
         self.seen.lock().push(tokio::time::Instant::now());
         let next = self
@@ -48,6 +49,7 @@ fn allowed(config: AsyncConfig) -> Result<Authorized, Refusal> {
             reason: "allowed by statement 1".into(),
         },
         config,
+        resolution: None,
     })
 }
 

@@ -51,6 +51,7 @@ async fn run(mut job: Job, backend: &dyn Backend, ctx: &Context) {
         source_arn: &job.source_arn,
         source_account: &job.source_account,
     };
+    let mut resolution = None;
     let config = if let Some(config) = &job.state.config {
         config.clone()
     } else {
@@ -59,12 +60,14 @@ async fn run(mut job: Job, backend: &dyn Backend, ctx: &Context) {
                 resolved_version,
                 policy,
                 config,
+                resolution: resolved,
             }) => {
                 job.trace.update_delivery(job.delivery, |d| {
                     d.resolved_version = Some(resolved_version);
                     d.policy = Some(policy);
                 });
                 job.state.config = Some(config.clone());
+                resolution = resolved;
                 config
             }
             Err(Refusal::Denied {
@@ -98,8 +101,11 @@ async fn run(mut job: Job, backend: &dyn Backend, ctx: &Context) {
         return;
     }
     let started = SystemTime::now();
-    match backend.invoke(&target, job.payload.clone()).await {
-        AttemptOutcome::Ran(ran) => {
+    match backend
+        .invoke(&target, job.payload.clone(), resolution)
+        .await
+    {
+        AttemptOutcome::Ran(mut ran) => {
             job.state.runs += 1;
             let result = match &ran.function_error {
                 None => AttemptResult::Success,
@@ -109,7 +115,7 @@ async fn run(mut job: Job, backend: &dyn Backend, ctx: &Context) {
                     error_message: ran.error_message.clone(),
                 },
             };
-            push_attempt(&job, &ran, started, result);
+            push_attempt(&job, &mut ran, started, result);
             if ran.function_error.is_none() {
                 job.trace
                     .update_delivery(job.delivery, |d| d.outcome = Outcome::Delivered);
@@ -188,10 +194,14 @@ async fn run(mut job: Job, backend: &dyn Backend, ctx: &Context) {
     }
 }
 
-fn push_attempt(job: &Job, ran: &Ran, started: SystemTime, result: AttemptResult) {
+/// Records the attempt in the trace (moving the log tail there: nothing else reads it).
+fn push_attempt(job: &Job, ran: &mut Ran, started: SystemTime, result: AttemptResult) {
     let number = job.state.runs + job.state.throttles;
+    let log_tail = std::mem::take(&mut ran.log_tail);
     job.trace.update_delivery(job.delivery, |d| {
-        d.resolved_version = Some(ran.executed_version.clone());
+        if d.resolved_version.as_deref() != Some(ran.executed_version.as_str()) {
+            d.resolved_version = Some(ran.executed_version.clone());
+        }
         d.attempts.push(Attempt {
             number,
             request_id: ran.request_id.clone(),
@@ -200,7 +210,7 @@ fn push_attempt(job: &Job, ran: &Ran, started: SystemTime, result: AttemptResult
             ended_micros: crate::trace::unix_micros(SystemTime::now()),
             duration: ran.duration,
             result,
-            log_tail: ran.log_tail.clone(),
+            log_tail,
         });
     });
 }

@@ -13,12 +13,12 @@ use std::sync::Arc;
 use dashmap::DashMap;
 use dashmap::mapref::one::{Ref, RefMut};
 
-use super::config::{Alias, Fingerprint, FunctionConfig, now, revision};
+use super::config::{Alias, Derived, Fingerprint, FunctionConfig, now, revision};
 use super::error::LambdaError;
 use super::invoke_config::{EventInvokeConfig, epoch_now};
 use super::package;
 use super::policy::{
-    Decision, PermissionRequest, Policy, RequestContext, Statement, build_statement,
+    CompiledPolicy, Decision, PermissionRequest, Policy, RequestContext, Statement, build_statement,
 };
 use crate::arn::{self, ArnError, FunctionRef, Qualifier};
 
@@ -158,14 +158,15 @@ pub struct Resolved {
     pub region: String,
     /// The version that runs (`$LATEST` or a number, never an alias name).
     pub executed_version: String,
-    /// The configuration snapshot of that version (timeout, memory, env, handler, code).
-    pub config: FunctionConfig,
+    /// The configuration snapshot of that version (timeout, memory, env, handler, code),
+    /// shared with the registry.
+    pub config: Arc<FunctionConfig>,
     /// The ARN as invoked (unqualified, or qualified with the given qualifier).
     pub invoked_arn: String,
     /// The policy scope that authorizes this invocation.
     pub policy_scope: Scope,
-    /// That scope's policy document (empty if none).
-    pub policy: Policy,
+    /// That scope's policy document (empty if none), parsed for evaluation.
+    pub policy: Arc<CompiledPolicy>,
     /// The asynchronous invocation configuration of the invoked qualifier (`$LATEST` when
     /// unqualified), if one was put.
     pub event_invoke_config: Option<EventInvokeConfig>,
@@ -182,12 +183,15 @@ impl Resolved {
 
 #[derive(Debug)]
 struct Function {
-    latest: FunctionConfig,
-    versions: BTreeMap<u64, FunctionConfig>,
+    /// Replaced by a new `Arc` on every change, so a resolution holds a stable snapshot.
+    latest: Arc<FunctionConfig>,
+    /// Immutable once published.
+    versions: BTreeMap<u64, Arc<FunctionConfig>>,
     next_version: u64,
     last_published: Option<(u64, Fingerprint)>,
     aliases: BTreeMap<String, Alias>,
-    policies: HashMap<Scope, Policy>,
+    /// Parsed once per change, shared by every resolution.
+    policies: HashMap<Scope, Arc<CompiledPolicy>>,
     event_invoke_configs: HashMap<String, EventInvokeConfig>,
     tags: BTreeMap<String, String>,
     reserved_concurrency: Option<u32>,
@@ -346,7 +350,7 @@ impl Function {
     }
 
     /// The configuration a version string designates.
-    fn version(&self, v: &str) -> Result<&FunctionConfig, LambdaError> {
+    fn version(&self, v: &str) -> Result<&Arc<FunctionConfig>, LambdaError> {
         match Qualifier::parse(v) {
             Qualifier::Latest => Ok(&self.latest),
             Qualifier::Version(n) => self
@@ -388,10 +392,13 @@ impl Function {
     }
 
     fn bump(&mut self) {
-        self.latest.revision_id = revision();
+        let revision_id = revision();
         if let Some(p) = self.policies.get_mut(&None) {
-            p.revision_id.clone_from(&self.latest.revision_id);
+            let mut policy = p.policy().clone();
+            policy.revision_id.clone_from(&revision_id);
+            *p = Arc::new(CompiledPolicy::new(policy));
         }
+        Arc::make_mut(&mut self.latest).revision_id = revision_id;
     }
 
     /// The RevisionId a scope's policy currently has (before it exists: its owner's).
@@ -437,18 +444,18 @@ impl Function {
             && *last == fp
             && let Some(existing) = self.versions.get(n)
         {
-            return existing.clone();
+            return FunctionConfig::clone(existing);
         }
         let n = self.next_version;
         self.next_version += 1;
-        let mut v = self.latest.clone();
+        let mut v = FunctionConfig::clone(&self.latest);
         v.version = n.to_string();
         v.revision_id = revision();
         v.last_modified = now();
         if let Some(d) = description {
             v.description = d;
         }
-        self.versions.insert(n, v.clone());
+        self.versions.insert(n, Arc::new(v.clone()));
         self.last_published = Some((n, fp));
         self.bump();
         v
@@ -573,9 +580,10 @@ impl Registry {
             revision_id: revision(),
             architectures: input.architectures.unwrap_or_else(|| vec!["x86_64".into()]),
             ephemeral_storage,
+            derived: Derived::default(),
         };
         let mut f = Function {
-            latest,
+            latest: Arc::new(latest),
             versions: BTreeMap::new(),
             next_version: 1,
             last_published: None,
@@ -595,7 +603,7 @@ impl Registry {
         let out = if input.publish {
             f.publish(None)
         } else {
-            f.latest.clone()
+            FunctionConfig::clone(&f.latest)
         };
         tracing::debug!(function = %key.2, account = %key.0, region = %key.1, "function created");
         entry.insert(f);
@@ -611,20 +619,20 @@ impl Registry {
     ) -> Result<FunctionView, LambdaError> {
         let f = self.get(account, region, r)?;
         let (config, arn) = match r.qualifier_kind() {
-            None => (f.latest.clone(), f.arn()),
+            None => (FunctionConfig::clone(&f.latest), f.arn()),
             Some(Qualifier::Alias(a)) => {
                 let alias = f
                     .aliases
                     .get(&a)
                     .ok_or_else(|| LambdaError::function_not_found(&f.qualified(&a)))?;
                 (
-                    f.version(&alias.function_version)?.clone(),
+                    FunctionConfig::clone(f.version(&alias.function_version)?),
                     alias.alias_arn.clone(),
                 )
             }
             Some(q) => {
                 let q = q.to_string();
-                (f.version(&q)?.clone(), f.qualified(&q))
+                (FunctionConfig::clone(f.version(&q)?), f.qualified(&q))
             }
         };
         Ok(FunctionView {
@@ -647,7 +655,7 @@ impl Registry {
             .functions
             .iter()
             .filter(|e| e.key().0 == account && e.key().1 == region)
-            .map(|e| e.latest.clone())
+            .map(|e| FunctionConfig::clone(&e.latest))
             .collect();
         all.sort_by(|a, b| a.function_name.cmp(&b.function_name));
         page(&all, |c| c.function_name.clone(), marker, max)
@@ -668,11 +676,11 @@ impl Registry {
             .iter()
             .filter(|e| e.key().0 == account && e.key().1 == region)
         {
-            all.push((e.key().2.clone(), 0, e.latest.clone()));
+            all.push((e.key().2.clone(), 0, FunctionConfig::clone(&e.latest)));
             all.extend(
                 e.versions
                     .iter()
-                    .map(|(n, c)| (e.key().2.clone(), *n, c.clone())),
+                    .map(|(n, c)| (e.key().2.clone(), *n, FunctionConfig::clone(c))),
             );
         }
         all.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
@@ -701,16 +709,17 @@ impl Registry {
             FUNCTION_REVISION_MSG,
         )?;
         let code = package::open(&input.zip_file, f.latest.handler.as_deref())?;
-        f.latest.code = Arc::new(code);
+        let latest = Arc::make_mut(&mut f.latest);
+        latest.code = Arc::new(code);
         if let Some(a) = input.architectures {
-            f.latest.architectures = a;
+            latest.architectures = a;
         }
-        f.latest.last_modified = now();
+        latest.last_modified = now();
         f.bump();
         Ok(if input.publish {
             f.publish(None)
         } else {
-            f.latest.clone()
+            FunctionConfig::clone(&f.latest)
         })
     }
 
@@ -747,9 +756,9 @@ impl Registry {
         if let Some(h) = &u.handler {
             // The new handler selects its component in the current package.
             let code = package::open(&f.latest.code.archive, Some(h))?;
-            f.latest.code = Arc::new(code);
+            Arc::make_mut(&mut f.latest).code = Arc::new(code);
         }
-        let l = &mut f.latest;
+        let l = Arc::make_mut(&mut f.latest);
         if let Some(t) = u.timeout {
             l.timeout = t;
         }
@@ -776,7 +785,7 @@ impl Registry {
         }
         l.last_modified = now();
         f.bump();
-        Ok(f.latest.clone())
+        Ok(FunctionConfig::clone(&f.latest))
     }
 
     /// DeleteFunction: the whole function (no qualifier) or one version.
@@ -868,8 +877,8 @@ impl Registry {
         max: Option<usize>,
     ) -> Result<(Vec<FunctionConfig>, Option<String>), LambdaError> {
         let f = self.get(account, region, r)?;
-        let all: Vec<FunctionConfig> = std::iter::once(f.latest.clone())
-            .chain(f.versions.values().cloned())
+        let all: Vec<FunctionConfig> = std::iter::once(FunctionConfig::clone(&f.latest))
+            .chain(f.versions.values().map(|c| FunctionConfig::clone(c)))
             .collect();
         Ok(page(&all, |c| c.version.clone(), marker, max))
     }
@@ -1037,11 +1046,16 @@ impl Registry {
             &f.policy_revision(&scope),
             POLICY_REVISION_MSG,
         )?;
-        let mut policy = f.policies.get(&scope).cloned().unwrap_or_default();
+        let mut policy = f
+            .policies
+            .get(&scope)
+            .map(|p| p.policy().clone())
+            .unwrap_or_default();
         policy.add(st.clone())?;
         policy.revision_id = revision();
         let unqualified = scope.is_none();
-        f.policies.insert(scope, policy);
+        f.policies
+            .insert(scope, Arc::new(CompiledPolicy::new(policy)));
         if unqualified {
             f.bump();
         }
@@ -1063,7 +1077,7 @@ impl Registry {
         })?;
         let scope: Scope = r.qualifier.clone();
         f.check_scope(&scope)?;
-        let Some(mut policy) = f.policies.get(&scope).cloned() else {
+        let Some(mut policy) = f.policies.get(&scope).map(|p| p.policy().clone()) else {
             return Err(LambdaError::ResourceNotFound(
                 "No policy is associated with the given resource.".into(),
             ));
@@ -1079,7 +1093,8 @@ impl Registry {
             f.policies.remove(&scope);
         } else {
             policy.revision_id = revision();
-            f.policies.insert(scope, policy);
+            f.policies
+                .insert(scope, Arc::new(CompiledPolicy::new(policy)));
         }
         if unqualified {
             f.bump();
@@ -1103,7 +1118,7 @@ impl Registry {
         f.policies
             .get(&scope)
             .filter(|p| !p.is_empty())
-            .cloned()
+            .map(|p| p.policy().clone())
             .ok_or_else(missing)
     }
 
@@ -1121,7 +1136,7 @@ impl Registry {
             .map(|(scope, p)| {
                 (
                     scope.as_deref().map_or_else(|| f.arn(), |q| f.qualified(q)),
-                    p.clone(),
+                    p.policy().clone(),
                 )
             })
             .collect();
@@ -1168,7 +1183,7 @@ impl Registry {
         let f = self.get(account, region, r)?;
         let scope: Scope = r.qualifier.clone();
         let (config, invoked_arn) = match r.qualifier_kind() {
-            None => (f.latest.clone(), f.arn()),
+            None => (Arc::clone(&f.latest), f.arn()),
             Some(Qualifier::Alias(a)) => {
                 let alias = f
                     .aliases
@@ -1183,11 +1198,11 @@ impl Registry {
                         break;
                     }
                 }
-                (f.version(chosen)?.clone(), alias.alias_arn.clone())
+                (Arc::clone(f.version(chosen)?), alias.alias_arn.clone())
             }
             Some(q) => {
                 let q = q.to_string();
-                (f.version(&q)?.clone(), f.qualified(&q))
+                (Arc::clone(f.version(&q)?), f.qualified(&q))
             }
         };
         Ok(Resolved {
@@ -1195,7 +1210,10 @@ impl Registry {
             account: f.latest.account.clone(),
             region: f.latest.region.clone(),
             executed_version: config.version.clone(),
-            policy: f.policies.get(&scope).cloned().unwrap_or_default(),
+            policy: f
+                .policies
+                .get(&scope)
+                .map_or_else(|| Arc::new(CompiledPolicy::default()), Arc::clone),
             event_invoke_config: f
                 .event_invoke_configs
                 .get(scope.as_deref().unwrap_or("$LATEST"))

@@ -31,7 +31,7 @@ use bytes::Bytes;
 use dashmap::DashMap;
 use time::OffsetDateTime;
 use wasmtime::component::{Component, Linker};
-use wasmtime::{Engine, PoolConcurrencyLimitError, Trap};
+use wasmtime::{Engine, PoolConcurrencyLimitError, Trap, UpdateDeadline};
 use wasmtime_wasi::I32Exit;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
@@ -52,6 +52,8 @@ pub struct Runtime {
 struct Inner {
     engine: Engine,
     linker: Linker<State>,
+    /// WASI with async host calls, for [`Runtime::invoke_async`].
+    linker_async: Linker<State>,
     codes: DashMap<String, Code>,
     admission: concurrency::Admission,
     config: RuntimeConfig,
@@ -67,6 +69,7 @@ pub struct Code {
 struct CodeInner {
     sha256: String,
     pre: HandlerPre<State>,
+    pre_async: bindings::asynchronous::HandlerPre<State>,
 }
 
 impl Code {
@@ -122,6 +125,9 @@ impl Runtime {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
             .map_err(|e| RuntimeError::Internal(format!("WASI linker: {e}")))?;
+        let mut linker_async = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker_async)
+            .map_err(|e| RuntimeError::Internal(format!("WASI linker: {e}")))?;
         engine::spawn_epoch_ticker(&engine, config.epoch_tick)?;
         tracing::debug!(
             ?memory_reset,
@@ -132,6 +138,7 @@ impl Runtime {
             inner: Arc::new(Inner {
                 engine,
                 linker,
+                linker_async,
                 codes: DashMap::new(),
                 admission: concurrency::Admission::default(),
                 config,
@@ -157,11 +164,18 @@ impl Runtime {
             .instantiate_pre(&component)
             .map_err(invalid)?;
         let pre = HandlerPre::new(pre).map_err(invalid)?;
+        let pre_async = self
+            .inner
+            .linker_async
+            .instantiate_pre(&component)
+            .map_err(invalid)?;
+        let pre_async = bindings::asynchronous::HandlerPre::new(pre_async).map_err(invalid)?;
         tracing::debug!(code_sha256, elapsed = ?started.elapsed(), "compiled handler");
         let code = Code {
             inner: Arc::new(CodeInner {
                 sha256: code_sha256.to_owned(),
                 pre,
+                pre_async,
             }),
         };
         Ok(self
@@ -206,65 +220,30 @@ impl Runtime {
         )?;
         let output = MemoryOutputPipe::new(inner.config.max_log_bytes);
         let ticks = engine::deadline_ticks(inv.timeout, inner.config.epoch_tick);
-        let deadline = SystemTime::now() + inv.timeout;
-
         let start = Instant::now();
         let mut store = store::new_store(&inner.engine, inv, &output, ticks);
-        let ctx = bindings::Context {
-            request_id: inv.request_id.clone(),
-            invoked_function_arn: inv.invoked_function_arn.clone(),
-            function_name: inv.function_name.clone(),
-            function_version: inv.function_version.clone(),
-            memory_limit_mb: inv.memory_mb,
-            deadline_ms: deadline
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis() as u64),
-            log_group_name: inv.log_group.clone(),
-            log_stream_name: inv.log_stream.clone(),
-        };
+        let ctx = context(inv);
         let event = String::from_utf8_lossy(&inv.payload);
         let called = code
             .inner
             .pre
             .instantiate(&mut store)
             .and_then(|handler| handler.call_handle(&mut store, &event, &ctx));
-        let duration = start.elapsed();
-        let (peak, refused) = (store.data().limiter.peak, store.data().limiter.refused);
-        drop(store);
-
-        let ending = classify(called, refused, inner.config.max_instances)?;
-        let report = log::Report {
-            duration,
-            billed_ms: log::billed_ms(duration),
-            max_memory_used_mb: log::megabytes(peak),
-        };
-        let (result, extra) = conclude(ending, inv);
-        let log = log::render(inv, &output.contents(), extra.as_deref(), &report);
-        Ok(Outcome {
-            result,
-            log,
-            duration,
-            billed_duration_ms: report.billed_ms,
-            max_memory_used_mb: report.max_memory_used_mb,
-        })
+        self.finish(called, store, start, &output, inv)
     }
 
-    /// Async: the same on a blocking thread (`tokio::task::spawn_blocking`), never
-    /// blocking the tokio workers.
+    /// Async: the same on the caller's task, without a thread hand-off. The guest runs on
+    /// a fiber and yields to the executor at every epoch tick (so a long-running guest
+    /// shares the worker thread), and its WASI host calls are async.
     ///
     /// Epoch interruption stops a guest that runs past its `Timeout`, but not one blocked in
     /// a host call (a WASI sleep or poll). So the timeout is also enforced here: past
     /// `Timeout` and a grace of two epoch ticks, the invocation ends as Lambda ends it
-    /// (`Sandbox.Timedout`), without the guest's output; the blocked instance is dropped when
-    /// its host call returns.
+    /// (`Sandbox.Timedout`), without the guest's output; the blocked instance is dropped.
     pub async fn invoke_async(&self, code: Code, inv: Invocation) -> Result<Outcome, RuntimeError> {
-        let runtime = self.clone();
-        let inv = Arc::new(inv);
-        let running = Arc::clone(&inv);
         let limit = inv.timeout + self.inner.config.epoch_tick * 2 + Duration::from_millis(50);
-        let task = tokio::task::spawn_blocking(move || runtime.invoke(&code, &running));
-        if let Ok(joined) = tokio::time::timeout(limit, task).await {
-            return joined.map_err(|e| RuntimeError::Internal(format!("invocation task: {e}")))?;
+        if let Ok(outcome) = tokio::time::timeout(limit, self.run_async(&code, &inv)).await {
+            return outcome;
         }
         tracing::warn!(request_id = %inv.request_id, function = %inv.function_name,
             "handler blocked in a host call past its timeout; reported as timed out");
@@ -282,6 +261,104 @@ impl Runtime {
             billed_duration_ms: report.billed_ms,
             max_memory_used_mb: 0,
         })
+    }
+
+    async fn run_async(&self, code: &Code, inv: &Invocation) -> Result<Outcome, RuntimeError> {
+        let inner = &*self.inner;
+        let _permit = inner.admission.admit(
+            inner.config.max_instances,
+            &inv.function_name,
+            inv.reserved_concurrency,
+        )?;
+        let output = MemoryOutputPipe::new(inner.config.max_log_bytes);
+        let ticks = engine::deadline_ticks(inv.timeout, inner.config.epoch_tick);
+        let start = Instant::now();
+        let mut store = store::new_store(&inner.engine, inv, &output, 1);
+        // Yield at every tick until the deadline, then trap as the sync deadline does.
+        let mut elapsed = 0u64;
+        store.epoch_deadline_callback(move |_| {
+            elapsed += 1;
+            Ok(if elapsed >= ticks {
+                UpdateDeadline::Interrupt
+            } else {
+                UpdateDeadline::Yield(1)
+            })
+        });
+        let ctx = context_async(inv);
+        let event = String::from_utf8_lossy(&inv.payload);
+        let called = match code.inner.pre_async.instantiate_async(&mut store).await {
+            Ok(handler) => handler.call_handle(&mut store, &event, &ctx).await,
+            Err(e) => Err(e),
+        };
+        let called = called.map(|r| {
+            r.map_err(|e| bindings::FunctionError {
+                error_type: e.error_type,
+                error_message: e.error_message,
+            })
+        });
+        self.finish(called, store, start, &output, inv)
+    }
+
+    /// The outcome of a call: its ending, the log and the report figures.
+    fn finish(
+        &self,
+        called: wasmtime::Result<Result<String, bindings::FunctionError>>,
+        store: wasmtime::Store<State>,
+        start: Instant,
+        output: &MemoryOutputPipe,
+        inv: &Invocation,
+    ) -> Result<Outcome, RuntimeError> {
+        let duration = start.elapsed();
+        let (peak, refused) = (store.data().limiter.peak, store.data().limiter.refused);
+        drop(store);
+
+        let ending = classify(called, refused, self.inner.config.max_instances)?;
+        let report = log::Report {
+            duration,
+            billed_ms: log::billed_ms(duration),
+            max_memory_used_mb: log::megabytes(peak),
+        };
+        let (result, extra) = conclude(ending, inv);
+        let log = log::render(inv, &output.contents(), extra.as_deref(), &report);
+        Ok(Outcome {
+            result,
+            log,
+            duration,
+            billed_duration_ms: report.billed_ms,
+            max_memory_used_mb: report.max_memory_used_mb,
+        })
+    }
+}
+
+/// The context record, as the async bindings type it.
+fn context_async(inv: &Invocation) -> bindings::asynchronous::Context {
+    let c = context(inv);
+    bindings::asynchronous::Context {
+        request_id: c.request_id,
+        invoked_function_arn: c.invoked_function_arn,
+        function_name: c.function_name,
+        function_version: c.function_version,
+        memory_limit_mb: c.memory_limit_mb,
+        deadline_ms: c.deadline_ms,
+        log_group_name: c.log_group_name,
+        log_stream_name: c.log_stream_name,
+    }
+}
+
+/// The context record the guest gets.
+fn context(inv: &Invocation) -> bindings::Context {
+    let deadline = SystemTime::now() + inv.timeout;
+    bindings::Context {
+        request_id: inv.request_id.clone(),
+        invoked_function_arn: inv.invoked_function_arn.clone(),
+        function_name: inv.function_name.clone(),
+        function_version: inv.function_version.clone(),
+        memory_limit_mb: inv.memory_mb,
+        deadline_ms: deadline
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64),
+        log_group_name: inv.log_group.clone(),
+        log_stream_name: inv.log_stream.clone(),
     }
 }
 

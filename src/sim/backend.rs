@@ -3,13 +3,16 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use bytes::Bytes;
 
 use crate::arn::{FunctionRef, NameKind};
-use crate::dispatch::{AsyncConfig, AttemptOutcome, Authorized, Backend, Ran, Refusal, Target};
+use crate::dispatch::{
+    AsyncConfig, AttemptOutcome, Authorized, Backend, Ran, Refusal, Resolution, Target,
+};
 use crate::lambda::Lambda;
-use crate::lambda::policy::{Caller, RequestContext, evaluate, explain_other_scopes};
+use crate::lambda::policy::{Caller, RequestContext, explain_other_scopes};
 use crate::lambda::registry::Resolved;
 use crate::runtime::{FunctionResult, RuntimeError, ThrottleReason};
 use crate::trace::PolicyCheck;
@@ -67,7 +70,7 @@ impl Backend for LambdaBackend {
                 &resolved.invoked_arn,
             )
         };
-        let decision = evaluate(&resolved.policy, &context);
+        let decision = resolved.policy.evaluate(&context);
         let mut check = PolicyCheck {
             allowed: decision.allowed,
             statement: decision.statement,
@@ -97,9 +100,10 @@ impl Backend for LambdaBackend {
                 on_failure: c.on_failure.clone(),
             });
         Ok(Authorized {
-            resolved_version: resolved.executed_version,
+            resolved_version: resolved.executed_version.clone(),
             policy: check,
             config,
+            resolution: Some(Arc::new(resolved)),
         })
     }
 
@@ -107,11 +111,15 @@ impl Backend for LambdaBackend {
         &self,
         target: &Target<'_>,
         payload: Bytes,
+        resolution: Option<Resolution>,
     ) -> Pin<Box<dyn Future<Output = AttemptOutcome> + Send + 'static>> {
-        let resolved = self.resolve(target);
+        let resolved = match resolution.and_then(|r| r.downcast::<Resolved>().ok()) {
+            Some(resolved) => Ok(resolved),
+            None => self.resolve(target).map(|(_, r)| Arc::new(r)),
+        };
         let executor = self.executor.clone();
         Box::pin(async move {
-            let (_, resolved) = match resolved {
+            let resolved = match resolved {
                 Ok(r) => r,
                 Err(reason) => return AttemptOutcome::Unresolved(reason),
             };
@@ -147,7 +155,7 @@ impl Backend for LambdaBackend {
                         error_type,
                         error_message,
                         response,
-                        log_tail: log_tail(&outcome.log),
+                        log_tail: log_tail(outcome.log),
                     })
                 }
                 Err(RuntimeError::Throttled { reason }) => AttemptOutcome::Throttled {
@@ -205,10 +213,10 @@ impl crate::notify::DestinationValidator for LambdaBackend {
 
 /// The last 4 KB of a log (the cut `Invoke` uses for `X-Amz-Log-Result`), starting at a
 /// line start when it had to cut.
-fn log_tail(log: &str) -> String {
-    let tail = crate::lambda::api::invoke::log_tail(log);
+fn log_tail(log: String) -> String {
+    let tail = crate::lambda::api::invoke::log_tail(&log);
     if tail.len() == log.len() {
-        return tail.to_owned();
+        return log; // the usual case: no copy
     }
     tail.find('\n').map_or(tail, |i| &tail[i + 1..]).to_owned()
 }

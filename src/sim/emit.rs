@@ -51,7 +51,7 @@ impl Simulator {
     fn emit_one(
         &self,
         bucket: &Bucket,
-        config: &NotificationConfiguration,
+        config: &Arc<NotificationConfiguration>,
         effect: &Effect,
         origin: &Origin<'_>,
     ) {
@@ -73,41 +73,6 @@ impl Simulator {
             },
         };
         let key = EncodedKey::new(&event.key);
-        let verdicts = matching::explain(config, name, &key);
-        let mut checks: Vec<ConfigCheck> = verdicts
-            .iter()
-            .map(|v| ConfigCheck {
-                configuration_id: v.config.id.clone(),
-                destination: v.config.function_arn.clone(),
-                result: match v.outcome {
-                    Ok(()) => MatchResult::Matched,
-                    Err(NoMatch::EventType) => MatchResult::EventType(v.describe(name, &key)),
-                    Err(NoMatch::Prefix) => MatchResult::Prefix(v.describe(name, &key)),
-                    Err(NoMatch::Suffix) => MatchResult::Suffix(v.describe(name, &key)),
-                },
-            })
-            .collect();
-        let others = config
-            .queue
-            .iter()
-            .map(|q| (&q.id, &q.queue_arn, &q.events, &q.filter, "SQS"))
-            .chain(
-                config
-                    .topic
-                    .iter()
-                    .map(|t| (&t.id, &t.topic_arn, &t.events, &t.filter, "SNS")),
-            );
-        for (id, arn, events, filter, service) in others {
-            if selects(events, filter, name, &key) {
-                checks.push(ConfigCheck {
-                    configuration_id: id.clone(),
-                    destination: arn.clone(),
-                    result: MatchResult::DestinationNotSimulated(format!(
-                        "configuration {id:?} matched, but {service} delivery is not simulated: nothing was sent to {arn}"
-                    )),
-                });
-            }
-        }
         let trace = self.journal().begin(Source {
             bucket: event.bucket.clone(),
             key: event.key.clone(),
@@ -116,9 +81,13 @@ impl Simulator {
             version_id: event.version_id.clone(),
             bucket_owner: bucket.owner.account_id.clone(),
         });
-        trace.set_configurations(checks);
-        for verdict in verdicts.iter().filter(|v| v.outcome.is_ok()) {
-            let lambda = verdict.config;
+        // The sentences about each configuration are written when the trace is read: the
+        // configuration snapshot, the event name and the key decide them.
+        let snapshot = Arc::clone(config);
+        trace.set_configurations_with(move |source| {
+            config_checks(&snapshot, name, &EncodedKey::new(&source.key))
+        });
+        for lambda in matching::matching_lambdas(config, name, &key) {
             let payload = Bytes::from(event.render(&lambda.id));
             let delivery = trace.add_delivery(Delivery::new(
                 lambda.id.clone(),
@@ -136,6 +105,50 @@ impl Simulator {
         }
         tracing::debug!(event = %trace.display_id(), bucket = %bucket.name, key = %event.key, %name, "S3 event emitted");
     }
+}
+
+/// Every configuration's verdict on the event, in words (Lambda configurations in order,
+/// then the SQS and SNS ones that matched, which are not simulated).
+fn config_checks(
+    config: &NotificationConfiguration,
+    name: EventName,
+    key: &EncodedKey<'_>,
+) -> Vec<ConfigCheck> {
+    let mut checks: Vec<ConfigCheck> = matching::explain(config, name, key)
+        .iter()
+        .map(|v| ConfigCheck {
+            configuration_id: v.config.id.clone(),
+            destination: v.config.function_arn.clone(),
+            result: match v.outcome {
+                Ok(()) => MatchResult::Matched,
+                Err(NoMatch::EventType) => MatchResult::EventType(v.describe(name, key)),
+                Err(NoMatch::Prefix) => MatchResult::Prefix(v.describe(name, key)),
+                Err(NoMatch::Suffix) => MatchResult::Suffix(v.describe(name, key)),
+            },
+        })
+        .collect();
+    let others = config
+        .queue
+        .iter()
+        .map(|q| (&q.id, &q.queue_arn, &q.events, &q.filter, "SQS"))
+        .chain(
+            config
+                .topic
+                .iter()
+                .map(|t| (&t.id, &t.topic_arn, &t.events, &t.filter, "SNS")),
+        );
+    for (id, arn, events, filter, service) in others {
+        if selects(events, filter, name, key) {
+            checks.push(ConfigCheck {
+                configuration_id: id.clone(),
+                destination: arn.clone(),
+                result: MatchResult::DestinationNotSimulated(format!(
+                    "configuration {id:?} matched, but {service} delivery is not simulated: nothing was sent to {arn}"
+                )),
+            });
+        }
+    }
+    checks
 }
 
 /// The fields every record of this request shares; key and object fields are filled in by

@@ -9,7 +9,7 @@ use bytes::Bytes;
 
 use crate::lambda::registry::Resolved;
 use crate::logs::{LogStore, lambda_group_name, lambda_stream_name, now_ms};
-use crate::runtime::{Invocation, Outcome, Runtime, RuntimeError};
+use crate::runtime::{Code, Invocation, Outcome, Runtime, RuntimeError};
 
 /// Turns a [`Resolved`] function version into a runtime invocation.
 #[derive(Clone)]
@@ -37,7 +37,51 @@ impl Executor {
         payload: Bytes,
         request_id: String,
     ) -> Result<Outcome, RuntimeError> {
+        let prepared = self.prepare(resolved).await?;
         let config = &resolved.config;
+        let date = time::OffsetDateTime::now_utc().date();
+        let log_stream = if date == prepared.stream_date {
+            prepared.log_stream.clone()
+        } else {
+            lambda_stream_name(date, &resolved.executed_version, &self.environment_id)
+        };
+        let invocation = Invocation {
+            payload,
+            request_id,
+            invoked_function_arn: invoked_arn,
+            function_name: resolved.function_name.clone(),
+            function_version: resolved.executed_version.clone(),
+            memory_mb: config.memory_size,
+            timeout: std::time::Duration::from_secs(u64::from(config.timeout)),
+            env: Arc::clone(&prepared.env),
+            log_group: prepared.log_group.clone(),
+            log_stream: log_stream.clone(),
+            reserved_concurrency: resolved.reserved_concurrency,
+        };
+        let outcome = self
+            .runtime
+            .invoke_async(prepared.code.clone(), invocation)
+            .await?;
+        let now = now_ms();
+        self.logs.append(
+            &resolved.account,
+            &resolved.region,
+            &prepared.log_group,
+            &log_stream,
+            outcome.log.lines().map(|line| (now, line.to_owned())),
+        );
+        Ok(outcome)
+    }
+
+    /// What every run of this version shares, derived once per configuration snapshot:
+    /// the compiled code, the log group and stream names and the environment.
+    async fn prepare(&self, resolved: &Resolved) -> Result<Arc<Prepared>, RuntimeError> {
+        let config = &resolved.config;
+        if let Some(prepared) = config.derived.get::<Prepared>()
+            && prepared.environment_id == self.environment_id
+        {
+            return Ok(prepared);
+        }
         let package = &config.code;
         let cache_key = format!("{}:{}", package.sha256, package.wasm_path);
         let code = if let Some(code) = self.runtime.cached(&cache_key) {
@@ -50,38 +94,39 @@ impl Executor {
                 .await
                 .map_err(|e| RuntimeError::Internal(format!("compile task: {e}")))??
         };
-        let log_group = lambda_group_name(&resolved.function_name);
-        let log_stream = lambda_stream_name(
-            time::OffsetDateTime::now_utc().date(),
-            &resolved.executed_version,
-            &self.environment_id,
-        );
-        let invocation = Invocation {
-            payload,
-            request_id,
-            invoked_function_arn: invoked_arn,
-            function_name: resolved.function_name.clone(),
-            function_version: resolved.executed_version.clone(),
-            memory_mb: config.memory_size,
-            timeout: std::time::Duration::from_secs(u64::from(config.timeout)),
+        let stream_date = time::OffsetDateTime::now_utc().date();
+        let prepared = Arc::new(Prepared {
+            code,
+            environment_id: Arc::clone(&self.environment_id),
+            log_group: lambda_group_name(&resolved.function_name),
+            log_stream: lambda_stream_name(
+                stream_date,
+                &resolved.executed_version,
+                &self.environment_id,
+            ),
+            stream_date,
             env: config
                 .environment
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
-            log_group: log_group.clone(),
-            log_stream: log_stream.clone(),
-            reserved_concurrency: resolved.reserved_concurrency,
-        };
-        let outcome = self.runtime.invoke_async(code, invocation).await?;
-        let now = now_ms();
-        self.logs.append(
-            &resolved.account,
-            &resolved.region,
-            &log_group,
-            &log_stream,
-            outcome.log.lines().map(|line| (now, line.to_owned())),
-        );
-        Ok(outcome)
+        });
+        // Another simulator sharing the registry keeps its own (different environment id).
+        Ok(if config.derived.get::<Prepared>().is_none() {
+            config.derived.set(prepared)
+        } else {
+            prepared
+        })
     }
+}
+
+/// An invocation template of one function version for one executor.
+struct Prepared {
+    code: Code,
+    environment_id: Arc<str>,
+    log_group: String,
+    /// The stream name on `stream_date` (Lambda names streams by day).
+    log_stream: String,
+    stream_date: time::Date,
+    env: Arc<[(String, String)]>,
 }

@@ -217,6 +217,9 @@ pub struct Trace {
 #[derive(Debug, Default)]
 struct State {
     configurations: Vec<ConfigCheck>,
+    /// Builds `configurations` when the trace is read (so an event pays for no sentence
+    /// nobody reads); set instead of `configurations`.
+    deferred: Option<DeferredChecks>,
     deliveries: Vec<Delivery>,
 }
 
@@ -268,7 +271,20 @@ impl Trace {
 
     /// Records the configurations considered.
     pub fn set_configurations(&self, checks: Vec<ConfigCheck>) {
-        self.state.lock().configurations = checks;
+        let mut state = self.state.lock();
+        state.configurations = checks;
+        state.deferred = None;
+    }
+
+    /// Sets the configuration checks as a function of the event's source, called each
+    /// time the trace is read.
+    pub fn set_configurations_with(
+        &self,
+        checks: impl Fn(&Source) -> Vec<ConfigCheck> + Send + Sync + 'static,
+    ) {
+        let mut state = self.state.lock();
+        state.configurations = Vec::new();
+        state.deferred = Some(DeferredChecks(Box::new(checks)));
     }
 
     /// Adds a delivery and returns its index for later updates.
@@ -309,7 +325,10 @@ impl Trace {
             id: self.display_id(),
             created: self.created,
             source: self.source.clone(),
-            configurations: state.configurations.clone(),
+            configurations: match &state.deferred {
+                Some(DeferredChecks(checks)) => checks(&self.source),
+                None => state.configurations.clone(),
+            },
             deliveries: state.deliveries.clone(),
             outcome: overall(&state.deliveries),
         }
@@ -342,6 +361,17 @@ impl Trace {
 }
 
 /// The function name inside a (possibly qualified) function ARN.
+/// A deferred builder of configuration checks.
+struct DeferredChecks(Box<ChecksFn>);
+
+type ChecksFn = dyn Fn(&Source) -> Vec<ConfigCheck> + Send + Sync;
+
+impl std::fmt::Debug for DeferredChecks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeferredChecks")
+    }
+}
+
 fn function_name(arn: &str) -> &str {
     arn.split(':').nth(6).unwrap_or(arn)
 }

@@ -11,6 +11,7 @@
 
 use std::fmt;
 
+use super::compiled::{ArnPattern, CompiledPolicy, Cond, Key, Op, Pattern, Rule};
 use super::statement::{Policy, Principal, Statement};
 use crate::arn::Arn;
 
@@ -84,19 +85,20 @@ impl RequestContext {
         }
     }
 
-    fn key(&self, name: &str) -> Option<&str> {
-        match name.to_ascii_lowercase().as_str() {
-            "aws:sourcearn" => self.source_arn.as_deref(),
-            "aws:sourceaccount" => self.source_account.as_deref(),
-            "aws:principalorgid" => self.principal_org_id.as_deref(),
-            "lambda:eventsourcetoken" => self.event_source_token.as_deref(),
-            "lambda:functionurlauthtype" => self.function_url_auth_type.as_deref(),
-            "aws:principalaccount" => match &self.principal {
+    /// The value of a condition key, if the request carries it.
+    fn value(&self, key: Key) -> Option<&str> {
+        match key {
+            Key::SourceArn => self.source_arn.as_deref(),
+            Key::SourceAccount => self.source_account.as_deref(),
+            Key::PrincipalOrgId => self.principal_org_id.as_deref(),
+            Key::EventSourceToken => self.event_source_token.as_deref(),
+            Key::FunctionUrlAuthType => self.function_url_auth_type.as_deref(),
+            Key::PrincipalAccount => match &self.principal {
                 Caller::Account(a) => Some(a),
                 Caller::Arn(a) => a.split(':').nth(4),
                 Caller::Service(_) => None,
             },
-            _ => None,
+            Key::Other => None,
         }
     }
 }
@@ -114,50 +116,101 @@ pub struct Decision {
 
 /// `f` or `f:PROD` for a function ARN (or the input if it is not one).
 pub fn scope_label(resource: &str) -> String {
-    Arn::parse(resource)
-        .ok()
-        .and_then(|a| a.resource.strip_prefix("function:").map(str::to_owned))
-        .unwrap_or_else(|| resource.to_owned())
+    let mut parts = resource.splitn(6, ':');
+    let label = match (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) {
+        (Some("arn"), Some(partition), Some(service), Some(_), Some(_), Some(rest))
+            if !partition.is_empty() && !service.is_empty() =>
+        {
+            rest.strip_prefix("function:")
+        }
+        _ => None,
+    };
+    label.unwrap_or(resource).to_owned()
 }
 
-/// Evaluates `policy` (of the scope `ctx.resource` designates) for `ctx`.
+/// Evaluates `policy` (of the scope `ctx.resource` designates) for `ctx`. Parses the
+/// statements first: where one document is evaluated many times, keep a
+/// [`CompiledPolicy`] and call [`CompiledPolicy::evaluate`].
 pub fn evaluate(policy: &Policy, ctx: &RequestContext) -> Decision {
-    let label = scope_label(&ctx.resource);
-    if policy.statements.is_empty() {
-        let hint = label
-            .split_once(':')
-            .map_or_else(String::new, |(_, q)| format!(" with Qualifier={q}"));
-        return deny(format!(
-            "denied: policy of {label} has no statement for principal {} ({label} has no resource-based policy; add one with AddPermission{hint})",
-            ctx.principal
-        ));
-    }
-    let mut failures = Vec::new();
-    for st in &policy.statements {
-        if !principal_matches(&st.principal, &ctx.principal) {
-            continue;
-        }
-        match check_statement(st, ctx) {
-            Ok(()) => {
+    CompiledPolicy::new(policy.clone()).evaluate(ctx)
+}
+
+/// Why one statement did not apply, with borrowed values (formatted only on denial).
+#[derive(Debug, Clone, Copy)]
+enum Failure<'a> {
+    Action,
+    Resource,
+    /// A positive condition's key is absent from the request.
+    Missing(&'a Cond),
+    Unsupported(&'a Cond),
+    /// The value does not match (positive operator) or matches (negated operator).
+    Compared(&'a Cond, &'a str),
+}
+
+impl CompiledPolicy {
+    /// Evaluates this policy (of the scope `ctx.resource` designates) for `ctx`. Allocates
+    /// only the decision: the allowing statement's reason, or on denial the reason of each
+    /// statement for the caller's principal.
+    pub fn evaluate(&self, ctx: &RequestContext) -> Decision {
+        let statements = &self.policy().statements;
+        for (st, rule) in statements.iter().zip(&self.rules) {
+            if principal_matches(&st.principal, &ctx.principal) && check_rule(rule, st, ctx).is_ok()
+            {
                 return Decision {
                     allowed: true,
                     statement: Some(st.sid.clone()),
                     reason: format!(
-                        "allowed by statement \"{}\" of the policy of {label}",
-                        st.sid
+                        "allowed by statement \"{}\" of the policy of {}",
+                        st.sid,
+                        scope_label(&ctx.resource)
                     ),
                 };
             }
-            Err(why) => failures.push(format!("statement \"{}\" did not match: {why}", st.sid)),
         }
+        self.denial(ctx)
     }
-    if failures.is_empty() {
-        deny(format!(
-            "denied: policy of {label} has no statement for principal {}",
-            ctx.principal
-        ))
-    } else {
-        deny(format!("denied: {}", failures.join("; ")))
+
+    /// The denial and its reasons (the slow path: it formats every failure).
+    fn denial(&self, ctx: &RequestContext) -> Decision {
+        let label = scope_label(&ctx.resource);
+        let statements = &self.policy().statements;
+        if statements.is_empty() {
+            let hint = label
+                .split_once(':')
+                .map_or_else(String::new, |(_, q)| format!(" with Qualifier={q}"));
+            return deny(format!(
+                "denied: policy of {label} has no statement for principal {} ({label} has no resource-based policy; add one with AddPermission{hint})",
+                ctx.principal
+            ));
+        }
+        let failures: Vec<String> = statements
+            .iter()
+            .zip(&self.rules)
+            .filter(|(st, _)| principal_matches(&st.principal, &ctx.principal))
+            .filter_map(|(st, rule)| {
+                let why = check_rule(rule, st, ctx).err()?;
+                Some(format!(
+                    "statement \"{}\" did not match: {}",
+                    st.sid,
+                    describe(why, st, ctx)
+                ))
+            })
+            .collect();
+        if failures.is_empty() {
+            deny(format!(
+                "denied: policy of {label} has no statement for principal {}",
+                ctx.principal
+            ))
+        } else {
+            deny(format!("denied: {}", failures.join("; ")))
+        }
     }
 }
 
@@ -188,8 +241,12 @@ pub fn explain_other_scopes(scopes: &[(String, Policy)], ctx: &RequestContext) -
 /// Evaluates `policy` and, on denial, appends which other scopes would have allowed the
 /// request (`scopes`: every policy of the function with its scope ARN), e.g.
 /// `denied: policy of helloworld:PROD has no statement for principal s3.amazonaws.com; statement "1" matched on helloworld:BETA only`.
-pub fn authorize(policy: &Policy, scopes: &[(String, Policy)], ctx: &RequestContext) -> Decision {
-    let mut d = evaluate(policy, ctx);
+pub fn authorize(
+    policy: &CompiledPolicy,
+    scopes: &[(String, Policy)],
+    ctx: &RequestContext,
+) -> Decision {
+    let mut d = policy.evaluate(ctx);
     if !d.allowed
         && let Some(more) = explain_other_scopes(scopes, ctx)
     {
@@ -224,106 +281,101 @@ fn root_account(arn: &str) -> Option<&str> {
     arn.strip_prefix("arn:aws:iam::")?.strip_suffix(":root")
 }
 
-fn check_statement(st: &Statement, ctx: &RequestContext) -> Result<(), String> {
-    if !glob(
-        &st.action.to_ascii_lowercase(),
-        &ctx.action.to_ascii_lowercase(),
-    ) {
-        return Err(format!(
-            "Action \"{}\" does not cover {}",
-            st.action, ctx.action
-        ));
+/// Whether a statement whose principal matches applies, or the first reason it does not.
+fn check_rule<'a>(
+    rule: &'a Rule,
+    st: &Statement,
+    ctx: &'a RequestContext,
+) -> Result<(), Failure<'a>> {
+    if !rule.action.matches_ignore_case(&ctx.action) {
+        return Err(Failure::Action);
     }
-    if !arn_like(&st.resource, &ctx.resource) {
-        return Err(format!(
-            "Resource \"{}\" does not match the invoked ARN \"{}\" (a grant covers only the qualifier it names)",
-            st.resource, ctx.resource
-        ));
+    if !rule.resource.matches(&ctx.resource) {
+        return Err(Failure::Resource);
     }
-    for (op, pairs) in &st.condition {
-        for (key, expected) in pairs {
-            check_condition(op, key, expected, ctx.key(key))?;
-        }
+    for cond in &rule.conditions {
+        check_condition(cond, st, ctx)?;
     }
     Ok(())
 }
 
-fn check_condition(
-    op: &str,
-    key: &str,
-    expected: &str,
-    actual: Option<&str>,
-) -> Result<(), String> {
-    let (base, if_exists) = op
-        .strip_suffix("IfExists")
-        .map_or((op, false), |b| (b, true));
-    let negated = base.contains("Not");
-    let Some(actual) = actual else {
+/// The expected value of a condition, as written in the statement.
+fn expected<'s>(cond: &Cond, st: &'s Statement) -> &'s str {
+    st.condition
+        .get(cond.block)
+        .and_then(|(_, pairs)| pairs.get(cond.pair))
+        .map_or("", |(_, v)| v.as_str())
+}
+
+fn check_condition<'a>(
+    cond: &'a Cond,
+    st: &Statement,
+    ctx: &'a RequestContext,
+) -> Result<(), Failure<'a>> {
+    let Some(actual) = ctx.value(cond.key) else {
         // A missing key fails positive operators and satisfies negated ones and ...IfExists.
-        return if negated || if_exists {
+        return if cond.negated || cond.if_exists {
             Ok(())
         } else {
-            Err(format!(
-                "{op} {key} requires \"{expected}\" but the request carries no {key}"
-            ))
+            Err(Failure::Missing(cond))
         };
     };
-    let matched = match base {
-        "StringEquals" | "StringNotEquals" => actual == expected,
-        "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase" => {
-            actual.eq_ignore_ascii_case(expected)
-        }
-        "StringLike" | "StringNotLike" => glob(expected, actual),
-        "ArnEquals" | "ArnLike" | "ArnNotEquals" | "ArnNotLike" => arn_like(expected, actual),
-        "Bool" => actual.eq_ignore_ascii_case(expected),
-        _ => return Err(format!("unsupported condition operator {op}")),
+    let matched = match &cond.op {
+        Op::Equals => actual == expected(cond, st),
+        Op::EqualsIgnoreCase | Op::Bool => actual.eq_ignore_ascii_case(expected(cond, st)),
+        Op::Like(p) => p.matches(actual),
+        Op::Arn(p) => p.matches(actual),
+        Op::Unsupported => return Err(Failure::Unsupported(cond)),
     };
-    match (matched, negated) {
-        (true, false) | (false, true) => Ok(()),
-        (false, false) => Err(format!(
-            "{op} {key} \"{actual}\" does not match \"{expected}\""
-        )),
-        (true, true) => Err(format!("{op} {key} \"{actual}\" matches \"{expected}\"")),
+    if matched == cond.negated {
+        Err(Failure::Compared(cond, actual))
+    } else {
+        Ok(())
+    }
+}
+
+/// The words for a failure.
+fn describe(why: Failure<'_>, st: &Statement, ctx: &RequestContext) -> String {
+    let names = |cond: &Cond| {
+        st.condition
+            .get(cond.block)
+            .and_then(|(op, pairs)| Some((op.as_str(), pairs.get(cond.pair)?.0.as_str())))
+            .unwrap_or_default()
+    };
+    match why {
+        Failure::Action => format!("Action \"{}\" does not cover {}", st.action, ctx.action),
+        Failure::Resource => format!(
+            "Resource \"{}\" does not match the invoked ARN \"{}\" (a grant covers only the qualifier it names)",
+            st.resource, ctx.resource
+        ),
+        Failure::Missing(cond) => {
+            let (op, key) = names(cond);
+            let expected = expected(cond, st);
+            format!("{op} {key} requires \"{expected}\" but the request carries no {key}")
+        }
+        Failure::Unsupported(cond) => {
+            format!("unsupported condition operator {}", names(cond).0)
+        }
+        Failure::Compared(cond, actual) => {
+            let (op, key) = names(cond);
+            let expected = expected(cond, st);
+            if cond.negated {
+                format!("{op} {key} \"{actual}\" matches \"{expected}\"")
+            } else {
+                format!("{op} {key} \"{actual}\" does not match \"{expected}\"")
+            }
+        }
     }
 }
 
 /// `ArnLike`: six parts compared separately, each a glob; both must be six-part ARNs.
 pub fn arn_like(pattern: &str, value: &str) -> bool {
-    let p = Arn::parts(pattern);
-    let v = Arn::parts(value);
-    p.len() == 6
-        && v.len() == 6
-        && p.first() == Some(&"arn")
-        && p.iter().zip(&v).all(|(p, v)| glob(p, v))
+    ArnPattern::new(pattern).matches(value)
 }
 
 /// Case-sensitive glob with `*` (any run, including colons) and `?` (one character).
 pub fn glob(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(&c) if c == '?' || c == t[ti] => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
+    Pattern::new(pattern).matches(text)
 }
 
 #[cfg(test)]
@@ -839,7 +891,7 @@ mod tests {
             Some("statement \"1\" matched on helloworld:BETA only")
         );
         assert_eq!(explain_other_scopes(&scopes[..1], &ctx), None);
-        let d = authorize(&prod, &scopes, &ctx);
+        let d = authorize(&CompiledPolicy::new(prod), &scopes, &ctx);
         assert!(!d.allowed);
         assert!(
             d.reason.starts_with(
