@@ -55,6 +55,10 @@ struct Inner {
     /// WASI with async host calls, for [`Runtime::invoke_async`].
     linker_async: Linker<State>,
     codes: DashMap<String, Code>,
+    /// One gate per code sha being compiled, so concurrent first invocations compile once.
+    compiling: DashMap<String, Arc<parking_lot::Mutex<()>>>,
+    /// Components compiled so far (cache misses).
+    compilations: std::sync::atomic::AtomicU64,
     admission: concurrency::Admission,
     config: RuntimeConfig,
     memory_reset: MemoryReset,
@@ -140,6 +144,8 @@ impl Runtime {
                 linker,
                 linker_async,
                 codes: DashMap::new(),
+                compiling: DashMap::new(),
+                compilations: std::sync::atomic::AtomicU64::new(0),
                 admission: concurrency::Admission::default(),
                 config,
                 memory_reset,
@@ -155,6 +161,34 @@ impl Runtime {
         if let Some(code) = self.inner.codes.get(code_sha256) {
             return Ok(code.clone());
         }
+        // Whoever arrives first compiles; the others wait at the gate, then find the cache.
+        let gate = Arc::clone(
+            self.inner
+                .compiling
+                .entry(code_sha256.to_owned())
+                .or_default()
+                .value(),
+        );
+        let _compiling = gate.lock();
+        if let Some(code) = self.inner.codes.get(code_sha256) {
+            return Ok(code.clone());
+        }
+        let compiled = self.compile(code_sha256, wasm);
+        self.inner.compiling.remove(code_sha256);
+        compiled
+    }
+
+    /// How many components were compiled so far (each code sha once while cached).
+    pub fn compilations(&self) -> u64 {
+        self.inner
+            .compilations
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn compile(&self, code_sha256: &str, wasm: &[u8]) -> Result<Code, RuntimeError> {
+        self.inner
+            .compilations
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let invalid = |e: wasmtime::Error| RuntimeError::InvalidCode(error_chain(&e));
         let started = Instant::now();
         let component = Component::new(&self.inner.engine, wasm).map_err(invalid)?;

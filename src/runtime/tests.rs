@@ -582,3 +582,26 @@ async fn a_guest_blocked_in_a_host_call_still_times_out() {
         outcome.log
     );
 }
+
+#[test]
+fn concurrent_first_loads_compile_once() {
+    let runtime = Runtime::new(RuntimeConfig::default()).expect("runtime");
+    let runtime = &runtime;
+    let codes: Vec<Code> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| runtime.load("sha-of-concurrent-echo", ECHO).expect("load")))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("join"))
+            .collect()
+    });
+    for code in &codes[1..] {
+        assert!(
+            Arc::ptr_eq(&codes[0].inner, &code.inner),
+            "every caller got the one compiled component"
+        );
+    }
+    assert_eq!(runtime.compilations(), 1, "compiled once for four callers");
+    assert!(runtime.inner.compiling.is_empty(), "no gate is left behind");
+}
