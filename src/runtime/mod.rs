@@ -43,6 +43,14 @@ pub use invocation::{ErrorKind, FunctionError, FunctionResult, Invocation, Outco
 use bindings::HandlerPre;
 use store::State;
 
+/// An admitted invocation: its concurrency permit, log pipe, deadline in ticks, start time.
+struct Slot<'a> {
+    _permit: concurrency::Permit<'a>,
+    output: MemoryOutputPipe,
+    ticks: u64,
+    start: Instant,
+}
+
 /// The handler runtime: a cheap-to-clone handle on one engine and its code cache.
 #[derive(Clone)]
 pub struct Runtime {
@@ -246,16 +254,10 @@ impl Runtime {
     /// [`Outcome`] with a [`FunctionResult::Error`]; `Err` means it did not run
     /// ([`RuntimeError::Throttled`]).
     pub fn invoke(&self, code: &Code, inv: &Invocation) -> Result<Outcome, RuntimeError> {
-        let inner = &*self.inner;
-        let _permit = inner.admission.admit(
-            inner.config.max_instances,
-            &inv.function_name,
-            inv.reserved_concurrency,
-        )?;
-        let output = MemoryOutputPipe::new(inner.config.max_log_bytes);
-        let ticks = engine::deadline_ticks(inv.timeout, inner.config.epoch_tick);
-        let start = Instant::now();
-        let mut store = store::new_store(&inner.engine, inv, &output, ticks);
+        let slot = self.admit(inv)?;
+        let ticks = slot.ticks;
+        let (output, start) = (&slot.output, slot.start);
+        let mut store = store::new_store(&self.inner.engine, inv, output, ticks);
         let ctx = context(inv);
         let event = String::from_utf8_lossy(&inv.payload);
         let called = code
@@ -263,7 +265,7 @@ impl Runtime {
             .pre
             .instantiate(&mut store)
             .and_then(|handler| handler.call_handle(&mut store, &event, &ctx));
-        self.finish(called, store, start, &output, inv)
+        self.finish(called, store, start, output, inv)
     }
 
     /// Async: the same on the caller's task, without a thread hand-off. The guest runs on
@@ -298,16 +300,10 @@ impl Runtime {
     }
 
     async fn run_async(&self, code: &Code, inv: &Invocation) -> Result<Outcome, RuntimeError> {
-        let inner = &*self.inner;
-        let _permit = inner.admission.admit(
-            inner.config.max_instances,
-            &inv.function_name,
-            inv.reserved_concurrency,
-        )?;
-        let output = MemoryOutputPipe::new(inner.config.max_log_bytes);
-        let ticks = engine::deadline_ticks(inv.timeout, inner.config.epoch_tick);
-        let start = Instant::now();
-        let mut store = store::new_store(&inner.engine, inv, &output, 1);
+        let slot = self.admit(inv)?;
+        let ticks = slot.ticks;
+        let (output, start) = (&slot.output, slot.start);
+        let mut store = store::new_store(&self.inner.engine, inv, output, 1);
         // Yield at every tick until the deadline, then trap as the sync deadline does.
         let mut elapsed = 0u64;
         store.epoch_deadline_callback(move |_| {
@@ -330,10 +326,26 @@ impl Runtime {
                 error_message: e.error_message,
             })
         });
-        self.finish(called, store, start, &output, inv)
+        self.finish(called, store, start, output, inv)
     }
 
     /// The outcome of a call: its ending, the log and the report figures.
+    /// Admits one invocation (instance and reserved-concurrency limits) and starts its clock
+    /// and log; the slot is held until the returned value is dropped.
+    fn admit(&self, inv: &Invocation) -> Result<Slot<'_>, RuntimeError> {
+        let inner = &*self.inner;
+        Ok(Slot {
+            _permit: inner.admission.admit(
+                inner.config.max_instances,
+                &inv.function_name,
+                inv.reserved_concurrency,
+            )?,
+            output: MemoryOutputPipe::new(inner.config.max_log_bytes),
+            ticks: engine::deadline_ticks(inv.timeout, inner.config.epoch_tick),
+            start: Instant::now(),
+        })
+    }
+
     fn finish(
         &self,
         called: wasmtime::Result<Result<String, bindings::FunctionError>>,
