@@ -65,11 +65,11 @@ pub struct Job {
     /// The S3 event message (`{"Records":[...]}`).
     pub payload: Bytes,
     /// The bucket's region.
-    pub region: String,
+    pub region: Arc<str>,
     /// `arn:aws:s3:::{bucket}`: `AWS:SourceArn` of the request context.
-    pub source_arn: String,
+    pub source_arn: Arc<str>,
     /// The bucket owner: `AWS:SourceAccount`.
-    pub source_account: String,
+    pub source_account: Arc<str>,
     pub(crate) state: schedule::JobState,
     pub(crate) _in_flight: InFlight,
 }
@@ -101,12 +101,12 @@ pub struct NewJob {
     pub function_arn: String,
     /// The event message.
     pub payload: Bytes,
-    /// The bucket's region.
-    pub region: String,
-    /// The bucket's ARN.
-    pub source_arn: String,
-    /// The bucket owner's account id.
-    pub source_account: String,
+    /// The bucket's region (shared by every delivery of one request).
+    pub region: Arc<str>,
+    /// The bucket's ARN (shared by every delivery of one request).
+    pub source_arn: Arc<str>,
+    /// The bucket owner's account id (shared by every delivery of one request).
+    pub source_account: Arc<str>,
 }
 
 impl Dispatcher {

@@ -43,8 +43,13 @@ impl Simulator {
             return; // deleted meanwhile: nothing to notify
         };
         self.start_dispatch();
+        let target = JobTarget {
+            region: bucket.region.as_str().into(),
+            source_arn: format!("arn:aws:s3:::{}", bucket.name).into(),
+            source_account: bucket.owner.account_id.as_str().into(),
+        };
         for effect in effects {
-            self.emit_one(&bucket, &config, &effect, origin);
+            self.emit_one(&bucket, &config, &effect, origin, &target);
         }
     }
 
@@ -54,6 +59,7 @@ impl Simulator {
         config: &Arc<NotificationConfiguration>,
         effect: &Effect,
         origin: &Origin<'_>,
+        target: &JobTarget,
     ) {
         let name = effect.event_name();
         let event = match effect {
@@ -98,13 +104,21 @@ impl Simulator {
                 delivery,
                 function_arn: lambda.function_arn.clone(),
                 payload,
-                region: bucket.region.clone(),
-                source_arn: format!("arn:aws:s3:::{}", bucket.name),
-                source_account: bucket.owner.account_id.clone(),
+                region: Arc::clone(&target.region),
+                source_arn: Arc::clone(&target.source_arn),
+                source_account: Arc::clone(&target.source_account),
             });
         }
         tracing::debug!(event = %trace.display_id(), bucket = %bucket.name, key = %event.key, %name, "S3 event emitted");
     }
+}
+
+/// The request context every delivery of one request shares, built once per request
+/// rather than once per delivery.
+struct JobTarget {
+    region: Arc<str>,
+    source_arn: Arc<str>,
+    source_account: Arc<str>,
 }
 
 /// Every configuration's verdict on the event, in words (Lambda configurations in order,
