@@ -33,16 +33,8 @@ impl LambdaBackend {
     fn resolve(&self, target: &Target<'_>) -> Result<(FunctionRef, Resolved), String> {
         let function = FunctionRef::parse(target.function_arn, NameKind::Plain)
             .map_err(|e| format!("{} is not a function ARN: {e}", target.function_arn))?;
-        let account = function
-            .account
-            .as_deref()
-            .unwrap_or(target.source_account)
-            .to_owned();
-        let region = function
-            .region
-            .as_deref()
-            .unwrap_or(target.region)
-            .to_owned();
+        let account = function.account.as_deref().unwrap_or(target.source_account);
+        let region = function.region.as_deref().unwrap_or(target.region);
         if region != target.region {
             return Err(format!(
                 "function {} is in region {region} but the bucket is in {}: S3 invokes only functions of the bucket's region",
@@ -52,7 +44,7 @@ impl LambdaBackend {
         let resolved = self
             .lambda
             .registry()
-            .resolve(&account, &region, &function)
+            .resolve(account, region, &function)
             .map_err(|e| e.message().to_owned())?;
         Ok((function, resolved))
     }
