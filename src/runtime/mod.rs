@@ -329,7 +329,6 @@ impl Runtime {
         self.finish(called, store, start, output, inv)
     }
 
-    /// The outcome of a call: its ending, the log and the report figures.
     /// Admits one invocation (instance and reserved-concurrency limits) and starts its clock
     /// and log; the slot is held until the returned value is dropped.
     fn admit(&self, inv: &Invocation) -> Result<Slot<'_>, RuntimeError> {
@@ -346,6 +345,7 @@ impl Runtime {
         })
     }
 
+    /// The outcome of a call: its ending, the log and the report figures.
     fn finish(
         &self,
         called: wasmtime::Result<Result<String, bindings::FunctionError>>,
