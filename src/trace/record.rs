@@ -360,7 +360,6 @@ impl Trace {
     }
 }
 
-/// The function name inside a (possibly qualified) function ARN.
 /// A deferred builder of configuration checks.
 struct DeferredChecks(Box<ChecksFn>);
 
@@ -372,6 +371,7 @@ impl std::fmt::Debug for DeferredChecks {
     }
 }
 
+/// The function name inside a (possibly qualified) function ARN.
 fn function_name(arn: &str) -> &str {
     arn.split(':').nth(6).unwrap_or(arn)
 }
