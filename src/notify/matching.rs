@@ -10,7 +10,7 @@ use std::fmt;
 
 use crate::s3::event::{EncodedKey, EventName};
 
-use super::config::{LambdaConfig, NotificationConfiguration};
+use super::config::{EventType, KeyFilter, LambdaConfig, NotificationConfiguration};
 
 /// Why a configuration did not select an event (first failing check, in this order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,13 +39,24 @@ pub fn evaluate(
     event: EventName,
     key: &EncodedKey<'_>,
 ) -> Result<(), NoMatch> {
-    if !config.events.iter().any(|t| t.matches(event)) {
+    select(&config.events, &config.filter, event, key)
+}
+
+/// Whether a configuration of any destination kind (Lambda, SQS, SNS) with these event
+/// types and key filter selects `event` on the encoded key, or why not.
+pub fn select(
+    events: &[EventType],
+    filter: &KeyFilter,
+    event: EventName,
+    key: &EncodedKey<'_>,
+) -> Result<(), NoMatch> {
+    if !events.iter().any(|t| t.matches(event)) {
         return Err(NoMatch::EventType);
     }
-    if !config.filter.prefix_matches(key.as_str()) {
+    if !filter.prefix_matches(key.as_str()) {
         return Err(NoMatch::Prefix);
     }
-    if !config.filter.suffix_matches(key.as_str()) {
+    if !filter.suffix_matches(key.as_str()) {
         return Err(NoMatch::Suffix);
     }
     Ok(())
@@ -130,7 +141,6 @@ pub fn explain<'c>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::config::{EventType, KeyFilter};
 
     fn lambda(
         id: &str,

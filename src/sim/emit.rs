@@ -12,7 +12,7 @@ use bytes::Bytes;
 use super::Simulator;
 use crate::auth::Account;
 use crate::dispatch::NewJob;
-use crate::notify::{EventType, KeyFilter, NoMatch, NotificationConfiguration, matching};
+use crate::notify::{NoMatch, NotificationConfiguration, matching};
 use crate::s3::event::{EncodedKey, EventName, S3Event};
 use crate::s3::{Bucket, Effect};
 use crate::trace::{ConfigCheck, Delivery, MatchResult, Source};
@@ -152,7 +152,7 @@ fn config_checks(
                 .map(|t| (&t.id, &t.topic_arn, &t.events, &t.filter, "SNS")),
         );
     for (id, arn, events, filter, service) in others {
-        if selects(events, filter, name, key) {
+        if matching::select(events, filter, name, key).is_ok() {
             checks.push(ConfigCheck {
                 configuration_id: id.clone(),
                 destination: arn.clone(),
@@ -184,16 +184,4 @@ fn event_base(name: EventName, bucket: &Bucket, origin: &Origin<'_>) -> S3Event 
         version_id: None,
         sequencer: 0,
     }
-}
-
-/// Whether a configuration with these event types and filter selects the event.
-fn selects(
-    events: &[EventType],
-    filter: &KeyFilter,
-    name: EventName,
-    key: &EncodedKey<'_>,
-) -> bool {
-    events.iter().any(|t| t.matches(name))
-        && filter.prefix_matches(key.as_str())
-        && filter.suffix_matches(key.as_str())
 }
