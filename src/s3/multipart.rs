@@ -202,7 +202,8 @@ pub(super) fn upload_part(
     let id = upload_id(req);
     let upload = bucket.upload(key, id)?;
     if req.headers.contains_key("x-amz-copy-source") {
-        return upload_part_copy(s3, req, &bucket, key, id, number);
+        let algorithm = upload.spec.checksum_algorithm;
+        return upload_part_copy(s3, req, &bucket, key, id, number, algorithm);
     }
     let body = req.body.clone();
     verify_content_md5(req, &body)?;
@@ -271,6 +272,7 @@ fn upload_part_copy(
     key: &str,
     id: &str,
     number: u32,
+    algorithm: Option<ChecksumAlgorithm>,
 ) -> Result<Response<Bytes>, S3Error> {
     let (obj, _) = copy_source_object(s3, req)?;
     conditional::check_copy_source(req, &obj.etag, obj.last_modified)?;
@@ -286,11 +288,7 @@ fn upload_part_copy(
             obj.body.slice(first..=last)
         }
     };
-    let checksum = bucket
-        .upload(key, id)?
-        .spec
-        .checksum_algorithm
-        .map(|a| Checksum::of(a, &data));
+    let checksum = algorithm.map(|a| Checksum::of(a, &data));
     let outcome = bucket.upload_part(key, id, number, data, checksum)?;
     let body = xml::render(
         "CopyPartResult",
