@@ -348,7 +348,7 @@ pub(super) fn complete_upload(
     let bucket = s3.owned_bucket(req, bucket)?;
     let id = upload_id(req);
     // An unknown upload is reported before the body is looked at.
-    bucket.upload(key, id)?;
+    bucket.check_upload(key, id)?;
     let parsed: CompleteXml = xml::parse(&req.body)?;
     if parsed.parts.is_empty() {
         return Err(S3Error::malformed_xml());
