@@ -26,7 +26,7 @@ use super::object::{
 use super::request::S3Request;
 use super::store::multipart::{MAX_PART_NUMBER, MIN_PART_SIZE};
 use super::store::{CompletedPart, MultipartError, NewUpload, Owner};
-use super::xml::{self, S3_XMLNS};
+use super::xml::{self, OwnerXml, S3_XMLNS};
 use super::{CreatedKind, Effect, S3};
 
 /// The most uploads or parts one list page returns.
@@ -414,23 +414,6 @@ pub(super) fn abort_upload(
         .status(StatusCode::NO_CONTENT)
         .body(Bytes::new())
         .map_err(|e| S3Error::internal(e.to_string()))
-}
-
-#[derive(Serialize)]
-struct OwnerXml {
-    #[serde(rename = "ID")]
-    id: String,
-    #[serde(rename = "DisplayName")]
-    display_name: String,
-}
-
-impl From<&Owner> for OwnerXml {
-    fn from(o: &Owner) -> Self {
-        Self {
-            id: o.canonical_id.clone(),
-            display_name: o.display_name.clone(),
-        }
-    }
 }
 
 #[derive(Serialize)]
