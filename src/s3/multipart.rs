@@ -200,15 +200,14 @@ pub(super) fn upload_part(
     let bucket = s3.owned_bucket(req, bucket)?;
     let number = part_number(req)?;
     let id = upload_id(req);
-    let upload = bucket.upload(key, id)?;
+    let algorithm = bucket.upload_checksum_algorithm(key, id)?;
     if req.headers.contains_key("x-amz-copy-source") {
-        let algorithm = upload.spec.checksum_algorithm;
         return upload_part_copy(s3, req, &bucket, key, id, number, algorithm);
     }
     let body = req.body.clone();
     verify_content_md5(req, &body)?;
     let checksum = request_checksum(req, &body)?;
-    if let (Some(want), Some(got)) = (upload.spec.checksum_algorithm, &checksum)
+    if let (Some(want), Some(got)) = (algorithm, &checksum)
         && want != got.algorithm
     {
         return Err(S3Error::invalid_request(format!(
