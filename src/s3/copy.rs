@@ -82,11 +82,11 @@ fn metadata_directive(req: &S3Request) -> Result<MetadataDirective, S3Error> {
 }
 
 /// The source object of a copy, by version if one is named (a delete marker cannot be
-/// copied), and the raw `x-amz-copy-source`.
+/// copied), and the parsed `x-amz-copy-source` it came from.
 pub(super) fn copy_source_object(
     s3: &S3,
     req: &S3Request,
-) -> Result<(std::sync::Arc<ObjectVersion>, String), S3Error> {
+) -> Result<(std::sync::Arc<ObjectVersion>, CopySource), S3Error> {
     let raw = req.header("x-amz-copy-source").unwrap_or("");
     let src = parse_copy_source(raw)?;
     let src_bucket = s3
@@ -117,7 +117,7 @@ pub(super) fn copy_source_object(
             obj
         }
     };
-    Ok((obj, raw.to_owned()))
+    Ok((obj, src))
 }
 
 #[derive(Serialize)]
@@ -153,8 +153,7 @@ pub(super) fn copy_object(
     let dest = s3.owned_bucket(req, bucket)?;
     check_key(key)?;
     validate_write_conditions(req)?;
-    let (obj, _) = copy_source_object(s3, req)?;
-    let src = parse_copy_source(req.header("x-amz-copy-source").unwrap_or(""))?;
+    let (obj, src) = copy_source_object(s3, req)?;
     conditional::check_copy_source(req, &obj.etag, obj.last_modified)?;
     check_readable(&obj)?;
     let directive = metadata_directive(req)?;

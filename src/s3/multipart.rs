@@ -26,7 +26,7 @@ use super::object::{
 use super::request::S3Request;
 use super::store::multipart::{MAX_PART_NUMBER, MIN_PART_SIZE};
 use super::store::{CompletedPart, MultipartError, NewUpload, Owner};
-use super::xml::{self, S3_XMLNS};
+use super::xml::{self, OwnerXml, S3_XMLNS};
 use super::{CreatedKind, Effect, S3};
 
 /// The most uploads or parts one list page returns.
@@ -200,14 +200,14 @@ pub(super) fn upload_part(
     let bucket = s3.owned_bucket(req, bucket)?;
     let number = part_number(req)?;
     let id = upload_id(req);
-    let upload = bucket.upload(key, id)?;
+    let algorithm = bucket.upload_checksum_algorithm(key, id)?;
     if req.headers.contains_key("x-amz-copy-source") {
-        return upload_part_copy(s3, req, &bucket, key, id, number);
+        return upload_part_copy(s3, req, &bucket, key, id, number, algorithm);
     }
     let body = req.body.clone();
     verify_content_md5(req, &body)?;
     let checksum = request_checksum(req, &body)?;
-    if let (Some(want), Some(got)) = (upload.spec.checksum_algorithm, &checksum)
+    if let (Some(want), Some(got)) = (algorithm, &checksum)
         && want != got.algorithm
     {
         return Err(S3Error::invalid_request(format!(
@@ -271,6 +271,7 @@ fn upload_part_copy(
     key: &str,
     id: &str,
     number: u32,
+    algorithm: Option<ChecksumAlgorithm>,
 ) -> Result<Response<Bytes>, S3Error> {
     let (obj, _) = copy_source_object(s3, req)?;
     conditional::check_copy_source(req, &obj.etag, obj.last_modified)?;
@@ -286,11 +287,7 @@ fn upload_part_copy(
             obj.body.slice(first..=last)
         }
     };
-    let checksum = bucket
-        .upload(key, id)?
-        .spec
-        .checksum_algorithm
-        .map(|a| Checksum::of(a, &data));
+    let checksum = algorithm.map(|a| Checksum::of(a, &data));
     let outcome = bucket.upload_part(key, id, number, data, checksum)?;
     let body = xml::render(
         "CopyPartResult",
@@ -350,7 +347,7 @@ pub(super) fn complete_upload(
     let bucket = s3.owned_bucket(req, bucket)?;
     let id = upload_id(req);
     // An unknown upload is reported before the body is looked at.
-    bucket.upload(key, id)?;
+    bucket.check_upload(key, id)?;
     let parsed: CompleteXml = xml::parse(&req.body)?;
     if parsed.parts.is_empty() {
         return Err(S3Error::malformed_xml());
@@ -416,23 +413,6 @@ pub(super) fn abort_upload(
         .status(StatusCode::NO_CONTENT)
         .body(Bytes::new())
         .map_err(|e| S3Error::internal(e.to_string()))
-}
-
-#[derive(Serialize)]
-struct OwnerXml {
-    #[serde(rename = "ID")]
-    id: String,
-    #[serde(rename = "DisplayName")]
-    display_name: String,
-}
-
-impl From<&Owner> for OwnerXml {
-    fn from(o: &Owner) -> Self {
-        Self {
-            id: o.canonical_id.clone(),
-            display_name: o.display_name.clone(),
-        }
-    }
 }
 
 #[derive(Serialize)]

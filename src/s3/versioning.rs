@@ -16,7 +16,7 @@ use super::request::S3Request;
 use super::store::{
     Bucket, ObjectVersion, VersionListParams, VersionLookupError, VersioningStatus,
 };
-use super::xml::{self, S3_XMLNS};
+use super::xml::{self, OwnerXml, S3_XMLNS};
 
 /// `NoSuchVersion` 404 with `Key` and `VersionId`.
 pub(super) fn no_such_version(key: &str, version_id: &str) -> S3Error {
@@ -160,14 +160,6 @@ pub(super) fn get_bucket_versioning(
 }
 
 #[derive(Serialize)]
-struct OwnerXml {
-    #[serde(rename = "ID")]
-    id: String,
-    #[serde(rename = "DisplayName")]
-    display_name: String,
-}
-
-#[derive(Serialize)]
 struct VersionXml {
     #[serde(rename = "Key")]
     key: String,
@@ -299,10 +291,7 @@ pub(super) fn list_object_versions(
         version_id_marker: Some(version_id_marker),
         max_keys,
     });
-    let owner = |v: &ObjectVersion| OwnerXml {
-        id: v.owner.canonical_id.clone(),
-        display_name: v.owner.display_name.clone(),
-    };
+    let owner = |v: &ObjectVersion| OwnerXml::from(&v.owner);
     let mut versions = Vec::new();
     let mut markers = Vec::new();
     for (v, is_latest) in &page.versions {

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::error::S3Error;
+use super::store::Owner;
 
 /// The S3 XML namespace.
 pub const S3_XMLNS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
@@ -18,6 +19,24 @@ const XML_DECL: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
 /// Escapes text for an XML element or attribute.
 pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
     quick_xml::escape::escape(s)
+}
+
+/// `<Owner><ID/><DisplayName/></Owner>` as version and multipart listings show it.
+#[derive(Serialize)]
+pub(super) struct OwnerXml {
+    #[serde(rename = "ID")]
+    id: String,
+    #[serde(rename = "DisplayName")]
+    display_name: String,
+}
+
+impl From<&Owner> for OwnerXml {
+    fn from(o: &Owner) -> Self {
+        Self {
+            id: o.canonical_id.clone(),
+            display_name: o.display_name.clone(),
+        }
+    }
 }
 
 /// Serializes `value` as the root element `root`, prefixed by the XML declaration.

@@ -212,6 +212,35 @@ impl Bucket {
         Ok(upload_id)
     }
 
+    /// `NoSuchUpload` unless upload `upload_id` of `key` is in progress; copies nothing.
+    pub fn check_upload(&self, key: &str, upload_id: &str) -> Result<(), MultipartError> {
+        if self
+            .uploads
+            .map
+            .lock()
+            .contains_key(&(key.to_owned(), upload_id.to_owned()))
+        {
+            Ok(())
+        } else {
+            Err(MultipartError::NoSuchUpload(upload_id.to_owned()))
+        }
+    }
+
+    /// The checksum algorithm upload `upload_id` of `key` was created with (`NoSuchUpload`
+    /// if there is no such upload); copies nothing else.
+    pub fn upload_checksum_algorithm(
+        &self,
+        key: &str,
+        upload_id: &str,
+    ) -> Result<Option<ChecksumAlgorithm>, MultipartError> {
+        self.uploads
+            .map
+            .lock()
+            .get(&(key.to_owned(), upload_id.to_owned()))
+            .map(|u| u.spec.checksum_algorithm)
+            .ok_or_else(|| MultipartError::NoSuchUpload(upload_id.to_owned()))
+    }
+
     /// A copy of upload `upload_id` of `key` (for ListParts and checks).
     pub fn upload(&self, key: &str, upload_id: &str) -> Result<Upload, MultipartError> {
         self.uploads
