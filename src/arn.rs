@@ -121,11 +121,6 @@ impl Arn {
             resource: resource.to_owned(),
         })
     }
-
-    /// Splits any string into at most six colon-separated ARN parts (for pattern matching).
-    pub fn parts(s: &str) -> Vec<&str> {
-        s.splitn(6, ':').collect()
-    }
 }
 
 impl fmt::Display for Arn {

@@ -354,7 +354,8 @@ impl LogStore {
             fetch,
         );
         if let Some(pattern) = &pattern {
-            groups.retain(|g| g.name.to_lowercase().contains(&pattern.to_lowercase()));
+            let pattern = pattern.to_lowercase();
+            groups.retain(|g| g.name.to_lowercase().contains(&pattern));
         }
         let more = groups.len() > limit;
         groups.truncate(limit);

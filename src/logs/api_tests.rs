@@ -19,25 +19,24 @@ fn request(operation: &str, body: &Value) -> LogsRequest {
     }
 }
 
+/// Asserts the JSON content type and the `x-amzn-RequestId` header every response carries.
+fn assert_json_headers<B>(response: &http::Response<B>, request_id: &str) {
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(http::HeaderValue::as_bytes)
+    };
+    assert_eq!(header("content-type"), Some(CONTENT_TYPE.as_bytes()));
+    assert_eq!(header("x-amzn-RequestId"), Some(request_id.as_bytes()));
+}
+
 /// Calls an operation and returns the parsed JSON body, failing the test on an error.
 fn call(store: &LogStore, operation: &str, body: &Value) -> Value {
     match store.handle(&request(operation, body)) {
         Ok(response) => {
             assert_eq!(response.status(), http::StatusCode::OK);
-            assert_eq!(
-                response
-                    .headers()
-                    .get("content-type")
-                    .map(http::HeaderValue::as_bytes),
-                Some(CONTENT_TYPE.as_bytes())
-            );
-            assert_eq!(
-                response
-                    .headers()
-                    .get("x-amzn-requestid")
-                    .map(http::HeaderValue::as_bytes),
-                Some(b"req-1".as_slice())
-            );
+            assert_json_headers(&response, "req-1");
             serde_json::from_slice(response.body()).unwrap_or(Value::Null)
         }
         Err(e) => panic!("{operation} failed: {} {e}", e.code()),
@@ -86,20 +85,7 @@ fn target_recognition() {
 fn error_wire_rendering() {
     let response = LogsError::no_group().to_response("abc");
     assert_eq!(response.status(), http::StatusCode::BAD_REQUEST);
-    assert_eq!(
-        response
-            .headers()
-            .get("content-type")
-            .map(http::HeaderValue::as_bytes),
-        Some(CONTENT_TYPE.as_bytes())
-    );
-    assert_eq!(
-        response
-            .headers()
-            .get("x-amzn-RequestId")
-            .map(http::HeaderValue::as_bytes),
-        Some(b"abc".as_slice())
-    );
+    assert_json_headers(&response, "abc");
     let body: Value = serde_json::from_slice(response.body()).unwrap_or(Value::Null);
     assert_eq!(
         body,

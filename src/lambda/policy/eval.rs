@@ -116,23 +116,10 @@ pub struct Decision {
 
 /// `f` or `f:PROD` for a function ARN (or the input if it is not one).
 pub fn scope_label(resource: &str) -> String {
-    let mut parts = resource.splitn(6, ':');
-    let label = match (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) {
-        (Some("arn"), Some(partition), Some(service), Some(_), Some(_), Some(rest))
-            if !partition.is_empty() && !service.is_empty() =>
-        {
-            rest.strip_prefix("function:")
-        }
-        _ => None,
-    };
-    label.unwrap_or(resource).to_owned()
+    Arn::parse(resource)
+        .ok()
+        .and_then(|arn| arn.resource.strip_prefix("function:").map(str::to_owned))
+        .unwrap_or_else(|| resource.to_owned())
 }
 
 /// Evaluates `policy` (of the scope `ctx.resource` designates) for `ctx`. Parses the
@@ -382,6 +369,24 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 mod tests {
     use super::*;
     use crate::lambda::policy::statement::{PermissionRequest, build_statement};
+
+    #[test]
+    fn scope_label_strips_function_arn_and_keeps_other_input() {
+        assert_eq!(
+            scope_label("arn:aws:lambda:us-east-1:123456789012:function:f:PROD"),
+            "f:PROD"
+        );
+        assert_eq!(
+            scope_label("arn:aws:lambda:us-east-1:123456789012:function:f"),
+            "f"
+        );
+        assert_eq!(scope_label("arn:aws:s3:::bucket"), "arn:aws:s3:::bucket");
+        assert_eq!(
+            scope_label("arn::lambda:r:a:function:f"),
+            "arn::lambda:r:a:function:f"
+        );
+        assert_eq!(scope_label("f"), "f");
+    }
 
     const F: &str = "arn:aws:lambda:us-east-1:111111111111:function:helloworld";
 
