@@ -87,6 +87,18 @@ pub fn lambda(server: &Server) -> aws_sdk_lambda::Client {
     lambda_with(server, KEY, SECRET)
 }
 
+/// An `aws-sdk-cloudwatchlogs` client for `server`, with the default account's keys.
+pub fn logs(server: &Server) -> aws_sdk_cloudwatchlogs::Client {
+    let conf = aws_sdk_cloudwatchlogs::Config::builder()
+        .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
+        .region(aws_sdk_cloudwatchlogs::config::Region::new("us-east-1"))
+        .credentials_provider(Credentials::from_keys(KEY, SECRET, None))
+        .endpoint_url(server.endpoint())
+        .http_client(http_client())
+        .build();
+    aws_sdk_cloudwatchlogs::Client::from_conf(conf)
+}
+
 /// Sends virtual-host requests (`bucket.localhost`) to 127.0.0.1 while keeping the signed
 /// `Host` header, since `*.localhost` does not resolve on every machine.
 #[derive(Debug)]

@@ -229,7 +229,7 @@ async fn tutorial_wiring_delivers_to_version_1_through_prod() {
     );
 
     // The same lines are in the function's CloudWatch log.
-    let logs = crate::logs::logs_client(&w.server.endpoint());
+    let logs = common::logs(&w.server);
     let events = logs
         .filter_log_events()
         .log_group_name("/aws/lambda/helloworld")
