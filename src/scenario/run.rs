@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use base64::Engine as _;
 use bytes::Bytes;
 use http::Method;
 use serde_json::{Value, json};
@@ -245,12 +244,8 @@ impl Runner<'_> {
                 let package = self
                     .package(code, 0)
                     .ok_or_else(|| format!("cannot read {code}"))?;
-                let body = json!({
-                    "ZipFile": base64::engine::general_purpose::STANDARD.encode(package)
-                });
-                let path = format!("/2015-03-31/functions/{name}/code");
                 client
-                    .lambda(Method::PUT, &path, Some(&body))
+                    .update_function_code_from_package(name, &package)
                     .await
                     .map_err(|e| e.to_string())?;
             }
