@@ -63,8 +63,7 @@ fn seed(store: &LogStore) -> (String, String) {
 #[tokio::test]
 async fn sdk_reads_groups_streams_and_events() {
     let server = common::start().await;
-    let store = server.simulator().logs().clone();
-    let (stream_a, stream_b) = seed(&store);
+    let (stream_a, stream_b) = seed(server.simulator().logs());
     let logs = common::logs(&server);
 
     // DescribeLogGroups, with a prefix and through the paginator one group per page.
@@ -261,8 +260,7 @@ async fn sdk_reads_groups_streams_and_events() {
 #[tokio::test]
 async fn sdk_sees_typed_errors() {
     let server = common::start().await;
-    let store = server.simulator().logs().clone();
-    let (stream_a, _) = seed(&store);
+    let (stream_a, _) = seed(server.simulator().logs());
     let logs = common::logs(&server);
 
     let e = logs
