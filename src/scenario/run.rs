@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use base64::Engine as _;
 use bytes::Bytes;
 use http::Method;
 use serde_json::{Value, json};
@@ -19,7 +18,7 @@ use super::schema::{
 };
 use crate::dispatch::DispatchConfig;
 use crate::runtime::handlers;
-use crate::sim::{LocalClient, Simulator};
+use crate::sim::{LocalClient, Simulator, encode_path_segment as seg};
 use crate::trace::Query;
 
 /// How long the deliveries of a scenario may take before it is reported as stuck.
@@ -207,7 +206,7 @@ impl Runner<'_> {
             if !alias.weights.is_empty() {
                 body["RoutingConfig"] = json!({ "AdditionalVersionWeights": alias.weights });
             }
-            let path = format!("/2015-03-31/functions/{name}/aliases");
+            let path = format!("/2015-03-31/functions/{}/aliases", seg(name));
             if let Err(e) = client.lambda(Method::POST, &path, Some(&body)).await {
                 self.problem(
                     a.referenced.line(),
@@ -245,12 +244,8 @@ impl Runner<'_> {
                 let package = self
                     .package(code, 0)
                     .ok_or_else(|| format!("cannot read {code}"))?;
-                let body = json!({
-                    "ZipFile": base64::engine::general_purpose::STANDARD.encode(package)
-                });
-                let path = format!("/2015-03-31/functions/{name}/code");
                 client
-                    .lambda(Method::PUT, &path, Some(&body))
+                    .update_function_code_from_package(name, &package)
                     .await
                     .map_err(|e| e.to_string())?;
             }
@@ -259,7 +254,7 @@ impl Runner<'_> {
             .description
             .clone()
             .unwrap_or_else(|| format!("version {n}"));
-        let path = format!("/2015-03-31/functions/{name}/configuration");
+        let path = format!("/2015-03-31/functions/{}/configuration", seg(name));
         client
             .lambda(
                 Method::PUT,
@@ -434,7 +429,11 @@ impl Runner<'_> {
                     .insert(id, check::InvokeRecord { line, result });
             }
             Action::RemovePermission(r) => {
-                let mut path = format!("/2015-03-31/functions/{}/policy/{}", r.function, r.sid);
+                let mut path = format!(
+                    "/2015-03-31/functions/{}/policy/{}",
+                    seg(&r.function),
+                    seg(&r.sid)
+                );
                 if let Some(q) = &r.qualifier {
                     path.push_str("?Qualifier=");
                     path.extend(form_urlencoded::byte_serialize(q.as_bytes()));
@@ -448,13 +447,17 @@ impl Runner<'_> {
                 if let Some(w) = &u.weights {
                     body["RoutingConfig"] = json!({ "AdditionalVersionWeights": w });
                 }
-                let path = format!("/2015-03-31/functions/{}/aliases/{}", u.function, u.alias);
+                let path = format!(
+                    "/2015-03-31/functions/{}/aliases/{}",
+                    seg(&u.function),
+                    seg(&u.alias)
+                );
                 let step = format!("update alias {}:{}", u.function, u.alias);
                 self.control(line, &u.function, step, Method::PUT, &path, Some(&body))
                     .await;
             }
             Action::DeleteFunction(d) => {
-                let path = format!("/2015-03-31/functions/{}", d.function);
+                let path = format!("/2015-03-31/functions/{}", seg(&d.function));
                 let step = format!("delete function {}", d.function);
                 self.control(line, &d.function, step, Method::DELETE, &path, None)
                     .await;
@@ -488,7 +491,7 @@ impl Runner<'_> {
 
 /// The AddPermission path and body for the `index`th permission of `function`.
 fn permission_request(function: &str, index: usize, p: &Permission) -> (String, Value) {
-    let mut path = format!("/2015-03-31/functions/{function}/policy");
+    let mut path = format!("/2015-03-31/functions/{}/policy", seg(function));
     if let Some(q) = &p.qualifier {
         path.push_str("?Qualifier=");
         path.extend(form_urlencoded::byte_serialize(q.as_bytes()));
@@ -597,6 +600,12 @@ mod tests {
         };
         let (path, body) = permission_request("f", 2, &p);
         assert_eq!(path, "/2015-03-31/functions/f/policy?Qualifier=PROD");
+        // A name from the YAML is one path segment, whatever it holds.
+        let (path, _) = permission_request("a/b?c", 1, &p);
+        assert_eq!(
+            path,
+            "/2015-03-31/functions/a%2Fb%3Fc/policy?Qualifier=PROD"
+        );
         assert_eq!(
             body,
             json!({"StatementId": "s3-2", "Action": "lambda:InvokeFunction",

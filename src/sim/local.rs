@@ -476,7 +476,7 @@ const COPY_SOURCE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUM
     .remove(b'/');
 
 /// A path segment, percent-encoded.
-fn encode(segment: &str) -> String {
+pub(crate) fn encode(segment: &str) -> String {
     percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 

@@ -20,6 +20,7 @@ use tokio::sync::oneshot;
 
 pub use config::{AccountConfig, Config, ConfigError};
 pub(crate) use emit::Origin;
+pub(crate) use local::encode as encode_path_segment;
 pub use local::{Invoked, LocalClient, ObjectWrite};
 
 use crate::auth::Keyring;

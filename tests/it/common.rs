@@ -87,6 +87,37 @@ pub fn lambda(server: &Server) -> aws_sdk_lambda::Client {
     lambda_with(server, KEY, SECRET)
 }
 
+/// An `aws-sdk-cloudwatchlogs` client for `server`, with the default account's keys.
+pub fn logs(server: &Server) -> aws_sdk_cloudwatchlogs::Client {
+    let conf = aws_sdk_cloudwatchlogs::Config::builder()
+        .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
+        .region(aws_sdk_cloudwatchlogs::config::Region::new("us-east-1"))
+        .credentials_provider(Credentials::from_keys(KEY, SECRET, None))
+        .endpoint_url(server.endpoint())
+        .http_client(http_client())
+        .build();
+    aws_sdk_cloudwatchlogs::Client::from_conf(conf)
+}
+
+/// Creates `name` running the wasm `handler` (as `handler.wasm` in a zip, handler
+/// `handler.handle`, role `lambda-role` of the default account); panics if refused.
+pub async fn create_function(lambda: &aws_sdk_lambda::Client, name: &str, handler: &[u8]) {
+    let zip = crate::lambda_tutorial::zip_of("handler.wasm", handler);
+    lambda
+        .create_function()
+        .function_name(name)
+        .role("arn:aws:iam::000000000000:role/lambda-role")
+        .handler("handler.handle")
+        .code(
+            aws_sdk_lambda::types::FunctionCode::builder()
+                .zip_file(aws_sdk_lambda::primitives::Blob::new(zip))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
 /// Sends virtual-host requests (`bucket.localhost`) to 127.0.0.1 while keeping the signed
 /// `Host` header, since `*.localhost` does not resolve on every machine.
 #[derive(Debug)]

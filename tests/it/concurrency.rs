@@ -5,14 +5,12 @@
 use aws_sdk_lambda::operation::invoke::InvokeError;
 use aws_sdk_lambda::operation::put_function_concurrency::PutFunctionConcurrencyError;
 use aws_sdk_lambda::primitives::Blob;
-use aws_sdk_lambda::types::{FunctionCode, ThrottleReason};
+use aws_sdk_lambda::types::ThrottleReason;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{Event, LambdaFunctionConfiguration, NotificationConfiguration};
 
 use crate::common;
-use crate::lambda_tutorial::zip_of;
 
-const ROLE: &str = "arn:aws:iam::000000000000:role/lambda-role";
 const ARN: &str = "arn:aws:lambda:us-east-1:000000000000:function";
 
 /// A Lambda client that does not retry throttles, so the first answer is the one checked.
@@ -26,22 +24,7 @@ fn lambda_no_retry(server: &s3lambda::sim::Server) -> aws_sdk_lambda::Client {
 }
 
 async fn create(lambda: &aws_sdk_lambda::Client, name: &str) {
-    lambda
-        .create_function()
-        .function_name(name)
-        .role(ROLE)
-        .handler("handler.handle")
-        .code(
-            FunctionCode::builder()
-                .zip_file(Blob::new(zip_of(
-                    "handler.wasm",
-                    s3lambda::runtime::handlers::ECHO,
-                )))
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    common::create_function(lambda, name, s3lambda::runtime::handlers::ECHO).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

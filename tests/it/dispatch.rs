@@ -2,7 +2,7 @@
 //! matrix, retries with an on-failure record, and 10,000 concurrent writes counted exactly.
 
 use aws_sdk_lambda::primitives::Blob;
-use aws_sdk_lambda::types::{DestinationConfig, FunctionCode, OnFailure};
+use aws_sdk_lambda::types::{DestinationConfig, OnFailure};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     Event, FilterRule, FilterRuleName, LambdaFunctionConfiguration, NotificationConfiguration,
@@ -13,7 +13,6 @@ use serde_json::Value;
 use crate::common::{self, code};
 use crate::lambda_tutorial::zip_of;
 
-const ROLE: &str = "arn:aws:iam::000000000000:role/lambda-role";
 const ARN: &str = "arn:aws:lambda:us-east-1:000000000000:function";
 
 struct Wiring {
@@ -32,19 +31,7 @@ impl Wiring {
 
     /// A function running `handler`, version 1 published, and aliases pointing at it.
     async fn function(&self, name: &str, handler: &[u8], aliases: &[(&str, &str)]) {
-        self.lambda
-            .create_function()
-            .function_name(name)
-            .role(ROLE)
-            .handler("handler.handle")
-            .code(
-                FunctionCode::builder()
-                    .zip_file(Blob::new(zip_of("handler.wasm", handler)))
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap();
+        common::create_function(&self.lambda, name, handler).await;
         self.lambda
             .publish_version()
             .function_name(name)
@@ -229,7 +216,7 @@ async fn tutorial_wiring_delivers_to_version_1_through_prod() {
     );
 
     // The same lines are in the function's CloudWatch log.
-    let logs = crate::logs::logs_client(&w.server.endpoint());
+    let logs = common::logs(&w.server);
     let events = logs
         .filter_log_events()
         .log_group_name("/aws/lambda/helloworld")

@@ -4,7 +4,6 @@
 //! Wiring this expects (to be done by the edge/sim): `Logs_20140328.*` targets routed to
 //! `LogStore::handle`, and `Simulator::logs() -> &s3lambda::logs::LogStore` to seed events.
 
-use aws_credential_types::Credentials;
 use aws_sdk_cloudwatchlogs::types::OrderBy;
 use s3lambda::logs::{LogStore, lambda_group_name, lambda_stream_name};
 
@@ -14,18 +13,6 @@ const ACCOUNT: &str = "000000000000";
 const REGION: &str = "us-east-1";
 const ENV_A: &str = "0123456789abcdef0123456789abcdef";
 const ENV_B: &str = "fedcba9876543210fedcba9876543210";
-
-/// An `aws-sdk-cloudwatchlogs` client for the server at `endpoint`.
-pub fn logs_client(endpoint: &str) -> aws_sdk_cloudwatchlogs::Client {
-    let conf = aws_sdk_cloudwatchlogs::Config::builder()
-        .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
-        .region(aws_sdk_cloudwatchlogs::config::Region::new(REGION))
-        .credentials_provider(Credentials::from_keys(common::KEY, common::SECRET, None))
-        .endpoint_url(endpoint)
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .build();
-    aws_sdk_cloudwatchlogs::Client::from_conf(conf)
-}
 
 /// Two functions' groups; `hello` has two execution environments' streams.
 fn seed(store: &LogStore) -> (String, String) {
@@ -76,9 +63,8 @@ fn seed(store: &LogStore) -> (String, String) {
 #[tokio::test]
 async fn sdk_reads_groups_streams_and_events() {
     let server = common::start().await;
-    let store = server.simulator().logs().clone();
-    let (stream_a, stream_b) = seed(&store);
-    let logs = logs_client(&server.endpoint());
+    let (stream_a, stream_b) = seed(server.simulator().logs());
+    let logs = common::logs(&server);
 
     // DescribeLogGroups, with a prefix and through the paginator one group per page.
     let groups = logs
@@ -274,9 +260,8 @@ async fn sdk_reads_groups_streams_and_events() {
 #[tokio::test]
 async fn sdk_sees_typed_errors() {
     let server = common::start().await;
-    let store = server.simulator().logs().clone();
-    let (stream_a, _) = seed(&store);
-    let logs = logs_client(&server.endpoint());
+    let (stream_a, _) = seed(server.simulator().logs());
+    let logs = common::logs(&server);
 
     let e = logs
         .describe_log_streams()
