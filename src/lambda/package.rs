@@ -108,7 +108,10 @@ pub fn open(bytes: &[u8], handler: Option<&str>) -> Result<Package, LambdaError>
             "Unzipped size must be smaller than {MAX_UNZIPPED} bytes"
         )));
     }
-    let mut wasm = Vec::with_capacity(file.size() as usize);
+    // Reserve what the entry claims, but no more than its compressed bytes can inflate to
+    // (deflate's limit is 1032:1), so a forged size header cannot reserve 250 MB.
+    let mut wasm =
+        Vec::with_capacity(file.size().min(file.compressed_size().saturating_mul(1032)) as usize);
     (&mut file)
         .take(MAX_UNZIPPED + 1)
         .read_to_end(&mut wasm)
@@ -117,6 +120,12 @@ pub fn open(bytes: &[u8], handler: Option<&str>) -> Result<Package, LambdaError>
                 "Could not read {chosen} from the deployment package: {e}"
             ))
         })?;
+    if wasm.len() as u64 > MAX_UNZIPPED {
+        // The entry's size header understated what it inflates to.
+        return Err(LambdaError::InvalidParameterValue(format!(
+            "Unzipped size must be smaller than {MAX_UNZIPPED} bytes"
+        )));
+    }
     if !wasm.starts_with(WASM_MAGIC) {
         return Err(LambdaError::InvalidParameterValue(format!(
             "{chosen} in the deployment package is not a WebAssembly binary (missing \\0asm magic)."
