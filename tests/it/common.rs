@@ -102,7 +102,7 @@ pub fn logs(server: &Server) -> aws_sdk_cloudwatchlogs::Client {
 /// Creates `name` running the wasm `handler` (as `handler.wasm` in a zip, handler
 /// `handler.handle`, role `lambda-role` of the default account); panics if refused.
 pub async fn create_function(lambda: &aws_sdk_lambda::Client, name: &str, handler: &[u8]) {
-    let zip = crate::lambda_tutorial::zip_of("handler.wasm", handler);
+    let zip = zip_of("handler.wasm", handler);
     lambda
         .create_function()
         .function_name(name)
@@ -184,4 +184,9 @@ async fn sim_call(server: &Server, method: &str, path: &str) -> serde_json::Valu
 pub async fn wait_idle(server: &Server) {
     let idle = sim_post(server, "/_s3lambda/wait?timeout_ms=60000").await;
     assert_eq!(idle["idle"], true);
+}
+
+/// A deployment package with one file, as `zip` makes it (the library's own packager).
+pub fn zip_of(name: &str, bytes: &[u8]) -> Vec<u8> {
+    s3lambda::lambda::package::zip_of(&[(name, bytes)])
 }

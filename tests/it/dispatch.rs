@@ -11,7 +11,6 @@ use aws_sdk_s3::types::{
 use serde_json::Value;
 
 use crate::common::{self, code};
-use crate::lambda_tutorial::zip_of;
 
 const ARN: &str = "arn:aws:lambda:us-east-1:000000000000:function";
 
@@ -455,7 +454,7 @@ async fn denial_matrix() {
     w.lambda
         .update_function_code()
         .function_name("f")
-        .zip_file(Blob::new(zip_of(
+        .zip_file(Blob::new(common::zip_of(
             "handler.wasm",
             s3lambda::runtime::handlers::FAIL,
         )))

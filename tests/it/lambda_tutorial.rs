@@ -13,18 +13,7 @@ const FN_ARN: &str = "arn:aws:lambda:us-east-1:000000000000:function:helloworld"
 
 /// A deployment package: a zip holding `helloworld.wasm`.
 pub fn helloworld_zip() -> Vec<u8> {
-    zip_of("helloworld.wasm", s3lambda::runtime::handlers::HELLOWORLD)
-}
-
-/// A zip with one file.
-pub fn zip_of(name: &str, bytes: &[u8]) -> Vec<u8> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut out);
-    zip.start_file(name, zip::write::SimpleFileOptions::default())
-        .unwrap();
-    zip.write_all(bytes).unwrap();
-    zip.finish().unwrap();
-    out.into_inner()
+    common::zip_of("helloworld.wasm", s3lambda::runtime::handlers::HELLOWORLD)
 }
 
 #[tokio::test]
@@ -418,7 +407,7 @@ async fn errors_parse_into_typed_sdk_errors() {
         .handler("x.handler")
         .code(
             FunctionCode::builder()
-                .zip_file(Blob::new(zip_of("readme.txt", b"no wasm")))
+                .zip_file(Blob::new(common::zip_of("readme.txt", b"no wasm")))
                 .build(),
         )
         .send()

@@ -58,7 +58,7 @@ async fn setup() -> (s3lambda::sim::Server, aws_sdk_s3::Client) {
         .code(
             aws_sdk_lambda::types::FunctionCode::builder()
                 .zip_file(aws_sdk_lambda::primitives::Blob::new(
-                    crate::lambda_tutorial::zip_of("echo.wasm", s3lambda::runtime::handlers::ECHO),
+                    crate::common::zip_of("echo.wasm", s3lambda::runtime::handlers::ECHO),
                 ))
                 .build(),
         )

@@ -201,7 +201,7 @@ async fn code_can_be_a_wasm_file_or_a_zip_next_to_the_scenario() {
     .unwrap();
     std::fs::write(
         dir.join("fail.zip"),
-        crate::lambda_tutorial::zip_of("handler.wasm", s3lambda::runtime::handlers::FAIL),
+        crate::common::zip_of("handler.wasm", s3lambda::runtime::handlers::FAIL),
     )
     .unwrap();
     let file = dir.join("packages.yaml");
