@@ -1,6 +1,7 @@
 //! Hostile request shapes over HTTP: XML bodies nested tens of thousands of elements deep
 //! (S3 answers `MalformedXML` and the server lives on) and object keys whose percent-escapes
-//! are not UTF-8 (S3 answers `InvalidURI`; two such keys never become one stored key).
+//! are not UTF-8 (S3 answers `InvalidURI`; two such keys never become one stored key); a JSON
+//! payload nested as deep is answered too.
 
 use std::time::SystemTime;
 
@@ -159,4 +160,32 @@ async fn keys_with_non_utf8_escapes_are_refused_never_merged() {
         let body = got.body.collect().await.unwrap().into_bytes();
         assert_eq!(body.as_ref(), want, "{key}");
     }
+}
+
+#[tokio::test]
+async fn deeply_nested_json_payload_does_not_kill_the_server() {
+    let server = common::start().await;
+    let lambda = common::lambda(&server);
+    common::create_function(&lambda, "echo", s3lambda::runtime::handlers::ECHO).await;
+    let depth = 40_000;
+    let payload = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    // The host only checks that the payload is JSON (serde_json skips a value without
+    // recursing) and hands it to the handler: an answer either way, never a dead server.
+    let result = lambda
+        .invoke()
+        .function_name("echo")
+        .payload(aws_sdk_lambda::primitives::Blob::new(payload))
+        .send()
+        .await;
+    if let Err(e) = &result {
+        assert!(!common::code(e).starts_with("not a service error"), "{e:?}");
+    }
+    let out = lambda
+        .invoke()
+        .function_name("echo")
+        .payload(aws_sdk_lambda::primitives::Blob::new("[[1]]"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status_code(), 200);
 }
