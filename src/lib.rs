@@ -62,3 +62,4 @@ pub mod s3;
 pub mod scenario;
 pub mod sim;
 pub mod trace;
+pub mod xml;

@@ -25,7 +25,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
 pub use ids::{RequestIds, S3Ids};
-pub use route::{S3Address, Target, route, s3_address};
+pub use route::{AddressError, S3Address, Target, route, s3_address};
 
 use crate::sim::Simulator;
 

@@ -29,6 +29,31 @@ pub struct S3Address {
     pub bucket: Option<String>,
     /// The object key, percent-decoded, if any.
     pub key: Option<String>,
+    /// Set when the path cannot name a bucket or key; the request must then be refused
+    /// with [`AddressError::to_s3_error`] (`bucket` and `key` are `None`).
+    pub error: Option<AddressError>,
+}
+
+/// Why an S3 path names no bucket or key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressError {
+    /// A percent-escape decodes to bytes that are not UTF-8. S3 keys and bucket names are
+    /// UTF-8; decoding such bytes lossily would merge distinct keys (`a%FF`, `a%FE`), so S3's
+    /// answer is given instead: 400 `InvalidURI`.
+    NotUtf8,
+}
+
+impl AddressError {
+    /// S3's answer: 400 `InvalidURI`, "Couldn't parse the specified URI."
+    pub fn to_s3_error(self) -> crate::s3::S3Error {
+        match self {
+            Self::NotUtf8 => crate::s3::S3Error::new(
+                "InvalidURI",
+                http::StatusCode::BAD_REQUEST,
+                "Couldn't parse the specified URI.",
+            ),
+        }
+    }
 }
 
 /// Lambda API path prefixes (API versions).
@@ -63,19 +88,27 @@ pub fn route(
 /// The bucket and key of an S3 request.
 pub fn s3_address(path: &str, host: Option<&str>, domains: &[String]) -> S3Address {
     let rest = path.strip_prefix('/').unwrap_or(path);
-    if let Some(bucket) = host.and_then(|h| virtual_host_bucket(h, domains)) {
-        return S3Address {
-            bucket: Some(bucket.to_owned()),
-            key: non_empty(rest).map(decode),
-        };
-    }
-    let (bucket, key) = match rest.split_once('/') {
-        Some((b, k)) => (b, non_empty(k)),
-        None => (rest, None),
+    let (bucket, key) = match host.and_then(|h| virtual_host_bucket(h, domains)) {
+        Some(bucket) => (Ok(Some(bucket.to_owned())), non_empty(rest).map(decode)),
+        None => match rest.split_once('/') {
+            Some((b, k)) => (
+                non_empty(b).map(decode).transpose(),
+                non_empty(k).map(decode),
+            ),
+            None => (non_empty(rest).map(decode).transpose(), None),
+        },
     };
-    S3Address {
-        bucket: non_empty(bucket).map(decode),
-        key: key.map(decode),
+    match (bucket, key.transpose()) {
+        (Ok(bucket), Ok(key)) => S3Address {
+            bucket,
+            key,
+            error: None,
+        },
+        (Err(e), _) | (_, Err(e)) => S3Address {
+            bucket: None,
+            key: None,
+            error: Some(e),
+        },
     }
 }
 
@@ -108,8 +141,12 @@ fn non_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
 }
 
-fn decode(s: &str) -> String {
-    percent_decode_str(s).decode_utf8_lossy().into_owned()
+/// Percent-decodes a path segment, refusing bytes that are not UTF-8 (never lossily).
+fn decode(s: &str) -> Result<String, AddressError> {
+    percent_decode_str(s)
+        .decode_utf8()
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|_| AddressError::NotUtf8)
 }
 
 #[cfg(test)]
@@ -124,6 +161,7 @@ mod tests {
         Target::S3(S3Address {
             bucket: bucket.map(String::from),
             key: key.map(String::from),
+            error: None,
         })
     }
 
@@ -184,5 +222,30 @@ mod tests {
         for (path, host, want) in cases {
             assert_eq!(&route(path, *host, None, &d), want, "{path} {host:?}");
         }
+    }
+
+    #[test]
+    fn undecodable_escapes_are_refused_never_merged() {
+        let d = domains();
+        let refused = Target::S3(S3Address {
+            bucket: None,
+            key: None,
+            error: Some(AddressError::NotUtf8),
+        });
+        for (path, host) in [
+            ("/b/a%FF", None),
+            ("/b/a%FE", None),
+            ("/b/%C3", None),
+            ("/b%FF/k", None),
+            ("/b%FF", None),
+            ("/a%FF", Some("photos.localhost:4566")),
+        ] {
+            assert_eq!(route(path, host, None, &d), refused, "{path}");
+        }
+        assert_eq!(AddressError::NotUtf8.to_s3_error().code(), "InvalidURI");
+        assert_eq!(
+            route("/b/%ED%95%9C%F0%9F%98%80", None, None, &d),
+            s3(Some("b"), Some("한😀"))
+        );
     }
 }

@@ -55,6 +55,9 @@ fn run(
     peer: SocketAddr,
     ids: &super::S3Ids,
 ) -> Result<Response<Bytes>, S3Error> {
+    if let Some(e) = address.error {
+        return Err(e.to_s3_error());
+    }
     let body = body.map_err(body_error)?;
     let signed = if is_form_upload(parts, &address) {
         form_signature(sim, parts, &address, body)?

@@ -60,10 +60,12 @@ struct Node {
     children: Vec<Node>,
 }
 
-/// Parses an XML document into a tree (well-formedness only).
+/// Parses an XML document into a tree (well-formedness only). The shape check comes first,
+/// so the tree is never deeper than [`crate::xml::MAX_DEPTH`] and drops without deep
+/// recursion.
 fn parse_tree(body: &[u8]) -> Result<Node, NotifyError> {
     let text =
-        std::str::from_utf8(body).map_err(|_| NotifyError::malformed("body is not UTF-8"))?;
+        crate::xml::checked_text(body).map_err(|e| NotifyError::malformed(&e.to_string()))?;
     let mut reader = Reader::from_str(text);
     reader.config_mut().expand_empty_elements = true;
     let mut stack: Vec<Node> = Vec::new();
@@ -382,6 +384,17 @@ mod tests {
             let err = parse(body).expect_err(&String::from_utf8_lossy(body));
             assert_eq!(err.code, NotifyErrorCode::MalformedXml);
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_malformed_not_a_stack_overflow() {
+        let deep = format!(
+            "<NotificationConfiguration>{}{}</NotificationConfiguration>",
+            "<Filter>".repeat(40_000),
+            "</Filter>".repeat(40_000)
+        );
+        let err = parse(deep.as_bytes()).expect_err("too deep");
+        assert_eq!(err.code, NotifyErrorCode::MalformedXml);
     }
 
     #[test]

@@ -216,7 +216,7 @@ pub(super) fn upload_part(
             got.algorithm.name()
         )));
     }
-    let outcome = bucket.upload_part(key, id, number, body, checksum.clone())?;
+    let outcome = bucket.upload_part(key, id, number, &body, checksum.clone())?;
     let mut b = Response::builder()
         .status(StatusCode::OK)
         .header(header::ETAG, format!("\"{}\"", outcome.etag))
@@ -288,7 +288,7 @@ fn upload_part_copy(
         }
     };
     let checksum = algorithm.map(|a| Checksum::of(a, &data));
-    let outcome = bucket.upload_part(key, id, number, data, checksum)?;
+    let outcome = bucket.upload_part(key, id, number, &data, checksum)?;
     let body = xml::render(
         "CopyPartResult",
         &CopyPartResult {

@@ -105,7 +105,9 @@ impl PostForm {
                 .now_or_never()
                 .ok_or_else(stalled)?
                 .map_err(|_| malformed())?;
-            fields.push((name, String::from_utf8_lossy(&value).into_owned()));
+            // Never lossily: two distinct non-UTF-8 `key` values would store one key.
+            let value = String::from_utf8(value.to_vec()).map_err(|_| malformed())?;
+            fields.push((name, value));
         }
         if !fields.iter().any(|(n, _)| n == "key") {
             return Err(S3Error::invalid_argument(
@@ -318,6 +320,13 @@ mod tests {
         assert_eq!(form.field("content-type"), Some("text/plain"));
         assert_eq!(form.field("after"), None);
         assert_eq!(form.file().body, Bytes::from_static(b"hello"));
+    }
+
+    #[test]
+    fn a_key_that_is_not_utf8_is_refused() {
+        let raw = b"--XyZ\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\na\xff\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nx\r\n--XyZ--\r\n";
+        let e = PostForm::parse(CT, Bytes::from_static(raw)).unwrap_err();
+        assert_eq!(e.code(), "MalformedPOSTRequest");
     }
 
     #[test]

@@ -59,9 +59,13 @@ pub fn xml_response<T: Serialize>(root: &str, value: &T) -> Result<Response<Byte
         .map_err(|e| S3Error::internal(e.to_string()))
 }
 
-/// Parses an XML request body; anything unparseable is `MalformedXML`.
+/// Parses an XML request body; anything unparseable is `MalformedXML`, and so is a body
+/// too large or nested too deep for the recursive deserializer ([`crate::xml::checked_text`]).
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, S3Error> {
-    let text = std::str::from_utf8(body).map_err(|_| S3Error::malformed_xml())?;
+    let text = crate::xml::checked_text(body).map_err(|e| {
+        tracing::debug!(error = %e, "XML body refused before parsing");
+        S3Error::malformed_xml()
+    })?;
     quick_xml::de::from_str(text).map_err(|e| {
         tracing::debug!(error = %e, "malformed XML body");
         S3Error::malformed_xml()
@@ -130,6 +134,8 @@ mod tests {
 
     #[test]
     fn parse_rejects_garbage() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Y {}
         #[derive(serde::Deserialize)]
         struct X {
             #[serde(rename = "A")]
@@ -137,6 +143,13 @@ mod tests {
         }
         assert_eq!(
             parse::<X>(b"<X><A>").err().map(|e| e.code().to_owned()),
+            Some("MalformedXML".to_owned())
+        );
+        let deep = format!("<Y>{}{}</Y>", "<Z>".repeat(40_000), "</Z>".repeat(40_000));
+        assert_eq!(
+            parse::<Y>(deep.as_bytes())
+                .err()
+                .map(|e| e.code().to_owned()),
             Some("MalformedXML".to_owned())
         );
     }
