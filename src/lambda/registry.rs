@@ -2022,10 +2022,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            reg.resolve("111111111111", "eu-west-1", &qualified)
+            reg.resolve(A, "eu-west-1", &qualified)
                 .unwrap()
                 .executed_version,
-            "1"
+            "1",
+            "the ARN's region applies"
+        );
+        // The account is the one the caller passes (decided from the authenticated
+        // caller), never the ARN's: another account finds no such function.
+        assert_eq!(
+            reg.resolve("111111111111", R, &qualified)
+                .unwrap_err()
+                .code(),
+            "ResourceNotFoundException"
         );
         let runs: usize = (0..200)
             .filter(|_| reg.resolve(A, R, &fref("f:PROD")).unwrap().executed_version == "2")
