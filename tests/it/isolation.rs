@@ -58,12 +58,12 @@ where
 {
     assert_eq!(common::code(e), "AccessDeniedException", "{action}: {e:?}");
     assert_eq!(status(e), Some(403), "{action}");
-    let m = message(e);
+    let msg = message(e);
     let expected = format!(
         "User: arn:aws:iam::{OTHER_ACCOUNT}:root is not authorized to perform: {action} on resource: {resource} because no resource-based policy allows the {action} action"
     );
-    assert!(m.starts_with(&expected), "{action}: {m}");
-    m
+    assert!(msg.starts_with(&expected), "{action}: {msg}");
+    msg
 }
 
 /// `denied!(call, "lambda:Action")`: sends the SDK call and asserts B was refused on the
@@ -81,10 +81,11 @@ macro_rules! denied {
 #[tokio::test]
 async fn another_account_is_denied_every_operation_on_a_function_named_by_arn() {
     let server = common::start().await;
-    let a = common::lambda(&server);
-    let b = lambda_b(&server);
-    common::create_function(&a, "victim", ECHO).await;
-    a.update_function_configuration()
+    let owner = common::lambda(&server);
+    let other = lambda_b(&server);
+    common::create_function(&owner, "victim", ECHO).await;
+    owner
+        .update_function_configuration()
         .function_name("victim")
         .environment(
             aws_sdk_lambda::types::Environment::builder()
@@ -94,12 +95,14 @@ async fn another_account_is_denied_every_operation_on_a_function_named_by_arn() 
         .send()
         .await
         .unwrap();
-    a.publish_version()
+    owner
+        .publish_version()
         .function_name("victim")
         .send()
         .await
         .unwrap();
-    a.create_alias()
+    owner
+        .create_alias()
         .function_name("victim")
         .name("live")
         .function_version("1")
@@ -109,21 +112,25 @@ async fn another_account_is_denied_every_operation_on_a_function_named_by_arn() 
     let arn = function_arn("victim");
     let zip = common::zip_of("handler.wasm", ECHO);
 
-    denied!(b.get_function().function_name(&arn), "lambda:GetFunction");
     denied!(
-        b.get_function_configuration().function_name(&arn),
+        other.get_function().function_name(&arn),
+        "lambda:GetFunction"
+    );
+    denied!(
+        other.get_function_configuration().function_name(&arn),
         "lambda:GetFunctionConfiguration"
     );
-    let m = denied!(
-        b.invoke().function_name(&arn).payload(Blob::new("{}")),
+    let msg = denied!(
+        other.invoke().function_name(&arn).payload(Blob::new("{}")),
         "lambda:InvokeFunction"
     );
     assert!(
-        m.contains("victim has no resource-based policy; add one with AddPermission"),
-        "the reason says what is missing: {m}"
+        msg.contains("victim has no resource-based policy; add one with AddPermission"),
+        "the reason says what is missing: {msg}"
     );
-    let m = denied!(
-        b.add_permission()
+    let msg = denied!(
+        other
+            .add_permission()
             .function_name(&arn)
             .statement_id("takeover")
             .action("lambda:InvokeFunction")
@@ -131,89 +138,99 @@ async fn another_account_is_denied_every_operation_on_a_function_named_by_arn() 
         "lambda:AddPermission"
     );
     assert!(
-        m.contains("reserved to the function's owner, account 000000000000"),
-        "{m}"
+        msg.contains("reserved to the function's owner, account 000000000000"),
+        "{msg}"
     );
     denied!(
-        b.update_function_code()
+        other
+            .update_function_code()
             .function_name(&arn)
             .zip_file(Blob::new(zip)),
         "lambda:UpdateFunctionCode"
     );
     denied!(
-        b.update_function_configuration()
+        other
+            .update_function_configuration()
             .function_name(&arn)
             .timeout(60),
         "lambda:UpdateFunctionConfiguration"
     );
     denied!(
-        b.publish_version().function_name(&arn),
+        other.publish_version().function_name(&arn),
         "lambda:PublishVersion"
     );
     denied!(
-        b.create_alias()
+        other
+            .create_alias()
             .function_name(&arn)
             .name("mine")
             .function_version("1"),
         "lambda:CreateAlias"
     );
     denied!(
-        b.update_alias()
+        other
+            .update_alias()
             .function_name(&arn)
             .name("live")
             .function_version("$LATEST"),
         "lambda:UpdateAlias"
     );
     denied!(
-        b.delete_alias().function_name(&arn).name("live"),
+        other.delete_alias().function_name(&arn).name("live"),
         "lambda:DeleteAlias"
     );
     denied!(
-        b.get_alias().function_name(&arn).name("live"),
+        other.get_alias().function_name(&arn).name("live"),
         "lambda:GetAlias"
     );
-    denied!(b.list_aliases().function_name(&arn), "lambda:ListAliases");
     denied!(
-        b.list_versions_by_function().function_name(&arn),
+        other.list_aliases().function_name(&arn),
+        "lambda:ListAliases"
+    );
+    denied!(
+        other.list_versions_by_function().function_name(&arn),
         "lambda:ListVersionsByFunction"
     );
-    denied!(b.get_policy().function_name(&arn), "lambda:GetPolicy");
+    denied!(other.get_policy().function_name(&arn), "lambda:GetPolicy");
     denied!(
-        b.remove_permission()
+        other
+            .remove_permission()
             .function_name(&arn)
             .statement_id("any"),
         "lambda:RemovePermission"
     );
     denied!(
-        b.put_function_concurrency()
+        other
+            .put_function_concurrency()
             .function_name(&arn)
             .reserved_concurrent_executions(1),
         "lambda:PutFunctionConcurrency"
     );
     denied!(
-        b.get_function_concurrency().function_name(&arn),
+        other.get_function_concurrency().function_name(&arn),
         "lambda:GetFunctionConcurrency"
     );
     denied!(
-        b.delete_function_concurrency().function_name(&arn),
+        other.delete_function_concurrency().function_name(&arn),
         "lambda:DeleteFunctionConcurrency"
     );
     denied!(
-        b.put_function_event_invoke_config()
+        other
+            .put_function_event_invoke_config()
             .function_name(&arn)
             .maximum_retry_attempts(0),
         "lambda:PutFunctionEventInvokeConfig"
     );
     denied!(
-        b.get_function_event_invoke_config().function_name(&arn),
+        other.get_function_event_invoke_config().function_name(&arn),
         "lambda:GetFunctionEventInvokeConfig"
     );
     denied!(
-        b.delete_function().function_name(&arn),
+        other.delete_function().function_name(&arn),
         "lambda:DeleteFunction"
     );
     // A qualified ARN is refused on the qualified resource.
-    let e = b
+    let e = other
         .invoke()
         .function_name(format!("{arn}:live"))
         .send()
@@ -221,7 +238,7 @@ async fn another_account_is_denied_every_operation_on_a_function_named_by_arn() 
         .unwrap_err();
     assert_denied(&e, "lambda:InvokeFunction", &format!("{arn}:live"));
     // A function that does not exist is refused the same way: B learns nothing about A.
-    let e = b
+    let e = other
         .get_function()
         .function_name(function_arn("nothing-here"))
         .send()
@@ -230,7 +247,7 @@ async fn another_account_is_denied_every_operation_on_a_function_named_by_arn() 
     assert_denied(&e, "lambda:GetFunction", &function_arn("nothing-here"));
 
     // Nothing of A's changed.
-    let f = a
+    let f = owner
         .get_function()
         .function_name("victim")
         .send()
@@ -245,14 +262,14 @@ async fn another_account_is_denied_every_operation_on_a_function_named_by_arn() 
         Some(&"a-only".to_owned())
     );
     assert!(f.concurrency().is_none());
-    let e = a
+    let e = owner
         .get_policy()
         .function_name("victim")
         .send()
         .await
         .unwrap_err();
     assert_eq!(common::code(&e), "ResourceNotFoundException");
-    let aliases = a
+    let aliases = owner
         .list_aliases()
         .function_name("victim")
         .send()
@@ -261,7 +278,7 @@ async fn another_account_is_denied_every_operation_on_a_function_named_by_arn() 
     assert_eq!(aliases.aliases().len(), 1);
     assert_eq!(aliases.aliases()[0].function_version(), Some("1"));
     // B's own namespace is B's: the bare name is not A's function.
-    let e = b
+    let e = other
         .get_function()
         .function_name("victim")
         .send()
@@ -274,12 +291,12 @@ async fn another_account_is_denied_every_operation_on_a_function_named_by_arn() 
 #[tokio::test]
 async fn another_account_cannot_create_a_function_under_an_arn_of_another() {
     let server = common::start().await;
-    let a = common::lambda(&server);
-    let b = lambda_b(&server);
+    let owner = common::lambda(&server);
+    let other = lambda_b(&server);
     let code = aws_sdk_lambda::types::FunctionCode::builder()
         .zip_file(Blob::new(common::zip_of("handler.wasm", ECHO)))
         .build();
-    let e = b
+    let e = other
         .create_function()
         .function_name(function_arn("planted"))
         .role(format!("arn:aws:iam::{OTHER_ACCOUNT}:role/r"))
@@ -288,16 +305,16 @@ async fn another_account_cannot_create_a_function_under_an_arn_of_another() {
         .send()
         .await
         .unwrap_err();
-    let m = assert_denied(&e, "lambda:CreateFunction", &function_arn("planted"));
+    let msg = assert_denied(&e, "lambda:CreateFunction", &function_arn("planted"));
     assert!(
-        m.contains("created in the caller's account, 111111111111"),
-        "{m}"
+        msg.contains("created in the caller's account, 111111111111"),
+        "{msg}"
     );
-    let listed = a.list_functions().send().await.unwrap();
+    let listed = owner.list_functions().send().await.unwrap();
     assert!(listed.functions().is_empty(), "nothing was planted in A");
     // In its own account B creates it, by bare name or by its own ARN.
     let own = format!("arn:aws:lambda:us-east-1:{OTHER_ACCOUNT}:function:planted");
-    let c = b
+    let c = other
         .create_function()
         .function_name(&own)
         .role(format!("arn:aws:iam::{OTHER_ACCOUNT}:role/r"))
@@ -308,7 +325,8 @@ async fn another_account_cannot_create_a_function_under_an_arn_of_another() {
         .unwrap();
     assert_eq!(c.function_arn(), Some(own.as_str()));
     assert!(
-        a.list_functions()
+        owner
+            .list_functions()
             .send()
             .await
             .unwrap()
@@ -320,26 +338,28 @@ async fn another_account_cannot_create_a_function_under_an_arn_of_another() {
 #[tokio::test]
 async fn cross_account_invoke_works_once_a_permission_names_the_caller() {
     let server = common::start().await;
-    let a = common::lambda(&server);
-    let b = lambda_b(&server);
-    common::create_function(&a, "shared", ECHO).await;
+    let owner = common::lambda(&server);
+    let other = lambda_b(&server);
+    common::create_function(&owner, "shared", ECHO).await;
     let arn = function_arn("shared");
     let invoke = |name: String| {
-        b.invoke()
+        other
+            .invoke()
             .function_name(name)
             .payload(Blob::new(r#"{"n":1}"#))
             .send()
     };
 
     let e = invoke(arn.clone()).await.unwrap_err();
-    let m = assert_denied(&e, "lambda:InvokeFunction", &arn);
+    let msg = assert_denied(&e, "lambda:InvokeFunction", &arn);
     assert!(
-        m.contains("no statement for principal account 111111111111"),
-        "{m}"
+        msg.contains("no statement for principal account 111111111111"),
+        "{msg}"
     );
 
     // A permission for a third account does not let B in, and the reason says whose it is.
-    a.add_permission()
+    owner
+        .add_permission()
         .function_name("shared")
         .statement_id("third")
         .action("lambda:InvokeFunction")
@@ -348,13 +368,14 @@ async fn cross_account_invoke_works_once_a_permission_names_the_caller() {
         .await
         .unwrap();
     let e = invoke(arn.clone()).await.unwrap_err();
-    let m = assert_denied(&e, "lambda:InvokeFunction", &arn);
+    let msg = assert_denied(&e, "lambda:InvokeFunction", &arn);
     assert!(
-        m.contains("no statement for principal account 111111111111"),
-        "{m}"
+        msg.contains("no statement for principal account 111111111111"),
+        "{msg}"
     );
 
-    a.add_permission()
+    owner
+        .add_permission()
         .function_name("shared")
         .statement_id("b-invokes")
         .action("lambda:InvokeFunction")
@@ -371,18 +392,19 @@ async fn cross_account_invoke_works_once_a_permission_names_the_caller() {
     assert_eq!(out.status_code(), 200);
 
     // Invoking is all B was granted: reading the function still needs its own grant.
-    let e = b
+    let e = other
         .get_function()
         .function_name(&arn)
         .send()
         .await
         .unwrap_err();
-    let m = assert_denied(&e, "lambda:GetFunction", &arn);
+    let msg = assert_denied(&e, "lambda:GetFunction", &arn);
     assert!(
-        m.contains("Action \"lambda:InvokeFunction\" does not cover lambda:GetFunction"),
-        "{m}"
+        msg.contains("Action \"lambda:InvokeFunction\" does not cover lambda:GetFunction"),
+        "{msg}"
     );
-    a.add_permission()
+    owner
+        .add_permission()
         .function_name("shared")
         .statement_id("b-reads")
         .action("lambda:GetFunction")
@@ -390,13 +412,18 @@ async fn cross_account_invoke_works_once_a_permission_names_the_caller() {
         .send()
         .await
         .unwrap();
-    let f = b.get_function().function_name(&arn).send().await.unwrap();
+    let f = other
+        .get_function()
+        .function_name(&arn)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         f.configuration().and_then(|c| c.function_arn()),
         Some(arn.as_str())
     );
     // A grant never extends to changing the function.
-    let e = b
+    let e = other
         .update_function_configuration()
         .function_name(&arn)
         .timeout(9)
@@ -417,10 +444,10 @@ async fn another_account_cannot_read_log_groups_by_arn() {
         "s",
         [(1_000, "A's secret line".to_owned())],
     );
-    let a = common::logs(&server);
-    let b = logs_b(&server);
+    let owner = common::logs(&server);
+    let other = logs_b(&server);
     let group_arn = format!("arn:aws:logs:us-east-1:{A}:log-group:{group}");
-    let own = a
+    let own = owner
         .get_log_events()
         .log_group_identifier(&group_arn)
         .log_stream_name("s")
@@ -430,16 +457,16 @@ async fn another_account_cannot_read_log_groups_by_arn() {
     assert_eq!(own.events().len(), 1, "A reads its own group by ARN");
 
     let check = |e: &dyn Fn() -> (String, String), action: &str| {
-        let (code, m) = e();
-        assert_eq!(code, "AccessDeniedException", "{action}: {m}");
+        let (code, msg) = e();
+        assert_eq!(code, "AccessDeniedException", "{action}: {msg}");
         assert!(
-            m.starts_with(&format!(
+            msg.starts_with(&format!(
                 "User: arn:aws:iam::{OTHER_ACCOUNT}:root is not authorized to perform: {action} on resource: {group_arn}"
             )),
-            "{m}"
+            "{msg}"
         );
     };
-    let e = b
+    let e = other
         .get_log_events()
         .log_group_identifier(format!("{group_arn}:*"))
         .log_stream_name("s")
@@ -447,14 +474,14 @@ async fn another_account_cannot_read_log_groups_by_arn() {
         .await
         .unwrap_err();
     check(&|| (common::code(&e), message(&e)), "logs:GetLogEvents");
-    let e = b
+    let e = other
         .filter_log_events()
         .log_group_identifier(&group_arn)
         .send()
         .await
         .unwrap_err();
     check(&|| (common::code(&e), message(&e)), "logs:FilterLogEvents");
-    let e = b
+    let e = other
         .describe_log_streams()
         .log_group_identifier(&group_arn)
         .send()
@@ -465,7 +492,7 @@ async fn another_account_cannot_read_log_groups_by_arn() {
         "logs:DescribeLogStreams",
     );
     // By name, B reads its own account, which has no such group.
-    let e = b
+    let e = other
         .get_log_events()
         .log_group_name(&group)
         .log_stream_name("s")
@@ -473,24 +500,30 @@ async fn another_account_cannot_read_log_groups_by_arn() {
         .await
         .unwrap_err();
     assert_eq!(common::code(&e), "ResourceNotFoundException");
-    let listed = b.describe_log_groups().send().await.unwrap();
+    let listed = other.describe_log_groups().send().await.unwrap();
     assert!(listed.log_groups().is_empty(), "{listed:?}");
 }
 
 #[tokio::test]
 async fn another_account_cannot_touch_buckets() {
     let server = common::start().await;
-    let a = common::s3(&server);
-    let b = common::s3_with(&server, OTHER_KEY, OTHER_SECRET, common::Addressing::Path);
-    a.create_bucket().bucket("a-bucket").send().await.unwrap();
-    a.put_object()
+    let owner = common::s3(&server);
+    let other = common::s3_with(&server, OTHER_KEY, OTHER_SECRET, common::Addressing::Path);
+    owner
+        .create_bucket()
+        .bucket("a-bucket")
+        .send()
+        .await
+        .unwrap();
+    owner
+        .put_object()
         .bucket("a-bucket")
         .key("k")
         .body(b"secret".to_vec().into())
         .send()
         .await
         .unwrap();
-    let e = b
+    let e = other
         .get_object()
         .bucket("a-bucket")
         .key("k")
@@ -498,7 +531,7 @@ async fn another_account_cannot_touch_buckets() {
         .await
         .unwrap_err();
     assert_eq!(common::code(&e), "AccessDenied");
-    let e = b
+    let e = other
         .put_object()
         .bucket("a-bucket")
         .key("k")
@@ -507,14 +540,14 @@ async fn another_account_cannot_touch_buckets() {
         .await
         .unwrap_err();
     assert_eq!(common::code(&e), "AccessDenied");
-    let e = b
+    let e = other
         .list_objects_v2()
         .bucket("a-bucket")
         .send()
         .await
         .unwrap_err();
     assert_eq!(common::code(&e), "AccessDenied");
-    let e = b
+    let e = other
         .delete_object()
         .bucket("a-bucket")
         .key("k")
@@ -522,14 +555,14 @@ async fn another_account_cannot_touch_buckets() {
         .await
         .unwrap_err();
     assert_eq!(common::code(&e), "AccessDenied");
-    let e = b
+    let e = other
         .delete_bucket()
         .bucket("a-bucket")
         .send()
         .await
         .unwrap_err();
     assert_eq!(common::code(&e), "AccessDenied");
-    let body = a
+    let body = owner
         .get_object()
         .bucket("a-bucket")
         .key("k")
@@ -548,12 +581,12 @@ async fn another_account_cannot_touch_buckets() {
 #[tokio::test]
 async fn descriptions_and_handlers_are_bounded_with_the_model_message() {
     let server = common::start().await;
-    let a = common::lambda(&server);
+    let owner = common::lambda(&server);
     let code = aws_sdk_lambda::types::FunctionCode::builder()
         .zip_file(Blob::new(common::zip_of("handler.wasm", ECHO)))
         .build();
     let long = "d".repeat(257);
-    let e = a
+    let e = owner
         .create_function()
         .function_name("f")
         .role(format!("arn:aws:iam::{A}:role/r"))
@@ -571,7 +604,7 @@ async fn descriptions_and_handlers_are_bounded_with_the_model_message() {
             "1 validation error detected: Value '{long}' at 'description' failed to satisfy constraint: Member must have length less than or equal to 256"
         )
     );
-    let e = a
+    let e = owner
         .create_function()
         .function_name("f")
         .role(format!("arn:aws:iam::{A}:role/r"))
@@ -583,9 +616,9 @@ async fn descriptions_and_handlers_are_bounded_with_the_model_message() {
     assert_eq!(common::code(&e), "ValidationException");
     assert!(message(&e).contains("at 'handler' failed to satisfy constraint: Member must have length less than or equal to 128"));
 
-    common::create_function(&a, "f", ECHO).await;
+    common::create_function(&owner, "f", ECHO).await;
     // A megabyte of description: refused, and not echoed back whole.
-    let e = a
+    let e = owner
         .update_function_configuration()
         .function_name("f")
         .description("x".repeat(1 << 20))
@@ -594,7 +627,7 @@ async fn descriptions_and_handlers_are_bounded_with_the_model_message() {
         .unwrap_err();
     assert_eq!(common::code(&e), "ValidationException");
     assert!(message(&e).len() < 4096, "{}", message(&e).len());
-    let e = a
+    let e = owner
         .publish_version()
         .function_name("f")
         .description(&long)
@@ -602,7 +635,7 @@ async fn descriptions_and_handlers_are_bounded_with_the_model_message() {
         .await
         .unwrap_err();
     assert_eq!(common::code(&e), "ValidationException");
-    let e = a
+    let e = owner
         .create_alias()
         .function_name("f")
         .name("live")
@@ -612,14 +645,14 @@ async fn descriptions_and_handlers_are_bounded_with_the_model_message() {
         .await
         .unwrap_err();
     assert_eq!(common::code(&e), "ValidationException");
-    let c = a
+    let c = owner
         .get_function_configuration()
         .function_name("f")
         .send()
         .await
         .unwrap();
     assert_eq!(c.description(), Some(""));
-    let ok = a
+    let ok = owner
         .update_function_configuration()
         .function_name("f")
         .description("d".repeat(256))
@@ -632,9 +665,9 @@ async fn descriptions_and_handlers_are_bounded_with_the_model_message() {
 #[tokio::test]
 async fn invoke_refuses_a_payload_that_is_not_utf8() {
     let server = common::start().await;
-    let a = common::lambda(&server);
-    common::create_function(&a, "f", ECHO).await;
-    let e = a
+    let owner = common::lambda(&server);
+    common::create_function(&owner, "f", ECHO).await;
+    let e = owner
         .invoke()
         .function_name("f")
         .payload(Blob::new(b"{\"a\":\"\xff\"}".to_vec()))
@@ -650,7 +683,7 @@ async fn invoke_refuses_a_payload_that_is_not_utf8() {
         "{}",
         message(&e)
     );
-    let e = a
+    let e = owner
         .invoke()
         .function_name("f")
         .payload(Blob::new(b"{\"a\":\"\xe2\x28\xa1\"}".to_vec()))
@@ -662,7 +695,7 @@ async fn invoke_refuses_a_payload_that_is_not_utf8() {
         "{}",
         message(&e)
     );
-    let ok = a
+    let ok = owner
         .invoke()
         .function_name("f")
         .payload(Blob::new("{\"a\":\"é\"}"))
@@ -675,14 +708,14 @@ async fn invoke_refuses_a_payload_that_is_not_utf8() {
 #[tokio::test]
 async fn add_permission_refuses_an_invalid_principal() {
     let server = common::start().await;
-    let a = common::lambda(&server);
-    common::create_function(&a, "f", ECHO).await;
+    let owner = common::lambda(&server);
+    common::create_function(&owner, "f", ECHO).await;
     for bad in [
         "example.com",
         "arn:aws:s3:::bucket",
         "arn:aws:iam::123:root",
     ] {
-        let e = a
+        let e = owner
             .add_permission()
             .function_name("f")
             .statement_id("s")
@@ -697,7 +730,12 @@ async fn add_permission_refuses_an_invalid_principal() {
             "The provided principal was invalid. Please check the principal and try again."
         );
     }
-    let e = a.get_policy().function_name("f").send().await.unwrap_err();
+    let e = owner
+        .get_policy()
+        .function_name("f")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(
         common::code(&e),
         "ResourceNotFoundException",
@@ -708,19 +746,24 @@ async fn add_permission_refuses_an_invalid_principal() {
 #[tokio::test]
 async fn a_denial_on_latest_suggests_the_permission_lambda_accepts() {
     let server = common::start().await;
-    let a = common::lambda(&server);
-    let b = lambda_b(&server);
-    common::create_function(&a, "f", ECHO).await;
+    let owner = common::lambda(&server);
+    let other = lambda_b(&server);
+    common::create_function(&owner, "f", ECHO).await;
     let latest = format!("{}:$LATEST", function_arn("f"));
-    let e = b.invoke().function_name(&latest).send().await.unwrap_err();
-    let m = assert_denied(&e, "lambda:InvokeFunction", &latest);
+    let e = other
+        .invoke()
+        .function_name(&latest)
+        .send()
+        .await
+        .unwrap_err();
+    let msg = assert_denied(&e, "lambda:InvokeFunction", &latest);
     assert!(
-        m.contains("add one with AddPermission on f without a qualifier"),
-        "{m}"
+        msg.contains("add one with AddPermission on f without a qualifier"),
+        "{msg}"
     );
-    assert!(!m.contains("Qualifier=$LATEST"), "{m}");
+    assert!(!msg.contains("Qualifier=$LATEST"), "{msg}");
     // What it suggests is what works; what it no longer suggests is refused.
-    let e = a
+    let e = owner
         .add_permission()
         .function_name("f")
         .qualifier("$LATEST")
@@ -734,7 +777,8 @@ async fn a_denial_on_latest_suggests_the_permission_lambda_accepts() {
         message(&e),
         "We currently do not support adding policies for $LATEST."
     );
-    a.add_permission()
+    owner
+        .add_permission()
         .function_name("f")
         .statement_id("s")
         .action("lambda:InvokeFunction")
@@ -742,6 +786,6 @@ async fn a_denial_on_latest_suggests_the_permission_lambda_accepts() {
         .send()
         .await
         .unwrap();
-    let out = b.invoke().function_name(&latest).send().await.unwrap();
+    let out = other.invoke().function_name(&latest).send().await.unwrap();
     assert_eq!(out.status_code(), 200);
 }

@@ -69,7 +69,7 @@ pub fn invalid_utf8(body: &[u8], e: &std::str::Utf8Error) -> String {
         None => "Unexpected end-of-input in the middle of a UTF-8 sequence".to_owned(),
     };
     let before = body.get(..at).unwrap_or_default();
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line = before.split(|&b| b == b'\n').count();
     let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
     format!(
         "Could not parse request body into json: Could not parse payload into json: {what}\n at [Source: (byte[]); line: {line}, column: {column}]"
