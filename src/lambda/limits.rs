@@ -3,7 +3,7 @@
 //!
 //! `Description` (of a function, a version or an alias) holds at most 256 characters,
 //! `Handler` 128 characters without whitespace, `Architectures` exactly one of
-//! `x86_64`/`arm64`, and `Tags` at most 50 pairs of keys up to 128 and values up to 256
+//! `x86_64`/`arm64`, `Runtime` one of the model's identifiers, and `Tags` at most 50 pairs of keys up to 128 and values up to 256
 //! characters. A value echoed in a message is cut at [`ECHO_MAX`] characters so that a
 //! huge input is not sent back whole.
 //!
@@ -28,6 +28,61 @@ pub const TAG_VALUE_MAX: usize = 256;
 pub const ECHO_MAX: usize = 1024;
 
 const HANDLER_PATTERN: &str = r"[^\s]+";
+
+/// The model's `Runtime` enum: the identifiers `Runtime` may take.
+pub const RUNTIMES: [&str; 51] = [
+    "dotnet10",
+    "dotnet6",
+    "dotnet8",
+    "dotnetcore1.0",
+    "dotnetcore2.0",
+    "dotnetcore2.1",
+    "dotnetcore3.1",
+    "go1.x",
+    "java11",
+    "java11.al2023",
+    "java17",
+    "java17.al2023",
+    "java21",
+    "java25",
+    "java8",
+    "java8.al2",
+    "java8.al2023",
+    "nodejs",
+    "nodejs10.x",
+    "nodejs12.x",
+    "nodejs14.x",
+    "nodejs16.x",
+    "nodejs18.x",
+    "nodejs20.x",
+    "nodejs22.x",
+    "nodejs24.x",
+    "nodejs26.x",
+    "nodejs4.3",
+    "nodejs4.3-edge",
+    "nodejs6.10",
+    "nodejs8.10",
+    "provided",
+    "provided.al2",
+    "provided.al2023",
+    "python2.7",
+    "python3.10",
+    "python3.11",
+    "python3.12",
+    "python3.13",
+    "python3.14",
+    "python3.15",
+    "python3.6",
+    "python3.7",
+    "python3.8",
+    "python3.9",
+    "ruby2.5",
+    "ruby2.7",
+    "ruby3.2",
+    "ruby3.3",
+    "ruby3.4",
+    "ruby4.0",
+];
 
 /// `value` cut at [`ECHO_MAX`] characters, with `...` when cut.
 fn echo(value: &str) -> String {
@@ -63,6 +118,22 @@ pub fn handler(h: Option<&str>) -> Result<(), LambdaError> {
         return Err(ArnError::pattern(&echo(h), "handler", HANDLER_PATTERN).into());
     }
     Ok(())
+}
+
+/// `Runtime`: one of [`RUNTIMES`].
+pub fn runtime(r: Option<&str>) -> Result<(), LambdaError> {
+    match r {
+        Some(r) if !RUNTIMES.contains(&r) => Err(ArnError::Validation {
+            value: echo(r),
+            field: "runtime".into(),
+            constraint: format!(
+                "Member must satisfy enum value set: [{}]",
+                RUNTIMES.join(", ")
+            ),
+        }
+        .into()),
+        _ => Ok(()),
+    }
 }
 
 /// `Architectures`: one element, `x86_64` or `arm64`.
@@ -157,6 +228,9 @@ mod tests {
                 .message()
                 .contains("'handler'")
         );
+        assert!(runtime(Some("provided.al2023")).is_ok() && runtime(None).is_ok());
+        let e = runtime(Some(&"r".repeat(5000))).unwrap_err();
+        assert!(e.message().contains("at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [dotnet10"));
         assert!(architectures(Some(&["arm64".into()])).is_ok());
         let e = architectures(Some(&["sparc".into()])).unwrap_err();
         assert!(

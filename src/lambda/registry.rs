@@ -559,6 +559,7 @@ impl Registry {
         }
         limits::description(input.description.as_deref())?;
         limits::handler(input.handler.as_deref())?;
+        limits::runtime(input.runtime.as_deref())?;
         limits::architectures(input.architectures.as_deref())?;
         limits::tags(&input.tags)?;
         validate_role(&input.role)?;
@@ -743,6 +744,7 @@ impl Registry {
         Self::only_latest(r)?;
         limits::description(u.description.as_deref())?;
         limits::handler(u.handler.as_deref())?;
+        limits::runtime(u.runtime.as_deref())?;
         if let Some(t) = u.timeout {
             validate_range(t, "timeout", 1, 900)?;
         }

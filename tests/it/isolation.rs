@@ -617,6 +617,17 @@ async fn descriptions_and_handlers_are_bounded_with_the_model_message() {
     assert!(message(&e).contains("at 'handler' failed to satisfy constraint: Member must have length less than or equal to 128"));
 
     common::create_function(&owner, "f", ECHO).await;
+    let e = owner
+        .update_function_configuration()
+        .function_name("f")
+        .runtime(aws_sdk_lambda::types::Runtime::from("cobol85"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(common::code(&e), "ValidationException");
+    assert!(message(&e).starts_with(
+        "1 validation error detected: Value 'cobol85' at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: ["
+    ));
     // A megabyte of description: refused, and not echoed back whole.
     let e = owner
         .update_function_configuration()

@@ -3,8 +3,10 @@
 //! `RequestResponse` waits for the invoker (200, `X-Amz-Executed-Version`,
 //! `X-Amz-Function-Error`, `X-Amz-Log-Result` with `X-Amz-Log-Type: Tail`); `Event` hands the
 //! payload to the invoker on a spawned task and returns 202 at once; `DryRun` only resolves
-//! the function and returns 204. Authorization by the caller's IAM identity is out of scope:
-//! the caller's account owns its functions.
+//! the function and returns 204. The account whose function runs was decided before, by
+//! [`super::access::owner`]: the caller's own, or another whose resource-based policy grants
+//! the caller's account `lambda:InvokeFunction`. A payload must be UTF-8 JSON: anything else
+//! is refused, never converted.
 //!
 //! <https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html>
 
