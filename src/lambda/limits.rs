@@ -2,10 +2,11 @@
 //! model's constraints and Lambda's messages before anything is stored.
 //!
 //! `Description` (of a function, a version or an alias) holds at most 256 characters,
-//! `Handler` 128 characters without whitespace, `Architectures` exactly one of
-//! `x86_64`/`arm64`, `Runtime` one of the model's identifiers, and `Tags` at most 50 pairs of keys up to 128 and values up to 256
-//! characters. A value echoed in a message is cut at [`ECHO_MAX`] characters so that a
-//! huge input is not sent back whole.
+//! `Handler` 128 characters without whitespace, `Runtime` one of the model's identifiers,
+//! `Architectures` exactly one of `x86_64`/`arm64`, `Tags` at most 50 pairs of keys up to
+//! 128 and values up to 256 characters, and a destination ARN 350 characters. A value
+//! echoed in a message is cut at [`ECHO_MAX`] characters so that a huge input is not sent
+//! back whole.
 //!
 //! <https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html>
 
@@ -18,6 +19,8 @@ use crate::lambda::error::LambdaError;
 pub const DESCRIPTION_MAX: usize = 256;
 /// `Handler` maximum length.
 pub const HANDLER_MAX: usize = 128;
+/// `DestinationConfig` destination ARN maximum length.
+pub const DESTINATION_MAX: usize = 350;
 /// Maximum number of tags on a function.
 pub const TAGS_MAX: usize = 50;
 /// Tag key maximum length.
@@ -103,6 +106,11 @@ fn check_len(value: &str, field: &str, max: usize) -> Result<(), LambdaError> {
         .into());
     }
     Ok(())
+}
+
+/// A destination ARN of an event invoke configuration: at most 350 characters.
+pub fn destination(d: &str, field: &str) -> Result<(), LambdaError> {
+    check_len(d, field, DESTINATION_MAX)
 }
 
 /// `Description`: at most 256 characters.
@@ -227,6 +235,12 @@ mod tests {
                 .unwrap_err()
                 .message()
                 .contains("'handler'")
+        );
+        let arn = format!("arn:aws:sqs:us-east-1:000000000000:{}", "q".repeat(400));
+        let e = destination(&arn, "destinationConfig.onFailure.destination").unwrap_err();
+        assert!(
+            e.message()
+                .contains("Member must have length less than or equal to 350")
         );
         assert!(runtime(Some("provided.al2023")).is_ok() && runtime(None).is_ok());
         let e = runtime(Some(&"r".repeat(5000))).unwrap_err();
