@@ -14,6 +14,9 @@ use crate::arn::ArnError;
 /// Every error the Lambda control plane reports.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LambdaError {
+    /// 403: the caller may not perform the action on another account's function.
+    #[error("{0}")]
+    AccessDenied(String),
     /// 404: missing function, version, alias or policy.
     #[error("{0}")]
     ResourceNotFound(String),
@@ -70,6 +73,7 @@ impl LambdaError {
     /// The AWS error code (the `x-amzn-ErrorType` value).
     pub fn code(&self) -> &'static str {
         match self {
+            Self::AccessDenied(_) => "AccessDeniedException",
             Self::ResourceNotFound(_) => "ResourceNotFoundException",
             Self::ResourceConflict(_) => "ResourceConflictException",
             Self::InvalidParameterValue(_) => "InvalidParameterValueException",
@@ -88,6 +92,7 @@ impl LambdaError {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {
+            Self::AccessDenied(_) => StatusCode::FORBIDDEN,
             Self::ResourceNotFound(_) | Self::UnknownOperation(_) => StatusCode::NOT_FOUND,
             Self::ResourceConflict(_) => StatusCode::CONFLICT,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
@@ -105,7 +110,8 @@ impl LambdaError {
     /// The message text.
     pub fn message(&self) -> &str {
         match self {
-            Self::ResourceNotFound(m)
+            Self::AccessDenied(m)
+            | Self::ResourceNotFound(m)
             | Self::ResourceConflict(m)
             | Self::InvalidParameterValue(m)
             | Self::PreconditionFailed(m)
@@ -141,7 +147,7 @@ impl LambdaError {
     /// The single wire rendering: JSON body, `x-amzn-ErrorType`, `x-amzn-RequestId`.
     pub fn to_response(&self, request_id: &str) -> Response<Bytes> {
         let key = match self {
-            Self::ResourceNotFound(_) | Self::Service(_) => "Message",
+            Self::ResourceNotFound(_) | Self::Service(_) | Self::AccessDenied(_) => "Message",
             _ => "message",
         };
         let mut body = serde_json::Map::new();

@@ -66,6 +66,14 @@ impl EventInvokeConfig {
             }
             .into());
         }
+        for (d, field) in [
+            (&self.on_success, "destinationConfig.onSuccess.destination"),
+            (&self.on_failure, "destinationConfig.onFailure.destination"),
+        ] {
+            if let Some(d) = d {
+                super::limits::destination(d, field)?;
+            }
+        }
         if require_any
             && self.maximum_retry_attempts.is_none()
             && self.maximum_event_age_in_seconds.is_none()

@@ -8,6 +8,7 @@ pub mod api;
 pub mod config;
 pub mod error;
 pub mod invoke_config;
+pub mod limits;
 pub mod package;
 pub mod policy;
 pub mod registry;

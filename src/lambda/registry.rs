@@ -16,10 +16,10 @@ use dashmap::mapref::one::{Ref, RefMut};
 use super::config::{Alias, Derived, Fingerprint, FunctionConfig, now, revision};
 use super::error::LambdaError;
 use super::invoke_config::{EventInvokeConfig, epoch_now};
-use super::package;
 use super::policy::{
     CompiledPolicy, Decision, PermissionRequest, Policy, RequestContext, Statement, build_statement,
 };
+use super::{limits, package};
 use crate::arn::{self, ArnError, FunctionRef, Qualifier};
 
 /// Default and maximum page size of the list operations.
@@ -468,9 +468,13 @@ impl Registry {
         Self::default()
     }
 
+    /// The map key of the function `r` names in `account`. The account is always the one
+    /// the caller passes (the API's access check decided it from the authenticated caller;
+    /// the dispatcher passes the notification target's): an account written in the ARN
+    /// never selects another account's function here.
     fn key(account: &str, region: &str, r: &FunctionRef) -> Key {
         (
-            r.account.clone().unwrap_or_else(|| account.to_owned()),
+            account.to_owned(),
             r.region.clone().unwrap_or_else(|| region.to_owned()),
             r.name.clone(),
         )
@@ -553,6 +557,11 @@ impl Registry {
             )
             .into());
         }
+        limits::description(input.description.as_deref())?;
+        limits::handler(input.handler.as_deref())?;
+        limits::runtime(input.runtime.as_deref())?;
+        limits::architectures(input.architectures.as_deref())?;
+        limits::tags(&input.tags)?;
         validate_role(&input.role)?;
         let timeout = input.timeout.unwrap_or(3);
         validate_range(timeout, "timeout", 1, 900)?;
@@ -702,6 +711,7 @@ impl Registry {
         input: CodeUpdate,
     ) -> Result<FunctionConfig, LambdaError> {
         Self::only_latest(r)?;
+        limits::architectures(input.architectures.as_deref())?;
         let mut f = self.get_mut(account, region, r)?;
         check_revision(
             input.revision_id.as_deref(),
@@ -732,6 +742,9 @@ impl Registry {
         u: ConfigUpdate,
     ) -> Result<FunctionConfig, LambdaError> {
         Self::only_latest(r)?;
+        limits::description(u.description.as_deref())?;
+        limits::handler(u.handler.as_deref())?;
+        limits::runtime(u.runtime.as_deref())?;
         if let Some(t) = u.timeout {
             validate_range(t, "timeout", 1, 900)?;
         }
@@ -854,6 +867,7 @@ impl Registry {
         revision_id: Option<&str>,
     ) -> Result<FunctionConfig, LambdaError> {
         Self::only_latest(r)?;
+        limits::description(description.as_deref())?;
         let mut f = self.get_mut(account, region, r)?;
         if let Some(sha) = code_sha256
             && sha != f.latest.code.sha256
@@ -893,6 +907,7 @@ impl Registry {
     ) -> Result<Alias, LambdaError> {
         validate_alias_name(&input.name)?;
         validate_version(&input.function_version)?;
+        limits::description(input.description.as_deref())?;
         let weights = input.additional_version_weights.unwrap_or_default();
         validate_weights(&weights)?;
         if r.qualifier.is_some() {
@@ -947,6 +962,7 @@ impl Registry {
         u: AliasUpdate,
     ) -> Result<Alias, LambdaError> {
         validate_alias_name(name)?;
+        limits::description(u.description.as_deref())?;
         if let Some(v) = &u.function_version {
             validate_version(v)?;
         }
@@ -1144,6 +1160,40 @@ impl Registry {
         Ok(out)
     }
 
+    /// Evaluates, for `ctx`, the resource policy Lambda checks for the reference `r` (the
+    /// scope of its qualifier; `$LATEST` and no qualifier share the unqualified function's
+    /// policy), explaining a denial with the other scopes that would have allowed it.
+    /// `None` when the function, or the version or alias `r` names, does not exist.
+    pub fn check_policy(
+        &self,
+        account: &str,
+        region: &str,
+        r: &FunctionRef,
+        ctx: &RequestContext,
+    ) -> Option<Decision> {
+        let f = self.get(account, region, r).ok()?;
+        let scope: Scope = r.qualifier.clone().filter(|q| q != "$LATEST");
+        if f.check_scope(&scope).is_err() {
+            return None;
+        }
+        let policy = f
+            .policies
+            .get(&scope)
+            .map_or_else(|| Arc::new(CompiledPolicy::default()), Arc::clone);
+        let scopes: Vec<(String, Policy)> = f
+            .policies
+            .iter()
+            .map(|(s, p)| {
+                (
+                    s.as_deref().map_or_else(|| f.arn(), |q| f.qualified(q)),
+                    p.policy().clone(),
+                )
+            })
+            .collect();
+        drop(f);
+        Some(super::policy::authorize(&policy, &scopes, ctx))
+    }
+
     /// Authorizes an invocation of `resolved` by `ctx` (whose `resource` should be
     /// `resolved.invoked_arn`) against the policy of its scope; a denial names the other
     /// scopes whose statements would have matched.
@@ -1181,7 +1231,9 @@ impl Registry {
         roll: f64,
     ) -> Result<Resolved, LambdaError> {
         let f = self.get(account, region, r)?;
-        let scope: Scope = r.qualifier.clone();
+        // `$LATEST` has no policy of its own (AddPermission refuses it): the unqualified
+        // function's policy covers it.
+        let scope: Scope = r.qualifier.clone().filter(|q| q != "$LATEST");
         let (config, invoked_arn) = match r.qualifier_kind() {
             None => (Arc::clone(&f.latest), f.arn()),
             Some(Qualifier::Alias(a)) => {
@@ -1972,10 +2024,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            reg.resolve("111111111111", "eu-west-1", &qualified)
+            reg.resolve(A, "eu-west-1", &qualified)
                 .unwrap()
                 .executed_version,
-            "1"
+            "1",
+            "the ARN's region applies"
+        );
+        // The account is the one the caller passes (decided from the authenticated
+        // caller), never the ARN's: another account finds no such function.
+        assert_eq!(
+            reg.resolve("111111111111", R, &qualified)
+                .unwrap_err()
+                .code(),
+            "ResourceNotFoundException"
         );
         let runs: usize = (0..200)
             .filter(|_| reg.resolve(A, R, &fref("f:PROD")).unwrap().executed_version == "2")

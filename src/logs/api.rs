@@ -53,6 +53,9 @@ pub enum LogsError {
     /// The log group or log stream does not exist.
     #[error("{0}")]
     ResourceNotFound(String),
+    /// The caller named another account's log group (by its ARN).
+    #[error("{0}")]
+    AccessDenied(String),
     /// A parameter is missing, out of range or inconsistent with another.
     #[error("{0}")]
     InvalidParameter(String),
@@ -87,6 +90,7 @@ impl LogsError {
         match self {
             Self::UnknownOperation(_) => "UnknownOperationException",
             Self::ResourceNotFound(_) => "ResourceNotFoundException",
+            Self::AccessDenied(_) => "AccessDeniedException",
             Self::InvalidParameter(_) => "InvalidParameterException",
             Self::Serialization(_) => "SerializationException",
             Self::Unauthenticated { code, .. } => code,
@@ -161,18 +165,34 @@ fn limit(value: Option<i64>, max: i64, default: usize) -> Result<usize, LogsErro
 }
 
 /// The group a request names, by `logGroupName` or `logGroupIdentifier` (a name or an ARN).
-fn group_name(name: Option<String>, identifier: Option<String>) -> Result<String, LogsError> {
+/// Groups are read in the caller's account only: an ARN of another account's group is
+/// `AccessDeniedException` naming `action` (cross-account observability is not simulated),
+/// and no account is ever taken from the ARN.
+fn group_name(
+    req: &LogsRequest,
+    action: &str,
+    name: Option<String>,
+    identifier: Option<String>,
+) -> Result<String, LogsError> {
     match (name, identifier) {
         (Some(_), Some(_)) => Err(invalid(
             "LogGroupName and LogGroupIdentifier cannot both be specified",
         )),
         (Some(name), None) => Ok(name),
-        (None, Some(id)) => Ok(match id.split_once(":log-group:") {
-            Some((arn, rest)) if arn.starts_with("arn:") => {
-                rest.strip_suffix(":*").unwrap_or(rest).to_owned()
+        (None, Some(id)) => match id.split_once(":log-group:") {
+            Some((prefix, rest)) if prefix.starts_with("arn:") => {
+                let group = rest.strip_suffix(":*").unwrap_or(rest);
+                let account = prefix.rsplit(':').next().unwrap_or_default();
+                if account != req.account_id {
+                    return Err(LogsError::AccessDenied(format!(
+                        "User: arn:aws:iam::{caller}:root is not authorized to perform: {action} on resource: {prefix}:log-group:{group} because no resource-based policy allows the {action} action (the log group belongs to account {account}; the caller's keys read account {caller}'s log groups only)",
+                        caller = req.account_id
+                    )));
+                }
+                Ok(group.to_owned())
             }
-            _ => id,
-        }),
+            _ => Ok(id),
+        },
         (None, None) => Err(invalid(
             "Either LogGroupName or LogGroupIdentifier must be specified",
         )),
@@ -391,7 +411,12 @@ impl LogStore {
         req: &LogsRequest,
         input: DescribeLogStreamsInput,
     ) -> Result<http::Response<Bytes>, LogsError> {
-        let group = group_name(input.log_group_name, input.log_group_identifier)?;
+        let group = group_name(
+            req,
+            "logs:DescribeLogStreams",
+            input.log_group_name,
+            input.log_group_identifier,
+        )?;
         let limit = limit(input.limit, 50, 50)?;
         let order = match input.order_by.as_deref() {
             None | Some("LogStreamName") => StreamOrder::Name,
@@ -490,7 +515,12 @@ impl LogStore {
         req: &LogsRequest,
         input: GetLogEventsInput,
     ) -> Result<http::Response<Bytes>, LogsError> {
-        let group = group_name(input.log_group_name, input.log_group_identifier)?;
+        let group = group_name(
+            req,
+            "logs:GetLogEvents",
+            input.log_group_name,
+            input.log_group_identifier,
+        )?;
         let stream = input
             .log_stream_name
             .ok_or_else(|| invalid("1 validation error detected: Value null at 'logStreamName' failed to satisfy constraint: Member must not be null"))?;
@@ -569,7 +599,12 @@ impl LogStore {
         req: &LogsRequest,
         input: FilterLogEventsInput,
     ) -> Result<http::Response<Bytes>, LogsError> {
-        let group = group_name(input.log_group_name, input.log_group_identifier)?;
+        let group = group_name(
+            req,
+            "logs:FilterLogEvents",
+            input.log_group_name,
+            input.log_group_identifier,
+        )?;
         let limit = limit(input.limit, 10_000, 10_000)?;
         if input.log_stream_names.is_some() && input.log_stream_name_prefix.is_some() {
             return Err(invalid(

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod concurrency;
 mod dispatch;
+mod isolation;
 pub mod lambda_tutorial;
 mod loadgen;
 pub mod logs;

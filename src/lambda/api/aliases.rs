@@ -40,6 +40,7 @@ struct UpdateBody {
 pub fn create_alias(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref_plain(name)?;
@@ -52,7 +53,7 @@ pub fn create_alias(
             .routing_config
             .map(|rc| rc.additional_version_weights.unwrap_or_default()),
     };
-    let a = reg.create_alias(&req.account_id, &req.region, &r, input)?;
+    let a = reg.create_alias(account, &req.region, &r, input)?;
     Ok(json(
         StatusCode::CREATED,
         &alias_configuration(&a),
@@ -64,11 +65,12 @@ pub fn create_alias(
 pub fn get_alias(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
     alias: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref_plain(name)?;
-    let a = reg.get_alias(&req.account_id, &req.region, &r, alias)?;
+    let a = reg.get_alias(account, &req.region, &r, alias)?;
     Ok(json(
         StatusCode::OK,
         &alias_configuration(&a),
@@ -80,6 +82,7 @@ pub fn get_alias(
 pub fn update_alias(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
     alias: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
@@ -93,7 +96,7 @@ pub fn update_alias(
             .map(|rc| rc.additional_version_weights.unwrap_or_default()),
         revision_id: b.revision_id,
     };
-    let a = reg.update_alias(&req.account_id, &req.region, &r, alias, u)?;
+    let a = reg.update_alias(account, &req.region, &r, alias, u)?;
     Ok(json(
         StatusCode::OK,
         &alias_configuration(&a),
@@ -105,11 +108,12 @@ pub fn update_alias(
 pub fn delete_alias(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
     alias: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref_plain(name)?;
-    reg.delete_alias(&req.account_id, &req.region, &r, alias)?;
+    reg.delete_alias(account, &req.region, &r, alias)?;
     Ok(wire::respond(StatusCode::NO_CONTENT, None, &req.request_id))
 }
 
@@ -117,11 +121,12 @@ pub fn delete_alias(
 pub fn list_aliases(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref_plain(name)?;
     let (items, next) = reg.list_aliases(
-        &req.account_id,
+        account,
         &req.region,
         &r,
         wire::query(req, "FunctionVersion"),

@@ -33,12 +33,13 @@ fn reserved(n: Option<i64>) -> Result<u32, LambdaError> {
 pub fn put(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref_plain(name)?;
     let b: ConcurrencyBody = wire::body(req)?;
     let n = reserved(b.reserved_concurrent_executions)?;
-    let n = reg.put_function_concurrency(&req.account_id, &req.region, &r, n)?;
+    let n = reg.put_function_concurrency(account, &req.region, &r, n)?;
     Ok(json(
         StatusCode::OK,
         &json!({ "ReservedConcurrentExecutions": n }),
@@ -50,10 +51,11 @@ pub fn put(
 pub fn get(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref_plain(name)?;
-    let body = match reg.get_function_concurrency(&req.account_id, &req.region, &r)? {
+    let body = match reg.get_function_concurrency(account, &req.region, &r)? {
         Some(n) => json!({ "ReservedConcurrentExecutions": n }),
         None => json!({}),
     };
@@ -64,9 +66,10 @@ pub fn get(
 pub fn delete(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref_plain(name)?;
-    reg.delete_function_concurrency(&req.account_id, &req.region, &r)?;
+    reg.delete_function_concurrency(account, &req.region, &r)?;
     Ok(wire::respond(StatusCode::NO_CONTENT, None, &req.request_id))
 }

@@ -9,8 +9,8 @@ use http::{Response, StatusCode};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::LambdaRequest;
 use super::wire::{self, function_configuration, json, required};
+use super::{LambdaRequest, access};
 use crate::lambda::error::LambdaError;
 use crate::lambda::registry::{CodeUpdate, ConfigUpdate, CreateFunction, Registry};
 
@@ -109,9 +109,11 @@ fn zip_bytes(
 pub fn create_function(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let b: CreateBody = wire::body(req)?;
     let function_name = required(b.function_name, "functionName")?;
+    access::create_in_own_account(req, &function_name)?;
     let role = required(b.role, "role")?;
     let code = required(b.code, "code")?;
     if b.package_type.as_deref().is_some_and(|p| p != "Zip") {
@@ -139,7 +141,7 @@ pub fn create_function(
         architectures: b.architectures,
         ephemeral_storage: b.ephemeral_storage.and_then(|s| s.size),
     };
-    let c = reg.create_function(&req.account_id, &req.region, input)?;
+    let c = reg.create_function(account, &req.region, input)?;
     Ok(json(
         StatusCode::CREATED,
         &function_configuration(&c, &c.function_arn()),
@@ -148,12 +150,16 @@ pub fn create_function(
 }
 
 /// `GET /2015-03-31/functions` → ListFunctions.
-pub fn list_functions(reg: &Registry, req: &LambdaRequest) -> Result<Response<Bytes>, LambdaError> {
+pub fn list_functions(
+    reg: &Registry,
+    req: &LambdaRequest,
+    account: &str,
+) -> Result<Response<Bytes>, LambdaError> {
     let marker = wire::query(req, "Marker");
     let max = wire::max_items(req)?;
     let (items, next) = match wire::query(req, "FunctionVersion") {
-        None => reg.list_functions(&req.account_id, &req.region, marker, max),
-        Some("ALL") => reg.list_functions_all_versions(&req.account_id, &req.region, marker, max),
+        None => reg.list_functions(account, &req.region, marker, max),
+        Some("ALL") => reg.list_functions_all_versions(account, &req.region, marker, max),
         Some(other) => {
             return Err(LambdaError::Validation(format!(
                 "1 validation error detected: Value '{other}' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]"
@@ -182,10 +188,11 @@ pub fn list_functions(reg: &Registry, req: &LambdaRequest) -> Result<Response<By
 pub fn get_function(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref(req, name)?;
-    let v = reg.get_function(&req.account_id, &req.region, &r)?;
+    let v = reg.get_function(account, &req.region, &r)?;
     let c = &v.config;
     let location = format!(
         "https://awslambda-{}-tasks.s3.{}.amazonaws.com/snapshots/{}/{}-{}",
@@ -219,10 +226,11 @@ pub fn get_function(
 pub fn get_function_configuration(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref(req, name)?;
-    let v = reg.get_function(&req.account_id, &req.region, &r)?;
+    let v = reg.get_function(account, &req.region, &r)?;
     Ok(json(
         StatusCode::OK,
         &function_configuration(&v.config, &v.arn),
@@ -234,6 +242,7 @@ pub fn get_function_configuration(
 pub fn update_function_code(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref_plain(name)?;
@@ -241,7 +250,7 @@ pub fn update_function_code(
     let zip_file = zip_bytes(b.zip_file, b.s3_bucket.as_ref(), b.image_uri.as_ref())?;
     let publish = b.publish.unwrap_or(false);
     let c = reg.update_function_code(
-        &req.account_id,
+        account,
         &req.region,
         &r,
         CodeUpdate {
@@ -267,6 +276,7 @@ pub fn update_function_code(
 pub fn update_function_configuration(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref_plain(name)?;
@@ -282,7 +292,7 @@ pub fn update_function_configuration(
         ephemeral_storage: b.ephemeral_storage.and_then(|s| s.size),
         revision_id: b.revision_id,
     };
-    let c = reg.update_function_configuration(&req.account_id, &req.region, &r, u)?;
+    let c = reg.update_function_configuration(account, &req.region, &r, u)?;
     Ok(json(
         StatusCode::OK,
         &function_configuration(&c, &c.function_arn()),
@@ -294,9 +304,10 @@ pub fn update_function_configuration(
 pub fn delete_function(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref(req, name)?;
-    reg.delete_function(&req.account_id, &req.region, &r)?;
+    reg.delete_function(account, &req.region, &r)?;
     Ok(wire::respond(StatusCode::NO_CONTENT, None, &req.request_id))
 }

@@ -3,8 +3,10 @@
 //! `RequestResponse` waits for the invoker (200, `X-Amz-Executed-Version`,
 //! `X-Amz-Function-Error`, `X-Amz-Log-Result` with `X-Amz-Log-Type: Tail`); `Event` hands the
 //! payload to the invoker on a spawned task and returns 202 at once; `DryRun` only resolves
-//! the function and returns 204. Authorization by the caller's IAM identity is out of scope:
-//! the caller's account owns its functions.
+//! the function and returns 204. The account whose function runs was decided before, by
+//! [`super::access::owner`]: the caller's own, or another whose resource-based policy grants
+//! the caller's account `lambda:InvokeFunction`. A payload must be UTF-8 JSON: anything else
+//! is refused, never converted.
 //!
 //! <https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html>
 
@@ -51,11 +53,37 @@ pub fn log_tail(log: &str) -> &str {
     log.get(start..).unwrap_or_default()
 }
 
+/// Lambda's message for a payload that is not UTF-8 (it is refused, never converted):
+/// `Could not parse request body into json: Could not parse payload into json: Invalid
+/// UTF-8 start byte 0x97` and where, as Lambda's JSON parser reports it.
+pub fn invalid_utf8(body: &[u8], e: &std::str::Utf8Error) -> String {
+    let at = e.valid_up_to();
+    let lead = body.get(at).copied().unwrap_or_default();
+    // A lead byte that cannot start a sequence is a bad start byte; otherwise the byte
+    // after the valid prefix of its sequence is a bad middle byte.
+    let starts = matches!(lead, 0xC2..=0xF4);
+    let what = match e.error_len() {
+        Some(n) if starts => {
+            let middle = body.get(at + n).copied().unwrap_or(lead);
+            format!("Invalid UTF-8 middle byte 0x{middle:02x}")
+        }
+        Some(_) => format!("Invalid UTF-8 start byte 0x{lead:02x}"),
+        None => "Unexpected end-of-input in the middle of a UTF-8 sequence".to_owned(),
+    };
+    let before = body.get(..at).unwrap_or_default();
+    let line = before.split(|&b| b == b'\n').count();
+    let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    format!(
+        "Could not parse request body into json: Could not parse payload into json: {what}\n at [Source: (byte[]); line: {line}, column: {column}]"
+    )
+}
+
 /// Handles Invoke.
 pub async fn invoke(
     reg: &Registry,
     invoker: &Arc<dyn Invoker>,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref(req, name)?;
@@ -79,12 +107,17 @@ pub async fn invoke(
             "Request must be smaller than {limit} bytes for the InvokeFunction operation"
         )));
     }
+    if let Err(e) = std::str::from_utf8(&req.body) {
+        return Err(LambdaError::InvalidRequestContent(invalid_utf8(
+            &req.body, &e,
+        )));
+    }
     if !req.body.is_empty() && serde_json::from_slice::<serde::de::IgnoredAny>(&req.body).is_err() {
         return Err(LambdaError::InvalidRequestContent(
             "Could not parse request body into json: Could not parse payload into json".into(),
         ));
     }
-    let resolved = reg.resolve(&req.account_id, &req.region, &r)?;
+    let resolved = reg.resolve(account, &req.region, &r)?;
     let invoked_arn = resolved.invoked_arn.clone();
     let executed = resolved.executed_version.clone();
     let payload = if req.body.is_empty() {

@@ -59,6 +59,7 @@ pub fn event_invoke_config_json(c: &EventInvokeConfig, function_arn: &str) -> Va
 pub fn put(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
     merge: bool,
 ) -> Result<Response<Bytes>, LambdaError> {
@@ -72,7 +73,7 @@ pub fn put(
         on_failure: d.on_failure.and_then(|x| x.destination),
         last_modified: 0.0,
     };
-    let (c, arn) = reg.put_event_invoke_config(&req.account_id, &req.region, &r, config, merge)?;
+    let (c, arn) = reg.put_event_invoke_config(account, &req.region, &r, config, merge)?;
     Ok(json(
         StatusCode::OK,
         &event_invoke_config_json(&c, &arn),
@@ -84,10 +85,11 @@ pub fn put(
 pub fn get(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref(req, name)?;
-    let (c, arn) = reg.get_event_invoke_config(&req.account_id, &req.region, &r)?;
+    let (c, arn) = reg.get_event_invoke_config(account, &req.region, &r)?;
     Ok(json(
         StatusCode::OK,
         &event_invoke_config_json(&c, &arn),
@@ -99,10 +101,11 @@ pub fn get(
 pub fn delete(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref(req, name)?;
-    reg.delete_event_invoke_config(&req.account_id, &req.region, &r)?;
+    reg.delete_event_invoke_config(account, &req.region, &r)?;
     Ok(wire::respond(StatusCode::NO_CONTENT, None, &req.request_id))
 }
 
@@ -110,10 +113,11 @@ pub fn delete(
 pub fn list(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref_plain(name)?;
-    let items = reg.list_event_invoke_configs(&req.account_id, &req.region, &r)?;
+    let items = reg.list_event_invoke_configs(account, &req.region, &r)?;
     let configs: Vec<Value> = items
         .iter()
         .map(|(c, arn)| event_invoke_config_json(c, arn))

@@ -7,6 +7,7 @@
 //!
 //! <https://docs.aws.amazon.com/lambda/latest/api/API_Operations.html>
 
+pub mod access;
 pub mod aliases;
 pub mod concurrency;
 pub mod functions;
@@ -40,7 +41,8 @@ pub struct LambdaRequest {
     pub headers: http::HeaderMap,
     /// Request body.
     pub body: Bytes,
-    /// The caller's account (from the access key).
+    /// The caller's account (from the access key). Operations act in the account
+    /// [`access::owner`] decides from it, never in one taken from an ARN.
     pub account_id: String,
     /// The region (from the credential scope).
     pub region: String,
@@ -139,35 +141,43 @@ impl Lambda {
         tracing::debug!(?route, request_id = %req.request_id, "lambda request");
         let reg = &*self.registry;
         let r = &req;
+        // The one place that decides which account's function the request touches.
+        let account = match route.function_action() {
+            Some((name, action)) => access::owner(reg, r, action, name)?,
+            None => r.account_id.clone(),
+        };
+        let a = account.as_str();
         match route {
-            Route::CreateFunction => functions::create_function(reg, r),
-            Route::ListFunctions => functions::list_functions(reg, r),
-            Route::GetFunction(f) => functions::get_function(reg, r, &f),
-            Route::DeleteFunction(f) => functions::delete_function(reg, r, &f),
-            Route::GetFunctionConfiguration(f) => functions::get_function_configuration(reg, r, &f),
-            Route::UpdateFunctionConfiguration(f) => {
-                functions::update_function_configuration(reg, r, &f)
+            Route::CreateFunction => functions::create_function(reg, r, a),
+            Route::ListFunctions => functions::list_functions(reg, r, a),
+            Route::GetFunction(f) => functions::get_function(reg, r, a, &f),
+            Route::DeleteFunction(f) => functions::delete_function(reg, r, a, &f),
+            Route::GetFunctionConfiguration(f) => {
+                functions::get_function_configuration(reg, r, a, &f)
             }
-            Route::UpdateFunctionCode(f) => functions::update_function_code(reg, r, &f),
-            Route::PublishVersion(f) => versions::publish_version(reg, r, &f),
-            Route::ListVersionsByFunction(f) => versions::list_versions(reg, r, &f),
-            Route::CreateAlias(f) => aliases::create_alias(reg, r, &f),
-            Route::ListAliases(f) => aliases::list_aliases(reg, r, &f),
-            Route::GetAlias(f, a) => aliases::get_alias(reg, r, &f, &a),
-            Route::UpdateAlias(f, a) => aliases::update_alias(reg, r, &f, &a),
-            Route::DeleteAlias(f, a) => aliases::delete_alias(reg, r, &f, &a),
-            Route::AddPermission(f) => policy::add_permission(reg, r, &f),
-            Route::GetPolicy(f) => policy::get_policy(reg, r, &f),
-            Route::RemovePermission(f, s) => policy::remove_permission(reg, r, &f, &s),
-            Route::Invoke(f) => invoke::invoke(reg, &self.invoker, r, &f).await,
-            Route::PutFunctionEventInvokeConfig(f) => invoke_config::put(reg, r, &f, false),
-            Route::UpdateFunctionEventInvokeConfig(f) => invoke_config::put(reg, r, &f, true),
-            Route::GetFunctionEventInvokeConfig(f) => invoke_config::get(reg, r, &f),
-            Route::DeleteFunctionEventInvokeConfig(f) => invoke_config::delete(reg, r, &f),
-            Route::ListFunctionEventInvokeConfigs(f) => invoke_config::list(reg, r, &f),
-            Route::PutFunctionConcurrency(f) => concurrency::put(reg, r, &f),
-            Route::GetFunctionConcurrency(f) => concurrency::get(reg, r, &f),
-            Route::DeleteFunctionConcurrency(f) => concurrency::delete(reg, r, &f),
+            Route::UpdateFunctionConfiguration(f) => {
+                functions::update_function_configuration(reg, r, a, &f)
+            }
+            Route::UpdateFunctionCode(f) => functions::update_function_code(reg, r, a, &f),
+            Route::PublishVersion(f) => versions::publish_version(reg, r, a, &f),
+            Route::ListVersionsByFunction(f) => versions::list_versions(reg, r, a, &f),
+            Route::CreateAlias(f) => aliases::create_alias(reg, r, a, &f),
+            Route::ListAliases(f) => aliases::list_aliases(reg, r, a, &f),
+            Route::GetAlias(f, al) => aliases::get_alias(reg, r, a, &f, &al),
+            Route::UpdateAlias(f, al) => aliases::update_alias(reg, r, a, &f, &al),
+            Route::DeleteAlias(f, al) => aliases::delete_alias(reg, r, a, &f, &al),
+            Route::AddPermission(f) => policy::add_permission(reg, r, a, &f),
+            Route::GetPolicy(f) => policy::get_policy(reg, r, a, &f),
+            Route::RemovePermission(f, s) => policy::remove_permission(reg, r, a, &f, &s),
+            Route::Invoke(f) => invoke::invoke(reg, &self.invoker, r, a, &f).await,
+            Route::PutFunctionEventInvokeConfig(f) => invoke_config::put(reg, r, a, &f, false),
+            Route::UpdateFunctionEventInvokeConfig(f) => invoke_config::put(reg, r, a, &f, true),
+            Route::GetFunctionEventInvokeConfig(f) => invoke_config::get(reg, r, a, &f),
+            Route::DeleteFunctionEventInvokeConfig(f) => invoke_config::delete(reg, r, a, &f),
+            Route::ListFunctionEventInvokeConfigs(f) => invoke_config::list(reg, r, a, &f),
+            Route::PutFunctionConcurrency(f) => concurrency::put(reg, r, a, &f),
+            Route::GetFunctionConcurrency(f) => concurrency::get(reg, r, a, &f),
+            Route::DeleteFunctionConcurrency(f) => concurrency::delete(reg, r, a, &f),
         }
     }
 

@@ -31,6 +31,7 @@ struct AddBody {
 pub fn add_permission(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref(req, name)?;
@@ -47,7 +48,7 @@ pub fn add_permission(
         invoked_via_function_url: b.invoked_via_function_url,
         revision_id: b.revision_id,
     };
-    let st = reg.add_permission(&req.account_id, &req.region, &r, &p)?;
+    let st = reg.add_permission(account, &req.region, &r, &p)?;
     Ok(json(
         StatusCode::CREATED,
         &json!({ "Statement": st.to_json() }),
@@ -59,10 +60,11 @@ pub fn add_permission(
 pub fn get_policy(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref(req, name)?;
-    let p = reg.get_policy(&req.account_id, &req.region, &r)?;
+    let p = reg.get_policy(account, &req.region, &r)?;
     Ok(json(
         StatusCode::OK,
         &json!({ "Policy": p.to_json(), "RevisionId": p.revision_id }),
@@ -74,12 +76,13 @@ pub fn get_policy(
 pub fn remove_permission(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
     sid: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref(req, name)?;
     reg.remove_permission(
-        &req.account_id,
+        account,
         &req.region,
         &r,
         sid,

@@ -66,6 +66,46 @@ pub enum Route {
     DeleteFunctionConcurrency(String),
 }
 
+impl Route {
+    /// The function the operation addresses (as named in the path) and its IAM action, for
+    /// the access check; `None` for CreateFunction and ListFunctions, whose function (if
+    /// any) is not in the path.
+    pub fn function_action(&self) -> Option<(&str, &'static str)> {
+        let (f, action) = match self {
+            Self::CreateFunction | Self::ListFunctions => return None,
+            Self::GetFunction(f) => (f, "lambda:GetFunction"),
+            Self::DeleteFunction(f) => (f, "lambda:DeleteFunction"),
+            Self::GetFunctionConfiguration(f) => (f, "lambda:GetFunctionConfiguration"),
+            Self::UpdateFunctionConfiguration(f) => (f, "lambda:UpdateFunctionConfiguration"),
+            Self::UpdateFunctionCode(f) => (f, "lambda:UpdateFunctionCode"),
+            Self::PublishVersion(f) => (f, "lambda:PublishVersion"),
+            Self::ListVersionsByFunction(f) => (f, "lambda:ListVersionsByFunction"),
+            Self::CreateAlias(f) => (f, "lambda:CreateAlias"),
+            Self::ListAliases(f) => (f, "lambda:ListAliases"),
+            Self::GetAlias(f, _) => (f, "lambda:GetAlias"),
+            Self::UpdateAlias(f, _) => (f, "lambda:UpdateAlias"),
+            Self::DeleteAlias(f, _) => (f, "lambda:DeleteAlias"),
+            Self::AddPermission(f) => (f, "lambda:AddPermission"),
+            Self::GetPolicy(f) => (f, "lambda:GetPolicy"),
+            Self::RemovePermission(f, _) => (f, "lambda:RemovePermission"),
+            Self::Invoke(f) => (f, "lambda:InvokeFunction"),
+            Self::PutFunctionEventInvokeConfig(f) => (f, "lambda:PutFunctionEventInvokeConfig"),
+            Self::UpdateFunctionEventInvokeConfig(f) => {
+                (f, "lambda:UpdateFunctionEventInvokeConfig")
+            }
+            Self::GetFunctionEventInvokeConfig(f) => (f, "lambda:GetFunctionEventInvokeConfig"),
+            Self::DeleteFunctionEventInvokeConfig(f) => {
+                (f, "lambda:DeleteFunctionEventInvokeConfig")
+            }
+            Self::ListFunctionEventInvokeConfigs(f) => (f, "lambda:ListFunctionEventInvokeConfigs"),
+            Self::PutFunctionConcurrency(f) => (f, "lambda:PutFunctionConcurrency"),
+            Self::GetFunctionConcurrency(f) => (f, "lambda:GetFunctionConcurrency"),
+            Self::DeleteFunctionConcurrency(f) => (f, "lambda:DeleteFunctionConcurrency"),
+        };
+        Some((f.as_str(), action))
+    }
+}
+
 /// API date prefixes the router accepts.
 pub const PREFIXES: [&str; 4] = [
     "/2015-03-31/",

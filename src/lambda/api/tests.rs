@@ -91,6 +91,19 @@ impl T {
         body: Option<Value>,
         headers: &[(&str, &str)],
     ) -> Out {
+        self.call_as("000000000000", method, path_query, body, headers)
+            .await
+    }
+
+    /// A request authenticated as `account`.
+    async fn call_as(
+        &self,
+        account: &str,
+        method: Method,
+        path_query: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Out {
         let (path, q) = path_query.split_once('?').unwrap_or((path_query, ""));
         let query = form_urlencoded::parse(q.as_bytes()).into_owned().collect();
         let mut h = http::HeaderMap::new();
@@ -106,7 +119,7 @@ impl T {
             query,
             headers: h,
             body: body.map(|b| Bytes::from(b.to_string())).unwrap_or_default(),
-            account_id: "000000000000".into(),
+            account_id: account.into(),
             region: "us-east-1".into(),
             request_id: "req-1".into(),
         };
@@ -1056,4 +1069,111 @@ async fn function_concurrency_put_get_delete() {
     assert_eq!((d.status, d.raw.len()), (204, 0));
     let g = t.get("/functions/f/concurrency").await;
     assert_eq!(g.body, json!({}));
+}
+
+#[tokio::test]
+async fn another_account_gets_what_the_scope_policy_grants_and_never_changes() {
+    const B: &str = "111111111111";
+    let t = setup();
+    assert_eq!(t.create("f", true).await.status, 201);
+    let alias = t
+        .post(
+            "/functions/f/aliases",
+            json!({"Name": "live", "FunctionVersion": "1"}),
+        )
+        .await;
+    assert_eq!(alias.status, 201, "{}", alias.body);
+    let grant = t
+        .post(
+            "/functions/f/policy?Qualifier=live",
+            json!({"StatementId": "any", "Action": "lambda:*", "Principal": "*"}),
+        )
+        .await;
+    assert_eq!(grant.status, 201, "{}", grant.body);
+
+    // The alias's policy grants B reading and invoking the alias...
+    let read = t
+        .call_as(
+            B,
+            Method::GET,
+            &format!("/functions/{ARN}/configuration?Qualifier=live"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(read.status, 200, "{}", read.body);
+    assert_eq!(read.body["FunctionArn"], format!("{ARN}:live"));
+    let run = t
+        .call_as(
+            B,
+            Method::POST,
+            &format!("/functions/{ARN}:live/invocations"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(run.status, 200, "{}", run.raw.len());
+    // ...not the unqualified function, and the denial says where the grant is.
+    let other = t
+        .call_as(
+            B,
+            Method::GET,
+            &format!("/functions/{ARN}/configuration"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!((other.status, other.code()), (403, "AccessDeniedException"));
+    assert!(
+        other.msg().starts_with(&format!(
+            "User: arn:aws:iam::{B}:root is not authorized to perform: lambda:GetFunctionConfiguration on resource: {ARN} because no resource-based policy allows the lambda:GetFunctionConfiguration action ("
+        )),
+        "{}",
+        other.msg()
+    );
+    assert!(
+        other
+            .msg()
+            .contains("statement \"any\" matched on f:live only"),
+        "{}",
+        other.msg()
+    );
+    // `lambda:*` does not hand over the function: changes stay with its owner.
+    for (method, path, body) in [
+        (
+            Method::PUT,
+            format!("/functions/{ARN}/configuration"),
+            Some(json!({"Timeout": 9})),
+        ),
+        (
+            Method::DELETE,
+            format!("/functions/{ARN}?Qualifier=live"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/functions/{ARN}/policy?Qualifier=live"),
+            Some(json!({"StatementId": "b", "Action": "lambda:*", "Principal": "*"})),
+        ),
+        (
+            Method::PUT,
+            format!("/functions/{ARN}/aliases/live"),
+            Some(json!({"FunctionVersion": "$LATEST"})),
+        ),
+    ] {
+        let out = t.call_as(B, method, &path, body, &[]).await;
+        assert_eq!(
+            (out.status, out.code()),
+            (403, "AccessDeniedException"),
+            "{path}"
+        );
+        assert!(
+            out.msg()
+                .contains("reserved to the function's owner, account 000000000000"),
+            "{}",
+            out.msg()
+        );
+    }
+    let own = t.get("/functions/f/aliases/live").await;
+    assert_eq!(own.body["FunctionVersion"], "1");
 }

@@ -22,12 +22,13 @@ struct PublishBody {
 pub fn publish_version(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref_plain(name)?;
     let b: PublishBody = wire::body(req)?;
     let c = reg.publish_version(
-        &req.account_id,
+        account,
         &req.region,
         &r,
         b.description,
@@ -45,11 +46,12 @@ pub fn publish_version(
 pub fn list_versions(
     reg: &Registry,
     req: &LambdaRequest,
+    account: &str,
     name: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref_plain(name)?;
     let (items, next) = reg.list_versions(
-        &req.account_id,
+        account,
         &req.region,
         &r,
         wire::query(req, "Marker"),

@@ -169,11 +169,19 @@ impl CompiledPolicy {
         let label = scope_label(&ctx.resource);
         let statements = &self.policy().statements;
         if statements.is_empty() {
-            let hint = label
-                .split_once(':')
-                .map_or_else(String::new, |(_, q)| format!(" with Qualifier={q}"));
+            let hint = match label.split_once(':') {
+                // Lambda refuses a permission on `$LATEST`: the unqualified function's
+                // policy is the one that covers it.
+                Some((name, "$LATEST")) => format!(
+                    "{name} has no resource-based policy, which also covers {label}; add one with AddPermission on {name} without a qualifier"
+                ),
+                Some((_, q)) => format!(
+                    "{label} has no resource-based policy; add one with AddPermission with Qualifier={q}"
+                ),
+                None => format!("{label} has no resource-based policy; add one with AddPermission"),
+            };
             return deny(format!(
-                "denied: policy of {label} has no statement for principal {} ({label} has no resource-based policy; add one with AddPermission{hint})",
+                "denied: policy of {label} has no statement for principal {} ({hint})",
                 ctx.principal
             ));
         }
@@ -277,7 +285,12 @@ fn check_rule<'a>(
     if !rule.action.matches_ignore_case(&ctx.action) {
         return Err(Failure::Action);
     }
-    if !rule.resource.matches(&ctx.resource) {
+    // `$LATEST` is covered by the unqualified function's statements (Resource without a
+    // qualifier), as Lambda evaluates them.
+    let unqualified = ctx.resource.strip_suffix(":$LATEST");
+    if !rule.resource.matches(&ctx.resource)
+        && !unqualified.is_some_and(|r| rule.resource.matches(r))
+    {
         return Err(Failure::Resource);
     }
     for cond in &rule.conditions {
@@ -917,6 +930,21 @@ mod tests {
                 .reason
                 .ends_with("add one with AddPermission)")
         );
+    }
+
+    #[test]
+    fn latest_is_covered_by_the_unqualified_policy() {
+        let latest = s3("photos", "2", &fq("$LATEST"));
+        let d = evaluate(&Policy::default(), &latest);
+        assert_eq!(
+            d.reason,
+            "denied: policy of helloworld:$LATEST has no statement for principal s3.amazonaws.com (helloworld has no resource-based policy, which also covers helloworld:$LATEST; add one with AddPermission on helloworld without a qualifier)"
+        );
+        assert!(!d.reason.contains("Qualifier=$LATEST"));
+        let unqualified = policy(vec![grant("1", "s3.amazonaws.com", F)]);
+        assert!(evaluate(&unqualified, &latest).allowed);
+        let prod_only = policy(vec![grant("1", "s3.amazonaws.com", &fq("PROD"))]);
+        assert!(!evaluate(&prod_only, &latest).allowed);
     }
 
     #[test]

@@ -24,20 +24,19 @@ pub enum Principal {
 }
 
 impl Principal {
-    /// Interprets AddPermission's `Principal`: `*`, a 12-digit account, an ARN or a service.
+    /// Interprets AddPermission's `Principal`: `*`, a 12-digit account, an IAM or STS
+    /// identity ARN (`arn:aws:iam::123456789012:root`, `...:role/r`, `arn:aws:sts::...`) or
+    /// an AWS service principal (`s3.amazonaws.com`, `alexa-appkit.amazon.com`). Anything
+    /// else (another service's resource ARN, an ARN without a 12-digit account, a domain
+    /// that is not AWS's) is refused as Lambda refuses it.
     pub fn from_request(p: &str) -> Result<Self, LambdaError> {
         if p == "*" {
             Ok(Self::Any)
         } else if arn::is_account_id(p) {
             Ok(Self::Aws(format!("arn:aws:iam::{p}:root")))
-        } else if p.starts_with("arn:") && Arn::parse(p).is_ok() {
+        } else if p.starts_with("arn:") && is_identity_arn(p) {
             Ok(Self::Aws(p.to_owned()))
-        } else if p.contains('.')
-            && !p.starts_with('.')
-            && !p.ends_with('.')
-            && p.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
-        {
+        } else if is_service_principal(p) {
             Ok(Self::Service(p.to_owned()))
         } else {
             Err(LambdaError::InvalidParameterValue(
@@ -46,6 +45,45 @@ impl Principal {
             ))
         }
     }
+}
+
+/// An IAM or STS identity: `arn:aws*:iam::{12 digits}:{root|user/..|role/..|group/..}` or
+/// `arn:aws*:sts::{12 digits}:assumed-role/..|federated-user/..`.
+fn is_identity_arn(p: &str) -> bool {
+    Arn::parse(p).is_ok_and(|a| {
+        let kinds: &[&str] = match a.service.as_str() {
+            "iam" => &["root", "user/", "role/", "group/"],
+            "sts" => &["assumed-role/", "federated-user/"],
+            _ => return false,
+        };
+        a.partition.starts_with("aws")
+            && a.region.is_empty()
+            && arn::is_account_id(&a.account)
+            && kinds.iter().any(|k| {
+                a.resource.strip_prefix(k).is_some_and(|rest| {
+                    *k == "root" && rest.is_empty() || k.ends_with('/') && !rest.is_empty()
+                })
+            })
+    })
+}
+
+/// An AWS service principal: DNS labels ending in `.amazonaws.com`, `.amazonaws.com.cn`
+/// or `.amazon.com`.
+fn is_service_principal(p: &str) -> bool {
+    let Some(host) = [".amazonaws.com", ".amazonaws.com.cn", ".amazon.com"]
+        .iter()
+        .find_map(|suffix| p.strip_suffix(suffix))
+    else {
+        return false;
+    };
+    !host.is_empty()
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 impl Serialize for Principal {
@@ -360,6 +398,25 @@ mod tests {
         );
         assert!(j("*").contains(r#""Principal":"*","#));
         assert!(!j("*").contains("Condition"));
+        for bad in [
+            "example.com",
+            "arn:aws:s3:::bucket",
+            "arn:aws:iam::123:root",
+            "arn:aws:iam::123456789012:",
+            "arn:aws:lambda:us-east-1:123456789012:function:f",
+            ".amazonaws.com",
+            "12345678901",
+        ] {
+            assert!(build_statement(&req(bad), RES).is_err(), "{bad} accepted");
+        }
+        for good in [
+            "arn:aws:sts::123456789012:assumed-role/r/s",
+            "arn:aws:iam::123456789012:user/u",
+            "alexa-appkit.amazon.com",
+            "events.amazonaws.com",
+        ] {
+            assert!(build_statement(&req(good), RES).is_ok(), "{good} refused");
+        }
         let e = build_statement(&req("nonsense"), RES).unwrap_err();
         assert_eq!(
             e.message(),
