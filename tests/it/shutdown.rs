@@ -13,7 +13,7 @@ use aws_sdk_s3::types::{Event, LambdaFunctionConfiguration, NotificationConfigur
 use crate::common;
 
 /// A bound on waiting for the server, so a broken one fails the test instead of hanging it.
-const GUARD: Duration = Duration::from_secs(120);
+const GUARD: Duration = Duration::from_mins(2);
 
 /// `s3lambda serve` in a child process, its log in a file; killed if the test fails.
 struct Serve {
