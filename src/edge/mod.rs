@@ -9,6 +9,7 @@
 //! their results or errors back into HTTP.
 
 mod early;
+mod form;
 mod ids;
 mod lambda;
 mod limits;
@@ -132,7 +133,24 @@ async fn handle(
         Target::Sim => SIM_API_BODY_LIMIT,
         _ => config.max_body_bytes,
     };
-    let body = read_body(body, limit, config.edge.body_stall_timeout()).await;
+    let stall = config.edge.body_stall_timeout();
+    let body = match &target {
+        Target::S3(address) if s3::is_form_upload(&parts, address) => {
+            match form::read(body, &parts, sim.keyring(), limit, stall).await {
+                Ok(body) => Ok(body),
+                Err(form::FormRefusal::Body(e)) => Err(e),
+                Err(refusal) => {
+                    let mut response = s3::refuse_form(sim, &parts, &refusal);
+                    response.headers_mut().insert(
+                        http::header::CONNECTION,
+                        http::HeaderValue::from_static("close"),
+                    );
+                    return response.map(Full::new);
+                }
+            }
+        }
+        _ => read_body(body, limit, stall).await,
+    };
     let response = match target {
         Target::S3(address) => s3::handle(sim, &parts, body, address, peer),
         Target::Lambda => lambda::handle(sim, parts, body).await,

@@ -31,6 +31,26 @@ pub(super) fn refuse(sim: &Simulator, parts: &Parts, e: &auth::AuthError) -> Res
     respond(parts, &ids, Err(auth_error(e)))
 }
 
+/// The S3 error of a form upload refused before its file was read.
+pub(super) fn refuse_form(
+    sim: &Simulator,
+    parts: &Parts,
+    refusal: &super::form::FormRefusal,
+) -> Response<Bytes> {
+    use super::form::FormRefusal;
+    let ids = sim.request_ids().s3();
+    let error = match refusal {
+        FormRefusal::Body(e) => body_error(*e),
+        FormRefusal::PreDataTooLarge => S3Error::new(
+            "MaxPostPreDataLengthExceeded",
+            http::StatusCode::BAD_REQUEST,
+            "Your POST request fields preceding the upload file were too large.",
+        ),
+        FormRefusal::Policy(e) => wire_error(e.s3_code(), e.status(), e.to_string(), e.extras()),
+    };
+    respond(parts, &ids, Err(error))
+}
+
 /// The response or its S3 error, with S3's response headers.
 fn respond(
     parts: &Parts,

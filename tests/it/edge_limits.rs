@@ -530,3 +530,40 @@ async fn a_signed_caller_sees_only_its_own_traces() {
         signed_sim_get(addr, "/_s3lambda/traces", common::OTHER_KEY, "wrong").await;
     assert_eq!(status, 403, "a bad signature is not the admin: {body}");
 }
+
+/// Sends a form upload's head declaring 300 MiB and the first `sent` bytes of its body.
+async fn send_form_prefix(addr: SocketAddr, sent: &[u8]) -> (String, String) {
+    let head = format!(
+        "POST /forms HTTP/1.1\r\nhost: {addr}\r\ncontent-type: multipart/form-data; boundary=XX\r\ncontent-length: {HUGE}\r\n\r\n"
+    );
+    let mut stream = connect(addr).await;
+    stream.write_all(head.as_bytes()).await.expect("head sent");
+    stream.write_all(sent).await.expect("prefix sent");
+    split(&read_to_close(&mut stream).await)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unsigned_form_upload_is_refused_before_its_file() {
+    let server = common::start().await;
+    let addr = server.addr();
+    common::s3(&server)
+        .create_bucket()
+        .bucket("forms")
+        .send()
+        .await
+        .unwrap();
+    let fields = b"--XX\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nk\r\n--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big\"\r\n\r\nstart of 300 MiB";
+    let (answer, rest) = send_form_prefix(addr, fields).await;
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    assert!(rest.contains("<Code>AccessDenied</Code>"), "{rest}");
+    // Fields that never end are not buffered past S3's pre-data limit.
+    let mut endless =
+        b"--XX\r\nContent-Disposition: form-data; name=\"x-ignore-pad\"\r\n\r\n".to_vec();
+    endless.resize(26 * 1024, b'a');
+    let (answer, rest) = send_form_prefix(addr, &endless).await;
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(
+        rest.contains("<Code>MaxPostPreDataLengthExceeded</Code>"),
+        "{rest}"
+    );
+}
