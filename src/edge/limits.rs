@@ -60,3 +60,27 @@ impl EdgeLimits {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::Config;
+
+    #[test]
+    fn the_edge_table_sets_the_limits_and_keeps_defaults() {
+        let c: Config = toml::from_str(
+            "shutdown_grace_secs = 5\n[edge]\nheader_read_timeout_ms = 1500\nmax_connections = 8",
+        )
+        .unwrap();
+        c.validate().unwrap();
+        assert_eq!(c.shutdown_grace_secs, 5);
+        assert_eq!(c.edge.header_read_timeout().as_millis(), 1500);
+        assert_eq!(c.edge.max_connections, 8);
+        assert_eq!(
+            c.edge.body_stall_timeout_ms, 20_000,
+            "unset keys keep their default"
+        );
+        assert!(toml::from_str::<Config>("[edge]\nidle = 1").is_err());
+        let zero: Config = toml::from_str("[edge]\nmax_connections = 0").unwrap();
+        assert!(zero.validate().is_err());
+    }
+}
