@@ -50,6 +50,7 @@ pub async fn serve(listener: TcpListener, sim: Simulator, shutdown: impl Future<
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let limits = sim.config().edge.clone();
     let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let mut at_cap = false;
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -65,14 +66,21 @@ pub async fn serve(listener: TcpListener, sim: Simulator, shutdown: impl Future<
             () = &mut shutdown => break,
         };
         let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
-            tracing::warn!(
-                %peer,
-                max_connections = limits.max_connections,
-                "connection closed: the connection cap is reached"
-            );
+            // Once per episode at warn, so a flood of connections does not flood the log.
+            if at_cap {
+                tracing::debug!(%peer, "connection closed: the connection cap is reached");
+            } else {
+                tracing::warn!(
+                    %peer,
+                    max_connections = limits.max_connections,
+                    "connection cap reached: closing new connections until some end"
+                );
+                at_cap = true;
+            }
             drop(stream);
             continue;
         };
+        at_cap = false;
         let _ = stream.set_nodelay(true);
         let sim = sim.clone();
         let service = service_fn(move |req| {
