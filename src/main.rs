@@ -4,6 +4,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use s3lambda::dispatch::{DispatchConfig, Timing};
@@ -65,6 +66,22 @@ struct ServeArgs {
     /// 1-minute retry wait is 60 ms].
     #[arg(long)]
     timing_scale: Option<f64>,
+    /// On SIGTERM or Ctrl-C, wait this long for queued event deliveries before exiting; any
+    /// still pending then are reported and the exit status is non-zero [default: 30].
+    #[arg(long, value_name = "SECS")]
+    shutdown_grace: Option<u64>,
+    /// Close a connection that has not sent a complete request head this long after the
+    /// server started waiting for one (also the idle keep-alive timeout) [default: 20000].
+    #[arg(long, value_name = "MS")]
+    header_read_timeout_ms: Option<u64>,
+    /// Answer `400 RequestTimeout` when a request body sends nothing for this long
+    /// [default: 20000].
+    #[arg(long, value_name = "MS")]
+    body_stall_timeout_ms: Option<u64>,
+    /// Serve at most this many connections at once; more are closed on accept
+    /// [default: 4096].
+    #[arg(long, value_name = "N")]
+    max_connections: Option<usize>,
 }
 
 fn parse_account(s: &str) -> Result<AccountConfig, String> {
@@ -137,6 +154,8 @@ fn main() -> ExitCode {
             Command::Bench(args) => cli::bench::run(&args).await.map_err(Into::into),
         }
     });
+    // Handler threads still running after a drain must not hold the exit.
+    runtime.shutdown_background();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -158,7 +177,20 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         config.region = region;
     }
     config.accounts.extend(args.accounts);
+    if let Some(secs) = args.shutdown_grace {
+        config.shutdown_grace_secs = secs;
+    }
+    if let Some(ms) = args.header_read_timeout_ms {
+        config.edge.header_read_timeout_ms = ms;
+    }
+    if let Some(ms) = args.body_stall_timeout_ms {
+        config.edge.body_stall_timeout_ms = ms;
+    }
+    if let Some(n) = args.max_connections {
+        config.edge.max_connections = n;
+    }
     let listen = config.listen;
+    let grace = Duration::from_secs(config.shutdown_grace_secs);
     let timing = match (args.aws_timing, args.timing_scale) {
         (true, _) => Timing::aws(),
         (false, Some(factor)) => Timing::scaled(factor),
@@ -181,8 +213,39 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         accounts = sim.config().accounts.len(),
         "s3lambda is ready"
     );
-    sim.serve(listener, shutdown_signal()).await;
-    Ok(())
+    sim.clone().serve(listener, shutdown_signal()).await;
+    drain(&sim, grace).await
+}
+
+/// After the listener stopped: waits up to `grace` for queued event deliveries (a second
+/// signal ends the wait), then says how many were dropped; an error if any were.
+async fn drain(sim: &Simulator, grace: Duration) -> Result<(), Box<dyn std::error::Error>> {
+    let pending = sim.journal().pending();
+    if pending > 0 {
+        tracing::info!(
+            pending,
+            grace_secs = grace.as_secs(),
+            "draining queued event deliveries (signal again to stop now)"
+        );
+    }
+    let report = tokio::select! {
+        report = sim.drain(grace) => report,
+        () = shutdown_signal() => sim.drain(Duration::ZERO).await,
+    };
+    if report.dropped == 0 {
+        tracing::info!("every event delivery finished; stopped");
+        return Ok(());
+    }
+    tracing::error!(
+        dropped = report.dropped,
+        events = %report.examples.join(", "),
+        "shutdown dropped event deliveries still queued or running"
+    );
+    Err(format!(
+        "{} event deliveries were dropped at shutdown",
+        report.dropped
+    )
+    .into())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

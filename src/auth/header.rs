@@ -5,17 +5,17 @@
 
 use std::time::{Duration, SystemTime};
 
-use bytes::Bytes;
+use std::sync::Arc;
+
 use http::HeaderValue;
 use http::request::Parts;
-use sha2::{Digest, Sha256};
 
 use super::canonical::{Location, ServiceProfile};
 use super::error::{AuthError, MAX_SKEW_MILLIS};
 use super::parse::{AuthorizationHeader, format_amz_date, format_iso8601, parse_amz_date};
 use super::payload::PayloadMode;
 use super::verify::{self, Claim};
-use super::{AuthMethod, Authenticated, Keyring};
+use super::{Account, AuthMethod, Keyring};
 
 /// The request time and its text as sent.
 fn request_time(parts: &Parts) -> Result<(SystemTime, String), AuthError> {
@@ -48,14 +48,15 @@ pub(crate) fn check_skew(
     Ok(())
 }
 
-/// Authenticates a request carrying an `Authorization` header.
-pub(crate) fn authenticate(
-    parts: &Parts,
+/// Parses and checks everything of a request carrying an `Authorization` header that does not
+/// need its body: the header, the date and its skew, the key, the signed headers. The
+/// signature itself is checked by the caller.
+pub(crate) fn claim<'a>(
+    parts: &'a Parts,
     value: &HeaderValue,
-    body: Bytes,
     keyring: &Keyring,
     now: SystemTime,
-) -> Result<Authenticated, AuthError> {
+) -> Result<(Claim<'a>, Arc<Account>), AuthError> {
     let value = value
         .to_str()
         .map_err(|_| AuthError::AuthorizationHeaderMalformed {
@@ -89,14 +90,14 @@ pub(crate) fn authenticate(
         .get("x-amz-content-sha256")
         .map(|v| v.to_str().map(str::trim));
     let (payload, payload_hash) = match declared {
-        Some(Ok(v)) => (PayloadMode::classify(v)?, v.to_owned()),
+        Some(Ok(v)) => (PayloadMode::classify(v)?, Some(v.to_owned())),
         Some(Err(_)) => return Err(PayloadMode::classify("").unwrap_err()),
         None if ServiceProfile::for_service(&auth.credential.service) == ServiceProfile::S3 => {
             return Err(AuthError::InvalidRequest(
                 "Missing required header for this request: x-amz-content-sha256".to_owned(),
             ));
         }
-        None => (PayloadMode::Sha256, hex::encode(Sha256::digest(&body))),
+        None => (PayloadMode::Sha256, None),
     };
     let claim = Claim {
         parts,
@@ -109,5 +110,5 @@ pub(crate) fn authenticate(
         payload,
         payload_hash,
     };
-    verify::verify(claim, account, body)
+    Ok((claim, account))
 }

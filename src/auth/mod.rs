@@ -80,6 +80,38 @@ pub fn authenticate(
     keyring: &Keyring,
     now: SystemTime,
 ) -> Result<Authenticated, AuthError> {
+    let (claim, account) = claim(parts, keyring, now)?;
+    verify::verify(claim, account, body)
+}
+
+/// Checks all of a request's authentication that does not need its body, so that the edge can
+/// refuse a request before reading a byte of it: the request is signed (header or presigned
+/// query), its key is known, its time within the skew window or expiry, its signed headers as
+/// required, and, when the payload line of the signature is declared rather than the hash of
+/// the body (every S3 request; other services when they send `x-amz-content-sha256`), the
+/// signature itself. For `STREAMING-*` bodies this is the seed signature. The body is checked
+/// afterwards by [`authenticate`].
+///
+/// A request of another service without `x-amz-content-sha256` signs the SHA-256 of its body,
+/// so only its key, date and headers can be checked here.
+pub fn authenticate_headers(
+    parts: &Parts,
+    keyring: &Keyring,
+    now: SystemTime,
+) -> Result<(), AuthError> {
+    let (claim, account) = claim(parts, keyring, now)?;
+    match &claim.payload_hash {
+        Some(hash) => verify::check_signature(&claim, &account, hash),
+        None => Ok(()),
+    }
+}
+
+/// The parsed signature claim of a request and the account of its key.
+fn claim<'a>(
+    parts: &'a Parts,
+    keyring: &Keyring,
+    now: SystemTime,
+) -> Result<(verify::Claim<'a>, Arc<Account>), AuthError> {
     let presigned = parse::is_presigned(parts.uri.query().unwrap_or(""));
     if let Some(value) = parts.headers.get(http::header::AUTHORIZATION) {
         if presigned {
@@ -88,9 +120,9 @@ pub fn authenticate(
                     .to_owned(),
             ));
         }
-        header::authenticate(parts, value, body, keyring, now)
+        header::claim(parts, value, keyring, now)
     } else if presigned {
-        presigned::authenticate(parts, body, keyring, now)
+        presigned::claim(parts, keyring, now)
     } else {
         Err(AuthError::Unsigned)
     }

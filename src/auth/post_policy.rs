@@ -188,12 +188,18 @@ impl PostPolicyError {
     }
 }
 
-/// Verifies a POST form's signature and policy at server time `now`.
-pub fn verify(
-    input: &PostInput<'_>,
+/// Checks only the form's signature: the SigV4 fields are present, the key is known and the
+/// signature matches the policy text. Needs no file and no clock, so the edge can check it as
+/// soon as the fields before the file have arrived, before reading the file.
+pub fn verify_signature(input: &PostInput<'_>, keyring: &Keyring) -> Result<(), PostPolicyError> {
+    signed_policy(input, keyring).map(|_| ())
+}
+
+/// The policy text, its credential and the account of its key, once the signature holds.
+fn signed_policy<'a>(
+    input: &'a PostInput<'a>,
     keyring: &Keyring,
-    now: SystemTime,
-) -> Result<PostAuthenticated, PostPolicyError> {
+) -> Result<(&'a str, Credential, Arc<Account>), PostPolicyError> {
     let policy = input.field("policy");
     let has_sigv4 = SIGV4_FIELDS.iter().any(|(n, _)| input.field(n).is_some());
     let Some(policy) = policy else {
@@ -241,6 +247,16 @@ pub fn verify(
             }),
         )));
     }
+    Ok((policy, credential, account))
+}
+
+/// Verifies a POST form's signature and policy at server time `now`.
+pub fn verify(
+    input: &PostInput<'_>,
+    keyring: &Keyring,
+    now: SystemTime,
+) -> Result<PostAuthenticated, PostPolicyError> {
+    let (policy, credential, account) = signed_policy(input, keyring)?;
     let document = PolicyDocument::decode(policy)?;
     if OffsetDateTime::from(now) > document.expiration {
         return Err(PostPolicyError::Expired);

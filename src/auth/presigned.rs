@@ -2,9 +2,9 @@
 //!
 //! See <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html>.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use bytes::Bytes;
 use http::request::Parts;
 
 use super::canonical::Location;
@@ -13,15 +13,15 @@ use super::header::check_skew;
 use super::parse::{PresignedQuery, format_amz_date, format_iso8601, parse_amz_date};
 use super::payload::{PayloadMode, UNSIGNED_PAYLOAD};
 use super::verify::{self, Claim};
-use super::{AuthMethod, Authenticated, Keyring};
+use super::{Account, AuthMethod, Keyring};
 
-/// Authenticates a presigned request.
-pub(crate) fn authenticate(
-    parts: &Parts,
-    body: Bytes,
+/// Parses and checks a presigned request's query (expiry, key, signed headers); the signature
+/// itself is checked by the caller.
+pub(crate) fn claim<'a>(
+    parts: &'a Parts,
     keyring: &Keyring,
     now: SystemTime,
-) -> Result<Authenticated, AuthError> {
+) -> Result<(Claim<'a>, Arc<Account>), AuthError> {
     let query = PresignedQuery::parse(parts.uri.query().unwrap_or(""))?;
     let time = parse_amz_date(&query.amz_date).ok_or_else(|| {
         AuthError::AuthorizationQueryParametersError(
@@ -78,7 +78,7 @@ pub(crate) fn authenticate(
         location,
         method: AuthMethod::Presigned,
         payload,
-        payload_hash,
+        payload_hash: Some(payload_hash),
     };
-    verify::verify(claim, account, body)
+    Ok((claim, account))
 }

@@ -6,6 +6,7 @@ use std::time::SystemTime;
 
 use bytes::Bytes;
 use http::request::Parts;
+use sha2::{Digest, Sha256};
 
 use super::canonical::{Location, ServiceProfile, SignatureInput, signatures_match};
 use super::chunked::ChunkChain;
@@ -24,8 +25,9 @@ pub(crate) struct Claim<'a> {
     pub(crate) location: Location,
     pub(crate) method: AuthMethod,
     pub(crate) payload: PayloadMode,
-    /// The canonical request's payload line.
-    pub(crate) payload_hash: String,
+    /// The canonical request's payload line; `None` when it is the SHA-256 of the body (a
+    /// non-S3 request without `x-amz-content-sha256`), known only once the body is read.
+    pub(crate) payload_hash: Option<String>,
 }
 
 /// Checks which headers are signed: `host` always, and for S3 every `x-amz-*` header sent.
@@ -67,41 +69,56 @@ pub(crate) fn check_signed_headers(
     }
 }
 
-/// Recomputes the signature, compares it, then checks and decodes the payload.
-pub(crate) fn verify(
-    claim: Claim<'_>,
-    account: Arc<Account>,
-    body: Bytes,
-) -> Result<Authenticated, AuthError> {
+/// Recomputes the signature over the headers (or query) and the payload line, and compares.
+/// The claim's payload hash must be known.
+pub(crate) fn check_signature(
+    claim: &Claim<'_>,
+    account: &Account,
+    payload_hash: &str,
+) -> Result<(), AuthError> {
     let input = SignatureInput {
         parts: claim.parts,
         credential: &claim.credential,
         signed_headers: &claim.signed_headers,
         time: claim.time,
-        payload_hash: &claim.payload_hash,
+        payload_hash,
         location: claim.location,
     };
     let computed = input.signature(&account.secret_key);
     let matches = computed
         .as_ref()
         .is_ok_and(|c| signatures_match(c, &claim.signature));
-    if !matches {
-        if let Err(e) = &computed {
-            tracing::debug!(reason = %e.0, "request could not be canonicalized");
-        }
-        let canonical_request = input.canonical_request();
-        let string_to_sign = canonical_request
-            .as_deref()
-            .map(|c| input.string_to_sign(c));
-        return Err(AuthError::SignatureDoesNotMatch(Box::new(
-            SignatureMismatch {
-                access_key: claim.credential.access_key.clone(),
-                signature_provided: claim.signature.clone(),
-                string_to_sign,
-                canonical_request,
-            },
-        )));
+    if matches {
+        return Ok(());
     }
+    if let Err(e) = &computed {
+        tracing::debug!(reason = %e.0, "request could not be canonicalized");
+    }
+    let canonical_request = input.canonical_request();
+    let string_to_sign = canonical_request
+        .as_deref()
+        .map(|c| input.string_to_sign(c));
+    Err(AuthError::SignatureDoesNotMatch(Box::new(
+        SignatureMismatch {
+            access_key: claim.credential.access_key.clone(),
+            signature_provided: claim.signature.clone(),
+            string_to_sign,
+            canonical_request,
+        },
+    )))
+}
+
+/// Recomputes the signature, compares it, then checks and decodes the payload.
+pub(crate) fn verify(
+    claim: Claim<'_>,
+    account: Arc<Account>,
+    body: Bytes,
+) -> Result<Authenticated, AuthError> {
+    let payload_hash = claim
+        .payload_hash
+        .clone()
+        .unwrap_or_else(|| hex::encode(Sha256::digest(&body)));
+    check_signature(&claim, &account, &payload_hash)?;
     let signing_key = aws_sigv4::sign::v4::generate_signing_key(
         &account.secret_key,
         claim.time,
@@ -115,13 +132,8 @@ pub(crate) fn verify(
         seed: claim.signature.to_ascii_lowercase(),
         access_key: claim.credential.access_key.clone(),
     };
-    let (body, trailers) = payload::process(
-        claim.parts,
-        body,
-        claim.payload,
-        &claim.payload_hash,
-        &chain,
-    )?;
+    let (body, trailers) =
+        payload::process(claim.parts, body, claim.payload, &payload_hash, &chain)?;
     Ok(Authenticated {
         account,
         access_key: claim.credential.access_key,

@@ -44,7 +44,7 @@ async fn run(
         BodyError::TooLarge => LambdaError::RequestTooLarge(
             "Request must be smaller than the configured maximum body size".into(),
         ),
-        BodyError::Incomplete => LambdaError::InvalidRequestContent(
+        BodyError::Incomplete | BodyError::Stalled => LambdaError::InvalidRequestContent(
             "The request body ended before its declared length".into(),
         ),
     })?;

@@ -1,11 +1,18 @@
 //! The HTTP edge: one hyper listener, routing, request ids and wire error rendering.
 //!
-//! Every request is read whole (bounded by `max_body_bytes`), authenticated with SigV4, and
-//! handed to the service its path names. The edge owns no domain logic: it only turns HTTP
-//! into the services' request values and their results or errors back into HTTP.
+//! A request is routed by its head, and its signature checked as far as it can be without the
+//! body ([`crate::auth::authenticate_headers`]): an anonymous or wrongly signed request is
+//! refused before a byte of its body is read. Then the body is read whole (bounded by
+//! `max_body_bytes`, cut when it stalls), authenticated in full with SigV4, and handed to the
+//! service its path names. Connections are bounded in number and in time ([`EdgeLimits`]).
+//! The edge owns no domain logic: it only turns HTTP into the services' request values and
+//! their results or errors back into HTTP.
 
+mod early;
+mod form;
 mod ids;
 mod lambda;
+mod limits;
 mod logs;
 mod route;
 mod s3;
@@ -13,26 +20,37 @@ mod s3;
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt as _, Full, Limited};
-use hyper::body::Incoming;
+use bytes::{Bytes, BytesMut};
+use http_body_util::{BodyExt as _, Full};
+use hyper::body::{Body as _, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 pub use ids::{RequestIds, S3Ids};
+pub use limits::EdgeLimits;
 pub use route::{AddressError, S3Address, Target, route, s3_address};
 
 use crate::sim::Simulator;
 
 /// Serves `sim` on `listener` until `shutdown` resolves, then lets open connections finish
 /// their current request (up to ten seconds) and returns.
+///
+/// At most `edge.max_connections` connections are served at once: one accepted over the cap
+/// is closed at once. Each connection must send a complete request head within
+/// `edge.header_read_timeout_ms` of the server waiting for one (so an idle keep-alive
+/// connection is closed after that long too).
 pub async fn serve(listener: TcpListener, sim: Simulator, shutdown: impl Future<Output = ()>) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let limits = sim.config().edge.clone();
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let mut at_cap = false;
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -47,6 +65,22 @@ pub async fn serve(listener: TcpListener, sim: Simulator, shutdown: impl Future<
             },
             () = &mut shutdown => break,
         };
+        let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
+            // Once per episode at warn, so a flood of connections does not flood the log.
+            if at_cap {
+                tracing::debug!(%peer, "connection closed: the connection cap is reached");
+            } else {
+                tracing::warn!(
+                    %peer,
+                    max_connections = limits.max_connections,
+                    "connection cap reached: closing new connections until some end"
+                );
+                at_cap = true;
+            }
+            drop(stream);
+            continue;
+        };
+        at_cap = false;
         let _ = stream.set_nodelay(true);
         let sim = sim.clone();
         let service = service_fn(move |req| {
@@ -54,11 +88,14 @@ pub async fn serve(listener: TcpListener, sim: Simulator, shutdown: impl Future<
             async move { Ok::<_, Infallible>(handle(&sim, req, peer).await) }
         });
         let conn = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_read_timeout())
             .keep_alive(true)
             .max_buf_size(256 * 1024)
             .serve_connection(TokioIo::new(stream), service);
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
+            let _permit = permit;
             if let Err(e) = conn.await {
                 tracing::debug!(error = %e, %peer, "connection ended with an error");
             }
@@ -97,7 +134,31 @@ async fn handle(
         amz_target,
         &config.virtual_host_domains,
     );
-    let body = read_body(body, config.max_body_bytes).await;
+    if let Some(refused) = early::refuse(sim, &parts, &target) {
+        return refused.map(Full::new);
+    }
+    let limit = match target {
+        Target::Sim => SIM_API_BODY_LIMIT,
+        _ => config.max_body_bytes,
+    };
+    let stall = config.edge.body_stall_timeout();
+    let body = match &target {
+        Target::S3(address) if s3::is_form_upload(&parts, address) => {
+            match form::read(body, &parts, sim.keyring(), limit, stall).await {
+                Ok(body) => Ok(body),
+                Err(form::FormRefusal::Body(e)) => Err(e),
+                Err(refusal) => {
+                    let mut response = s3::refuse_form(sim, &parts, &refusal);
+                    response.headers_mut().insert(
+                        http::header::CONNECTION,
+                        http::HeaderValue::from_static("close"),
+                    );
+                    return response.map(Full::new);
+                }
+            }
+        }
+        _ => read_body(body, limit, stall).await,
+    };
     let response = match target {
         Target::S3(address) => s3::handle(sim, &parts, body, address, peer),
         Target::Lambda => lambda::handle(sim, parts, body).await,
@@ -107,6 +168,9 @@ async fn handle(
     response.map(Full::new)
 }
 
+/// The largest body the simulator API reads: its requests carry no payload.
+const SIM_API_BODY_LIMIT: usize = 64 * 1024;
+
 /// Why a request body could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyError {
@@ -114,13 +178,31 @@ pub enum BodyError {
     TooLarge,
     /// The client stopped sending before the body was complete.
     Incomplete,
+    /// The client sent nothing for longer than the body stall timeout.
+    Stalled,
 }
 
-async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, BodyError> {
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
-        Err(_) => Err(BodyError::Incomplete),
+/// Reads a whole body of at most `limit` bytes. A body that declares more (`Content-Length`)
+/// is refused without reading it; one that sends nothing for `stall` is cut.
+async fn read_body(mut body: Incoming, limit: usize, stall: Duration) -> Result<Bytes, BodyError> {
+    let limit = limit as u64;
+    if body.size_hint().lower() > limit {
+        return Err(BodyError::TooLarge);
+    }
+    let mut collected = BytesMut::new();
+    loop {
+        let frame = match tokio::time::timeout(stall, body.frame()).await {
+            Err(_) => return Err(BodyError::Stalled),
+            Ok(None) => return Ok(collected.freeze()),
+            Ok(Some(Err(_))) => return Err(BodyError::Incomplete),
+            Ok(Some(Ok(frame))) => frame,
+        };
+        if let Ok(data) = frame.into_data() {
+            if (collected.len() + data.len()) as u64 > limit {
+                return Err(BodyError::TooLarge);
+            }
+            collected.extend_from_slice(&data);
+        }
     }
 }
 

@@ -22,6 +22,41 @@ pub(super) fn handle(
 ) -> Response<Bytes> {
     let ids = sim.request_ids().s3();
     let result = run(sim, parts, body, address, peer, &ids);
+    respond(parts, &ids, result)
+}
+
+/// The S3 error of a request refused from its head alone, before its body was read.
+pub(super) fn refuse(sim: &Simulator, parts: &Parts, e: &auth::AuthError) -> Response<Bytes> {
+    let ids = sim.request_ids().s3();
+    respond(parts, &ids, Err(auth_error(e)))
+}
+
+/// The S3 error of a form upload refused before its file was read.
+pub(super) fn refuse_form(
+    sim: &Simulator,
+    parts: &Parts,
+    refusal: &super::form::FormRefusal,
+) -> Response<Bytes> {
+    use super::form::FormRefusal;
+    let ids = sim.request_ids().s3();
+    let error = match refusal {
+        FormRefusal::Body(e) => body_error(*e),
+        FormRefusal::PreDataTooLarge => S3Error::new(
+            "MaxPostPreDataLengthExceeded",
+            http::StatusCode::BAD_REQUEST,
+            "Your POST request fields preceding the upload file were too large.",
+        ),
+        FormRefusal::Policy(e) => wire_error(e.s3_code(), e.status(), e.to_string(), e.extras()),
+    };
+    respond(parts, &ids, Err(error))
+}
+
+/// The response or its S3 error, with S3's response headers.
+fn respond(
+    parts: &Parts,
+    ids: &super::S3Ids,
+    result: Result<Response<Bytes>, S3Error>,
+) -> Response<Bytes> {
     let mut response = match result {
         Ok(response) => response,
         Err(e) => {
@@ -92,7 +127,7 @@ struct Signed {
 /// their trailing checksum headers merged into the headers.
 fn header_signature(sim: &Simulator, parts: &Parts, body: Bytes) -> Result<Signed, S3Error> {
     let authed = auth::authenticate(parts, body, sim.keyring(), SystemTime::now())
-        .map_err(|e| wire_error(e.s3_code(), e.status(), e.to_string(), e.extras()))?;
+        .map_err(|e| auth_error(&e))?;
     let mut headers = parts.headers.clone();
     headers.extend(authed.trailers);
     Ok(Signed {
@@ -103,8 +138,13 @@ fn header_signature(sim: &Simulator, parts: &Parts, body: Bytes) -> Result<Signe
     })
 }
 
+/// A SigV4 failure as S3 reports it.
+fn auth_error(e: &auth::AuthError) -> S3Error {
+    wire_error(e.s3_code(), e.status(), e.to_string(), e.extras())
+}
+
 /// A browser-form upload: `POST /{bucket}` with `multipart/form-data`, signed by its policy.
-fn is_form_upload(parts: &Parts, address: &S3Address) -> bool {
+pub(super) fn is_form_upload(parts: &Parts, address: &S3Address) -> bool {
     parts.method == http::Method::POST
         && address.bucket.is_some()
         && address.key.is_none()
@@ -168,6 +208,11 @@ fn body_error(e: BodyError) -> S3Error {
             "IncompleteBody",
             http::StatusCode::BAD_REQUEST,
             "You did not provide the number of bytes specified by the Content-Length HTTP header.",
+        ),
+        BodyError::Stalled => S3Error::new(
+            "RequestTimeout",
+            http::StatusCode::BAD_REQUEST,
+            "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.",
         ),
     }
 }

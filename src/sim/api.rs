@@ -1,6 +1,12 @@
 //! The simulator's own HTTP API under `/_s3lambda/`: traces, counters, destination records,
 //! wait-for-idle and reset. JSON in and out; unsigned, as a local control API.
 //!
+//! Trust model (see [`super::trust`]): bound to loopback by default, an unsigned caller is the
+//! local administrator and sees every account; a SigV4-signed caller sees only its account's
+//! traces, destination records and delivery logs and may not reset. Cross-origin requests are
+//! refused, and `reset` needs `Content-Type: application/json` or an `x-s3lambda-client`
+//! header, so a web page cannot drive the API through the developer's browser.
+//!
 //! | method and path | answer |
 //! |---|---|
 //! | `GET /_s3lambda/health` | `{"status":"running",...}` |
@@ -20,16 +26,36 @@ use http::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 use super::Simulator;
+use super::trust::{self, Caller};
 use crate::edge::BodyError;
-use crate::trace::{Outcome, Query};
+use crate::trace::{Outcome, Query, TraceView};
 
 /// Answers one `/_s3lambda/...` request.
 pub async fn handle(
     sim: &Simulator,
     parts: &Parts,
-    _body: Result<Bytes, BodyError>,
+    body: Result<Bytes, BodyError>,
 ) -> Response<Bytes> {
     let path = parts.uri.path().trim_end_matches('/');
+    let checked = trust::check_origin(parts, trust::is_state_changing(&parts.method, path))
+        .and_then(|()| {
+            let body = body.map_err(|_| {
+                (
+                    StatusCode::BAD_REQUEST,
+                    "InvalidRequest",
+                    "the request body could not be read (the simulator API takes at most 64 KiB)"
+                        .to_owned(),
+                )
+            })?;
+            trust::caller(sim, parts, body)
+        });
+    let caller = match checked {
+        Ok(caller) => caller,
+        Err((status, code, message)) => {
+            tracing::debug!(code, path, "simulator API request refused");
+            return error(status, code, &message);
+        }
+    };
     let query = crate::edge::query_pairs(&parts.uri);
     let param = |name: &str| {
         query
@@ -43,18 +69,25 @@ pub async fn handle(
             "version": env!("CARGO_PKG_VERSION"),
             "region": sim.config().region,
         })),
-        (&Method::GET, "/_s3lambda/traces") => traces(sim, &param),
+        (&Method::GET, "/_s3lambda/traces") => traces(sim, &caller, &param),
         (&Method::GET, p) if p.starts_with("/_s3lambda/traces/") => {
             let id = &p["/_s3lambda/traces/".len()..];
             let numeric = id.strip_prefix("evt-").unwrap_or(id).parse::<u64>().ok();
-            match numeric.and_then(|n| sim.journal().get(n)) {
-                Some(trace) => ok(&json!(trace.view())),
+            let view = numeric
+                .and_then(|n| sim.journal().get(n))
+                .map(|t| t.view())
+                .filter(|v| visible(&caller, v));
+            match view {
+                Some(view) => ok(&json!(view)),
                 None => error(
                     StatusCode::NOT_FOUND,
                     "NoSuchTrace",
                     &format!("no trace {id} (it may have been evicted from the journal)"),
                 ),
             }
+        }
+        (&Method::GET, "/_s3lambda/counters") if caller != Caller::Admin => {
+            scoped_counters(sim, &caller)
         }
         (&Method::GET, "/_s3lambda/counters") => {
             let journal = sim.journal();
@@ -69,7 +102,10 @@ pub async fn handle(
         }
         (&Method::GET, p) if p.starts_with("/_s3lambda/logs/") => {
             let request_id = &p["/_s3lambda/logs/".len()..];
-            match sim.journal().find_attempt(request_id) {
+            let found = sim.journal().find_attempt(request_id).filter(|a| {
+                trust::arn_account(&a.function_arn).is_some_and(|acct| caller.sees(acct))
+            });
+            match found {
                 Some(found) => ok(&json!(found)),
                 None => error(
                     StatusCode::NOT_FOUND,
@@ -81,7 +117,16 @@ pub async fn handle(
             }
         }
         (&Method::GET, "/_s3lambda/destinations") => {
-            ok(&json!({ "records": sim.dispatcher().records().all() }))
+            let records: Vec<_> = sim
+                .dispatcher()
+                .records()
+                .all()
+                .into_iter()
+                .filter(|r| {
+                    trust::arn_account(&r.function_arn).is_some_and(|acct| caller.sees(acct))
+                })
+                .collect();
+            ok(&json!({ "records": records }))
         }
         (&Method::POST, "/_s3lambda/wait") => {
             let timeout = param("timeout_ms")
@@ -97,6 +142,11 @@ pub async fn handle(
                 )
             }
         }
+        (&Method::POST, "/_s3lambda/reset") if caller != Caller::Admin => error(
+            StatusCode::FORBIDDEN,
+            "AccessDenied",
+            "reset forgets every account's state; only an unsigned request from the local administrator may reset",
+        ),
         (&Method::POST, "/_s3lambda/reset") => {
             sim.reset();
             ok(&json!({ "reset": true }))
@@ -109,7 +159,46 @@ pub async fn handle(
     }
 }
 
-fn traces<'a>(sim: &Simulator, param: &impl Fn(&str) -> Option<&'a str>) -> Response<Bytes> {
+/// Whether a trace concerns the caller: an event of its bucket, or a delivery to its function.
+fn visible(caller: &Caller, view: &TraceView) -> bool {
+    caller.sees(&view.source.bucket_owner)
+        || view
+            .deliveries
+            .iter()
+            .any(|d| trust::arn_account(&d.function_arn).is_some_and(|acct| caller.sees(acct)))
+}
+
+/// A signed caller's counters: over its traces still in the journal.
+fn scoped_counters(sim: &Simulator, caller: &Caller) -> Response<Bytes> {
+    let all = Query {
+        limit: Some(usize::MAX),
+        ..Query::default()
+    };
+    let views: Vec<_> = sim
+        .journal()
+        .query(&all)
+        .into_iter()
+        .filter(|v| visible(caller, v))
+        .collect();
+    let mut outcomes = serde_json::Map::new();
+    for o in Outcome::ALL {
+        let n = views.iter().filter(|v| v.outcome == Some(o)).count();
+        if n > 0 {
+            outcomes.insert(o.as_str().to_owned(), json!(n));
+        }
+    }
+    let pending = views
+        .iter()
+        .filter(|v| v.outcome == Some(Outcome::Pending))
+        .count();
+    ok(&json!({ "events": views.len(), "pending": pending, "outcomes": outcomes }))
+}
+
+fn traces<'a>(
+    sim: &Simulator,
+    caller: &Caller,
+    param: &impl Fn(&str) -> Option<&'a str>,
+) -> Response<Bytes> {
     let outcome = param("outcome");
     let parsed = outcome.map(Outcome::parse);
     if let (Some(o), Some(None)) = (outcome, parsed) {
@@ -139,7 +228,22 @@ fn traces<'a>(sim: &Simulator, param: &impl Fn(&str) -> Option<&'a str>) -> Resp
         outcome,
         limit,
     };
-    ok(&json!({ "traces": sim.journal().query(&query) }))
+    if *caller == Caller::Admin {
+        return ok(&json!({ "traces": sim.journal().query(&query) }));
+    }
+    let limit = query.limit.unwrap_or(100);
+    let all = Query {
+        limit: Some(usize::MAX),
+        ..query
+    };
+    let views: Vec<_> = sim
+        .journal()
+        .query(&all)
+        .into_iter()
+        .filter(|v| visible(caller, v))
+        .take(limit)
+        .collect();
+    ok(&json!({ "traces": views }))
 }
 
 fn ok(value: &Value) -> Response<Bytes> {

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::auth::Account;
+use crate::edge::EdgeLimits;
 use crate::logs::LogsConfig;
 
 /// Everything `s3lambda serve` can be told. Every field has a default that works.
@@ -27,6 +28,14 @@ pub struct Config {
     /// Retention of function logs (the `[logs]` table): events per stream and streams per
     /// log group. Default 10 000 and 1 000.
     pub logs: LogsConfig,
+
+    // Edge hardening and shutdown.
+    /// Connection limits of the edge (the `[edge]` table): header read / idle keep-alive and
+    /// body stall timeouts, the connection cap. Defaults 20 s, 20 s, 4 096.
+    pub edge: EdgeLimits,
+    /// On SIGTERM or Ctrl-C, how long `serve` waits for queued and running event deliveries
+    /// to finish before it exits (reporting any it drops, and exiting non-zero). Default 30 s.
+    pub shutdown_grace_secs: u64,
 }
 
 impl Default for Config {
@@ -40,6 +49,8 @@ impl Default for Config {
                 .map(String::from)
                 .to_vec(),
             logs: LogsConfig::default(),
+            edge: EdgeLimits::default(),
+            shutdown_grace_secs: 30,
         }
     }
 }
@@ -125,6 +136,7 @@ impl Config {
                 "at least one account is needed".into(),
             ));
         }
+        self.edge.validate().map_err(ConfigError::Invalid)?;
         let mut keys = std::collections::HashSet::new();
         for a in &self.accounts {
             if a.id.len() != 12 || !a.id.bytes().all(|b| b.is_ascii_digit()) {

@@ -11,9 +11,11 @@ mod emit;
 mod execute;
 mod invoker;
 mod local;
+pub mod trust;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -30,7 +32,7 @@ use crate::lambda::Lambda;
 use crate::logs::LogStore;
 use crate::runtime::{Runtime, RuntimeConfig, RuntimeError};
 use crate::s3::{S3, S3Config};
-use crate::trace::Journal;
+use crate::trace::{Journal, Outcome, Query};
 
 /// The whole simulator. Cheap to clone; clones share state.
 #[derive(Clone)]
@@ -237,6 +239,29 @@ impl Simulator {
         self.shared.logs.clear();
     }
 
+    /// Waits up to `grace` for every queued and running event delivery to finish (retries
+    /// included); reports what was still in flight when the grace period ended.
+    pub async fn drain(&self, grace: Duration) -> DrainReport {
+        let journal = self.journal();
+        if journal.wait_idle(grace).await {
+            return DrainReport::default();
+        }
+        let pending = Query {
+            outcome: Some(Outcome::Pending),
+            limit: Some(DrainReport::EXAMPLES),
+            ..Query::default()
+        };
+        let examples = journal
+            .query(&pending)
+            .into_iter()
+            .map(|v| format!("{} s3://{}/{}", v.id, v.source.bucket, v.source.key))
+            .collect();
+        DrainReport {
+            dropped: journal.pending(),
+            examples,
+        }
+    }
+
     /// Serves HTTP on `listener` until `shutdown` resolves.
     pub async fn serve(self, listener: TcpListener, shutdown: impl Future<Output = ()>) {
         self.start_dispatch();
@@ -267,6 +292,20 @@ impl Simulator {
             task: Some(task),
         })
     }
+}
+
+/// What [`Simulator::drain`] left undone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DrainReport {
+    /// Event deliveries still queued or running when the grace period ended.
+    pub dropped: usize,
+    /// Some of their events (at most [`DrainReport::EXAMPLES`]), as `evt-id s3://bucket/key`.
+    pub examples: Vec<String>,
+}
+
+impl DrainReport {
+    /// How many dropped events a report names.
+    pub const EXAMPLES: usize = 10;
 }
 
 /// A simulator serving HTTP in the background. Dropping it stops the server.

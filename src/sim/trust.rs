@@ -1,0 +1,174 @@
+//! Who may call the simulator API (`/_s3lambda/`), and what each caller sees.
+//!
+//! The simulator API is an unauthenticated local control API: `serve` binds loopback
+//! (`127.0.0.1`) by default, so only programs on the developer's machine reach it, and an
+//! unsigned request is the local administrator, who sees every account. Two rules keep a web
+//! page the developer visits from using it through the browser:
+//! - a request with an `Origin` header other than the server's own (`http://{Host}`) is
+//!   refused (browsers send `Origin` on every cross-origin POST and on CORS reads);
+//! - a state-changing request (`POST /_s3lambda/reset`) must carry
+//!   `Content-Type: application/json` or an `x-s3lambda-client` header, which a page can only
+//!   send cross-origin after a CORS preflight that the simulator never grants.
+//!
+//! A request signed with SigV4 (any service scope) is the caller of its key's account: its
+//! traces, destination records and delivery logs are limited to that account (events of its
+//! buckets, deliveries to its functions), and it may not reset the simulator.
+//! Binding another address (`--host 0.0.0.0`) exposes this admin view to the network: anyone
+//! who can connect can read every account's events and logs and reset all state.
+
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use http::request::Parts;
+use http::{Method, StatusCode};
+
+use super::Simulator;
+use crate::auth::{self, AuthError};
+
+/// The header a non-browser client may send instead of a JSON content type.
+pub const CLIENT_HEADER: &str = "x-s3lambda-client";
+
+/// Who is calling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    /// An unsigned request: the local administrator, who sees every account.
+    Admin,
+    /// A SigV4-signed request: sees what belongs to this account id only.
+    Account(String),
+}
+
+impl Caller {
+    /// Whether the caller may see something owned by (or delivered to) `account`.
+    pub fn sees(&self, account: &str) -> bool {
+        match self {
+            Self::Admin => true,
+            Self::Account(id) => id == account,
+        }
+    }
+}
+
+/// A refused request: status, error code, message.
+pub type Refusal = (StatusCode, &'static str, String);
+
+/// Refuses cross-origin requests and state-changing requests a browser form could send.
+pub fn check_origin(parts: &Parts, state_changing: bool) -> Result<(), Refusal> {
+    if let Some(origin) = parts.headers.get(http::header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or_default();
+        let host = parts
+            .headers
+            .get(http::header::HOST)
+            .and_then(|h| h.to_str().ok());
+        let same = host.is_some_and(|h| {
+            origin.eq_ignore_ascii_case(&format!("http://{h}"))
+                || origin.eq_ignore_ascii_case(&format!("https://{h}"))
+        });
+        if !same {
+            return Err((
+                StatusCode::FORBIDDEN,
+                "CrossOriginRequestRefused",
+                format!(
+                    "the simulator API answers no cross-origin request (Origin {origin:?} is not this server)"
+                ),
+            ));
+        }
+    }
+    if state_changing && !is_json(parts) && !parts.headers.contains_key(CLIENT_HEADER) {
+        return Err((
+            StatusCode::FORBIDDEN,
+            "ForbiddenContentType",
+            format!(
+                "a state-changing simulator API request needs Content-Type: application/json or an {CLIENT_HEADER} header"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn is_json(parts: &Parts) -> bool {
+    parts
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Whether a request changes the simulator's state (the rest only read or wait).
+pub fn is_state_changing(method: &Method, path: &str) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD) && path != "/_s3lambda/wait"
+}
+
+/// The caller of a request: its key's account when it is signed (and the signature holds),
+/// the local administrator when it is not.
+pub fn caller(sim: &Simulator, parts: &Parts, body: Bytes) -> Result<Caller, Refusal> {
+    match auth::authenticate(parts, body, sim.keyring(), SystemTime::now()) {
+        Ok(authed) => Ok(Caller::Account(authed.account.id.clone())),
+        Err(AuthError::Unsigned) => Ok(Caller::Admin),
+        Err(e) => Err((e.status(), e.s3_code(), e.to_string())),
+    }
+}
+
+/// The account of a function ARN (`arn:aws:lambda:{region}:{account}:function:...`).
+pub fn arn_account(arn: &str) -> Option<&str> {
+    arn.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(method: &str, headers: &[(&str, &str)]) -> Parts {
+        let mut b = http::Request::builder()
+            .method(method)
+            .uri("/_s3lambda/reset");
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(()).unwrap().into_parts().0
+    }
+
+    #[test]
+    fn cross_origin_and_form_posts_are_refused() {
+        let host = ("host", "127.0.0.1:4566");
+        let form = parts("POST", &[host, ("content-type", "text/plain")]);
+        assert_eq!(
+            check_origin(&form, true).unwrap_err().1,
+            "ForbiddenContentType"
+        );
+        let evil = parts(
+            "POST",
+            &[
+                host,
+                ("origin", "http://evil.example"),
+                ("content-type", "application/json"),
+            ],
+        );
+        assert_eq!(
+            check_origin(&evil, true).unwrap_err().1,
+            "CrossOriginRequestRefused"
+        );
+        let same = parts(
+            "POST",
+            &[
+                host,
+                ("origin", "http://127.0.0.1:4566"),
+                ("content-type", "application/json; charset=utf-8"),
+            ],
+        );
+        assert!(check_origin(&same, true).is_ok());
+        assert!(check_origin(&parts("POST", &[host, (CLIENT_HEADER, "cli")]), true).is_ok());
+        assert!(check_origin(&parts("GET", &[host]), false).is_ok());
+    }
+
+    #[test]
+    fn only_reset_changes_state() {
+        assert!(is_state_changing(&Method::POST, "/_s3lambda/reset"));
+        assert!(!is_state_changing(&Method::POST, "/_s3lambda/wait"));
+        assert!(!is_state_changing(&Method::GET, "/_s3lambda/traces"));
+        assert_eq!(
+            arn_account("arn:aws:lambda:us-east-1:111111111111:function:f:PROD"),
+            Some("111111111111")
+        );
+        assert!(Caller::Admin.sees("x") && !Caller::Account("a".into()).sees("b"));
+    }
+}
