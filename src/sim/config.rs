@@ -27,6 +27,11 @@ pub struct Config {
     /// Retention of function logs (the `[logs]` table): events per stream and streams per
     /// log group. Default 10 000 and 1 000.
     pub logs: LogsConfig,
+    /// Cap on the bytes of all stored deployment packages and the components unzipped from
+    /// them (each stored once, however many versions and functions share it). A
+    /// CreateFunction or UpdateFunctionCode that would pass it is refused with
+    /// `CodeStorageExceededException`. Default 2 GiB.
+    pub max_code_storage_bytes: u64,
 }
 
 impl Default for Config {
@@ -40,6 +45,7 @@ impl Default for Config {
                 .map(String::from)
                 .to_vec(),
             logs: LogsConfig::default(),
+            max_code_storage_bytes: crate::lambda::package::DEFAULT_CODE_STORAGE,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod lambda_tutorial;
 mod loadgen;
 pub mod logs;
 mod notification;
+mod packages;
 mod raw;
 mod s3_api;
 mod s3_multipart;

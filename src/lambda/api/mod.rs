@@ -140,15 +140,25 @@ impl Lambda {
         let reg = &*self.registry;
         let r = &req;
         match route {
-            Route::CreateFunction => functions::create_function(reg, r),
+            // Decoding and unzipping a deployment package is seconds of CPU for a large one:
+            // these run on a blocking thread so the async workers keep serving.
+            Route::CreateFunction => self.blocking(req, functions::create_function).await,
             Route::ListFunctions => functions::list_functions(reg, r),
             Route::GetFunction(f) => functions::get_function(reg, r, &f),
             Route::DeleteFunction(f) => functions::delete_function(reg, r, &f),
             Route::GetFunctionConfiguration(f) => functions::get_function_configuration(reg, r, &f),
             Route::UpdateFunctionConfiguration(f) => {
-                functions::update_function_configuration(reg, r, &f)
+                self.blocking(req, move |reg, r| {
+                    functions::update_function_configuration(reg, r, &f)
+                })
+                .await
             }
-            Route::UpdateFunctionCode(f) => functions::update_function_code(reg, r, &f),
+            Route::UpdateFunctionCode(f) => {
+                self.blocking(req, move |reg, r| {
+                    functions::update_function_code(reg, r, &f)
+                })
+                .await
+            }
             Route::PublishVersion(f) => versions::publish_version(reg, r, &f),
             Route::ListVersionsByFunction(f) => versions::list_versions(reg, r, &f),
             Route::CreateAlias(f) => aliases::create_alias(reg, r, &f),
@@ -169,6 +179,23 @@ impl Lambda {
             Route::GetFunctionConcurrency(f) => concurrency::get(reg, r, &f),
             Route::DeleteFunctionConcurrency(f) => concurrency::delete(reg, r, &f),
         }
+    }
+
+    /// Runs `op` on the runtime's blocking pool, off the async workers.
+    async fn blocking(
+        &self,
+        req: LambdaRequest,
+        op: impl FnOnce(&Registry, &LambdaRequest) -> Result<http::Response<Bytes>, LambdaError>
+        + Send
+        + 'static,
+    ) -> Result<http::Response<Bytes>, LambdaError> {
+        let registry = Arc::clone(&self.registry);
+        tokio::task::spawn_blocking(move || op(&registry, &req))
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "lambda operation did not complete");
+                LambdaError::Service("The operation did not complete.".into())
+            })?
     }
 
     /// Handles one request and renders errors: always a response.
