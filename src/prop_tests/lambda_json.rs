@@ -34,19 +34,21 @@ static LAMBDA: LazyLock<Lambda> = LazyLock::new(|| {
         "Publish": true,
         "Code": {"ZipFile": base64::engine::general_purpose::STANDARD.encode(zip)},
     });
-    let _ = call(
+    let created = call(
         &lambda,
         "POST",
         "/2015-03-31/functions",
         create.to_string().into_bytes(),
     );
+    assert_eq!(created, Some(201), "the shared function is created");
     let alias = json!({"Name": "PROD", "FunctionVersion": "1"});
-    let _ = call(
+    let created = call(
         &lambda,
         "POST",
         "/2015-03-31/functions/f/aliases",
         alias.to_string().into_bytes(),
     );
+    assert_eq!(created, Some(201), "the shared alias is created");
     lambda
 });
 

@@ -73,12 +73,13 @@ const VALUES: &[&str] = &[
 fn s3() -> (S3, Arc<Account>) {
     let s3 = S3::new(S3Config::default());
     let owner = Arc::new(Account::default_account());
-    let _ = s3.handle(S3Request::new(
+    let created = s3.handle(S3Request::new(
         Method::PUT,
-        Some("b"),
+        Some("bkt"),
         None,
         Arc::clone(&owner),
     ));
+    assert!(created.is_ok(), "the bucket is created: {created:?}");
     (s3, owner)
 }
 
@@ -115,15 +116,15 @@ fn send_everywhere(body: &[u8]) {
         r
     };
     let _ = s3.handle(with(Method::PUT, "new-bucket", None, &[]));
-    let _ = s3.handle(with(Method::PUT, "b", None, &[("versioning", "")]));
-    let _ = s3.handle(with(Method::PUT, "b", None, &[("notification", "")]));
-    let mut delete = with(Method::POST, "b", None, &[("delete", "")]);
+    let _ = s3.handle(with(Method::PUT, "bkt", None, &[("versioning", "")]));
+    let _ = s3.handle(with(Method::PUT, "bkt", None, &[("notification", "")]));
+    let mut delete = with(Method::POST, "bkt", None, &[("delete", "")]);
     let md5 = base64::engine::general_purpose::STANDARD.encode(Md5::digest(&body));
     if let Ok(v) = http::HeaderValue::from_str(&md5) {
         delete.headers.insert("content-md5", v);
     }
     let _ = s3.handle(delete);
-    let created = s3.handle(with(Method::POST, "b", Some("k"), &[("uploads", "")]));
+    let created = s3.handle(with(Method::POST, "bkt", Some("k"), &[("uploads", "")]));
     if let Ok(r) = created {
         let text = String::from_utf8_lossy(r.body());
         let id = text
@@ -131,7 +132,7 @@ fn send_everywhere(body: &[u8]) {
             .and_then(|(_, rest)| rest.split_once("</UploadId>"))
             .map(|(id, _)| id.to_owned())
             .unwrap_or_default();
-        let _ = s3.handle(with(Method::POST, "b", Some("k"), &[("uploadId", &id)]));
+        let _ = s3.handle(with(Method::POST, "bkt", Some("k"), &[("uploadId", &id)]));
     }
 }
 
