@@ -53,11 +53,21 @@ static LAMBDA: LazyLock<Lambda> = LazyLock::new(|| {
 });
 
 fn call(lambda: &Lambda, method: &str, path: &str, body: Vec<u8>) -> Option<u16> {
+    call_with(lambda, method, path, Vec::new(), body)
+}
+
+fn call_with(
+    lambda: &Lambda,
+    method: &str,
+    path: &str,
+    query: Vec<(String, String)>,
+    body: Vec<u8>,
+) -> Option<u16> {
     let method = http::Method::from_bytes(method.as_bytes()).ok()?;
     let req = LambdaRequest {
         method,
         path: path.to_owned(),
-        query: Vec::new(),
+        query,
         headers: http::HeaderMap::new(),
         body: Bytes::from(body),
         account_id: "000000000000".into(),
@@ -72,7 +82,7 @@ fn call(lambda: &Lambda, method: &str, path: &str, body: Vec<u8>) -> Option<u16>
     )
 }
 
-/// The operations that read a body, with the function `f` (or a random name) in the path.
+/// The operations that read a body (and a few that read a `Qualifier`), with the function `f` (or a random name) in the path.
 const OPERATIONS: &[(&str, &str)] = &[
     ("POST", "/2015-03-31/functions"),
     ("PUT", "/2015-03-31/functions/{}/code"),
@@ -85,6 +95,10 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("POST", "/2019-09-25/functions/{}/event-invoke-config"),
     ("PUT", "/2017-10-31/functions/{}/concurrency"),
     ("POST", "/2015-03-31/functions/{}/invocations"),
+    ("GET", "/2015-03-31/functions/{}"),
+    ("GET", "/2015-03-31/functions/{}/configuration"),
+    ("GET", "/2015-03-31/functions/{}/policy"),
+    ("GET", "/2019-09-25/functions/{}/event-invoke-config"),
 ];
 
 const KEYS: &[&str] = &[
@@ -193,8 +207,12 @@ proptest! {
         op in proptest::sample::select(OPERATIONS),
         name in prop_oneof![Just("f".to_owned()), Just("f:PROD".to_owned()), "[ -~]{0,70}"],
         doc in body(),
+        qualifier in proptest::option::of(prop_oneof![
+            Just("1".to_owned()), Just("PROD".to_owned()), "[ -~]{0,140}",
+        ]),
     ) {
         let path = op.1.replace("{}", &name.replace(['/', '?', '#'], "%2F"));
-        let _ = call(&LAMBDA, op.0, &path, doc.to_string().into_bytes());
+        let query = qualifier.map(|q| ("Qualifier".to_owned(), q)).into_iter().collect();
+        let _ = call_with(&LAMBDA, op.0, &path, query, doc.to_string().into_bytes());
     }
 }
