@@ -136,6 +136,26 @@ fn send_everywhere(body: &[u8]) {
     }
 }
 
+/// Valid bodies are accepted where the properties send theirs, so random ones reach the
+/// readers rather than stopping at the bucket or the request line.
+#[test]
+fn valid_bodies_are_accepted() {
+    let (s3, owner) = s3();
+    for (query, body) in [
+        (
+            "versioning",
+            "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>",
+        ),
+        ("notification", "<NotificationConfiguration/>"),
+    ] {
+        let mut r = S3Request::new(Method::PUT, Some("bkt"), None, Arc::clone(&owner));
+        r.query = vec![(query.to_owned(), String::new())];
+        r.body = Bytes::from(body);
+        let answer = s3.handle(r);
+        assert!(answer.is_ok(), "{query}: {answer:?}");
+    }
+}
+
 proptest! {
     #![proptest_config(super::config())]
 
