@@ -57,6 +57,8 @@ pub mod edge;
 pub mod lambda;
 pub mod logs;
 pub mod notify;
+#[cfg(test)]
+mod prop_tests;
 pub mod runtime;
 pub mod s3;
 pub mod scenario;

@@ -29,6 +29,9 @@ pub enum LambdaError {
     /// 412: RevisionId precondition failed.
     #[error("{0}")]
     PreconditionFailed(String),
+    /// 400: the stored deployment packages would pass the code storage cap.
+    #[error("{0}")]
+    CodeStorageExceeded(String),
     /// 400: resource policy larger than 20 KB.
     #[error("{0}")]
     PolicyLengthExceeded(String),
@@ -79,6 +82,7 @@ impl LambdaError {
             Self::InvalidParameterValue(_) => "InvalidParameterValueException",
             Self::PreconditionFailed(_) => "PreconditionFailedException",
             Self::PolicyLengthExceeded(_) => "PolicyLengthExceededException",
+            Self::CodeStorageExceeded(_) => "CodeStorageExceededException",
             Self::Validation(_) => "ValidationException",
             Self::InvalidRequestContent(_) => "InvalidRequestContentException",
             Self::RequestTooLarge(_) => "RequestTooLargeException",
@@ -102,6 +106,7 @@ impl LambdaError {
             Self::Unauthenticated { status, .. } => *status,
             Self::InvalidParameterValue(_)
             | Self::PolicyLengthExceeded(_)
+            | Self::CodeStorageExceeded(_)
             | Self::Validation(_)
             | Self::InvalidRequestContent(_) => StatusCode::BAD_REQUEST,
         }
@@ -116,6 +121,7 @@ impl LambdaError {
             | Self::InvalidParameterValue(m)
             | Self::PreconditionFailed(m)
             | Self::PolicyLengthExceeded(m)
+            | Self::CodeStorageExceeded(m)
             | Self::Validation(m)
             | Self::InvalidRequestContent(m)
             | Self::RequestTooLarge(m)

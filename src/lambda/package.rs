@@ -1,11 +1,25 @@
-//! Deployment packages: find the WebAssembly component a `Handler` names inside a zip.
+//! Deployment packages: find the WebAssembly component a `Handler` names inside a zip, and
+//! keep each package once.
 //!
 //! Convention: `Handler = "FILE.EXPORT"` selects `FILE.wasm` in the zip (at the root or in
 //! any folder, root first). If that file is absent and the zip holds exactly one `.wasm`,
 //! that one is used. A raw `.wasm` (magic `\0asm`) is accepted as `ZipFile` for convenience.
+//!
+//! Storage: a [`PackageStore`] keeps every uploaded archive once by its CodeSha256 and every
+//! component it unzipped once by (CodeSha256, path), shared by `$LATEST`, published versions
+//! and other functions with the same code, and freed when no version holds it any more. The
+//! total of those bytes is capped (`max_code_storage_bytes`, default 2 GiB); a package that
+//! would pass the cap is refused with `CodeStorageExceededException`, as Lambda refuses one
+//! past an account's code storage quota.
+//! <https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html>
+//!
+//! Unzipping is blocking, CPU-bound work: callers on an async runtime run it on a blocking
+//! thread (the Lambda API does, see `lambda::api`).
 
+use std::collections::HashMap;
 use std::io::{Cursor, Read};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -16,6 +30,8 @@ use super::error::LambdaError;
 pub const WASM_MAGIC: &[u8; 4] = b"\0asm";
 /// Largest unzipped `.wasm` accepted (AWS's unzipped limit is 250 MB).
 pub const MAX_UNZIPPED: u64 = 250 * 1024 * 1024;
+/// Default cap on the bytes of all stored packages and their unzipped components: 2 GiB.
+pub const DEFAULT_CODE_STORAGE: u64 = 2 << 30;
 
 /// A deployment package with the component it selects.
 #[derive(Debug, Clone)]
@@ -30,6 +46,13 @@ pub struct Package {
     pub wasm_path: String,
     /// The whole package as uploaded (kept so a new `Handler` can select another file).
     pub archive: Arc<[u8]>,
+    /// The store entries this package holds (empty when opened without a store): while any
+    /// package holds them, their bytes count against the store's cap.
+    #[expect(
+        dead_code,
+        reason = "held for its lifetime: dropping it releases the entries"
+    )]
+    held: Held,
 }
 
 /// base64 of the SHA-256 digest of `bytes`.
@@ -42,27 +65,29 @@ pub fn handler_file(handler: &str) -> &str {
     handler.split_once('.').map_or(handler, |(file, _)| file)
 }
 
-/// Opens a package and selects the `.wasm` for `handler`.
+/// Opens a package and selects the `.wasm` for `handler`, outside any store (no sharing,
+/// no cap beyond [`MAX_UNZIPPED`]).
 pub fn open(bytes: &[u8], handler: Option<&str>) -> Result<Package, LambdaError> {
-    let sha256 = code_sha256(bytes);
-    let size = bytes.len() as u64;
-    if bytes.starts_with(WASM_MAGIC) {
-        let wasm: Arc<[u8]> = Arc::from(bytes);
-        return Ok(Package {
-            sha256,
-            size,
-            archive: Arc::clone(&wasm),
-            wasm,
-            wasm_path: "<raw>".into(),
-        });
-    }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-        tracing::debug!(error = %e, "deployment package is not a zip");
-        LambdaError::InvalidParameterValue(
-            "Could not unzip uploaded file. Please check your file, then try to upload again."
-                .into(),
-        )
-    })?;
+    PackageStore::new(u64::MAX).open(bytes, handler)
+}
+
+fn unzip_error() -> LambdaError {
+    LambdaError::InvalidParameterValue(
+        "Could not unzip uploaded file. Please check your file, then try to upload again.".into(),
+    )
+}
+
+fn too_large() -> LambdaError {
+    LambdaError::InvalidParameterValue(format!(
+        "Unzipped size must be smaller than {MAX_UNZIPPED} bytes"
+    ))
+}
+
+/// The name of the `.wasm` entry `handler` selects in `zip`.
+fn select(
+    zip: &zip::ZipArchive<Cursor<&[u8]>>,
+    handler: Option<&str>,
+) -> Result<String, LambdaError> {
     let wasm_names: Vec<String> = zip
         .file_names()
         .filter_map(Result::ok)
@@ -70,74 +95,256 @@ pub fn open(bytes: &[u8], handler: Option<&str>) -> Result<Package, LambdaError>
         .map(std::borrow::Cow::into_owned)
         .collect();
     let wanted = handler.map(|h| format!("{}.wasm", handler_file(h)));
-    let chosen = wanted
-        .as_ref()
-        .and_then(|w| {
-            wasm_names.iter().find(|n| *n == w).or_else(|| {
-                wasm_names
-                    .iter()
-                    .find(|n| n.rsplit('/').next() == Some(w.as_str()))
-            })
+    let chosen = wanted.as_ref().and_then(|w| {
+        wasm_names.iter().find(|n| *n == w).or_else(|| {
+            wasm_names
+                .iter()
+                .find(|n| n.rsplit('/').next() == Some(w.as_str()))
         })
-        .cloned();
-    let chosen = match (chosen, wasm_names.as_slice()) {
-        (Some(c), _) => c,
-        (None, [only]) => only.clone(),
-        (None, []) => {
-            return Err(LambdaError::InvalidParameterValue(
-                "The deployment package holds no .wasm file: add the handler's WebAssembly component to the zip.".into(),
-            ));
-        }
-        (None, many) => {
-            return Err(LambdaError::InvalidParameterValue(format!(
-                "Handler {} names {} but the deployment package holds {} .wasm files ({}): name one of them as FILE.EXPORT.",
-                handler.unwrap_or("(none)"),
-                wanted.as_deref().unwrap_or("no file"),
-                many.len(),
-                many.join(", ")
-            )));
-        }
-    };
-    let mut file = zip.by_name(&chosen).map_err(|e| {
+    });
+    match (chosen, wasm_names.as_slice()) {
+        (Some(c), _) | (None, [c]) => Ok(c.clone()),
+        (None, []) => Err(LambdaError::InvalidParameterValue(
+            "The deployment package holds no .wasm file: add the handler's WebAssembly component to the zip.".into(),
+        )),
+        (None, many) => Err(LambdaError::InvalidParameterValue(format!(
+            "Handler {} names {} but the deployment package holds {} .wasm files ({}): name one of them as FILE.EXPORT.",
+            handler.unwrap_or("(none)"),
+            wanted.as_deref().unwrap_or("no file"),
+            many.len(),
+            many.join(", ")
+        ))),
+    }
+}
+
+/// Inflates the entry `chosen` of `zip`: at most [`MAX_UNZIPPED`] bytes, whatever its size
+/// header says, and only a WebAssembly binary. `room` is what the store can still take.
+fn inflate(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    chosen: &str,
+    room: u64,
+) -> Result<Vec<u8>, LambdaError> {
+    let unreadable = |e: &dyn std::fmt::Display| {
         LambdaError::InvalidParameterValue(format!(
             "Could not read {chosen} from the deployment package: {e}"
         ))
-    })?;
+    };
+    let mut file = zip.by_name(chosen).map_err(|e| unreadable(&e))?;
     if file.size() > MAX_UNZIPPED {
-        return Err(LambdaError::InvalidParameterValue(format!(
-            "Unzipped size must be smaller than {MAX_UNZIPPED} bytes"
-        )));
+        return Err(too_large());
+    }
+    if file.size() > room {
+        return Err(PackageStore::exceeded(file.size(), room));
     }
     // Reserve what the entry claims, but no more than its compressed bytes can inflate to
     // (deflate's limit is 1032:1), so a forged size header cannot reserve 250 MB.
-    let mut wasm =
-        Vec::with_capacity(file.size().min(file.compressed_size().saturating_mul(1032)) as usize);
+    let reserve = file.size().min(file.compressed_size().saturating_mul(1032));
+    let mut wasm = Vec::with_capacity(usize::try_from(reserve).unwrap_or(0));
     (&mut file)
         .take(MAX_UNZIPPED + 1)
         .read_to_end(&mut wasm)
-        .map_err(|e| {
-            LambdaError::InvalidParameterValue(format!(
-                "Could not read {chosen} from the deployment package: {e}"
-            ))
-        })?;
+        .map_err(|e| unreadable(&e))?;
     if wasm.len() as u64 > MAX_UNZIPPED {
         // The entry's size header understated what it inflates to.
-        return Err(LambdaError::InvalidParameterValue(format!(
-            "Unzipped size must be smaller than {MAX_UNZIPPED} bytes"
-        )));
+        return Err(too_large());
     }
     if !wasm.starts_with(WASM_MAGIC) {
         return Err(LambdaError::InvalidParameterValue(format!(
             "{chosen} in the deployment package is not a WebAssembly binary (missing \\0asm magic)."
         )));
     }
-    Ok(Package {
-        sha256,
-        size,
-        wasm: Arc::from(wasm),
-        wasm_path: chosen,
-        archive: Arc::from(bytes),
-    })
+    Ok(wasm)
+}
+
+/// What a [`PackageStore`] has in use, for the simulator's counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StoreUsage {
+    /// Bytes of all stored archives and unzipped components.
+    pub bytes: u64,
+    /// How many archives and components are stored.
+    pub entries: u64,
+    /// How many components are being unzipped right now.
+    pub unpacking: u64,
+    /// The cap on `bytes`.
+    pub limit: u64,
+}
+
+/// What one stored entry is: an uploaded archive, or a component unzipped from one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum EntryKey {
+    Archive(String),
+    Component(String, String),
+}
+
+#[derive(Debug, Default)]
+struct Meter {
+    bytes: AtomicU64,
+    entries: AtomicU64,
+    unpacking: AtomicU64,
+    limit: AtomicU64,
+}
+
+/// One stored byte string; its bytes leave the meter when the last package holding it goes.
+#[derive(Debug)]
+struct Entry {
+    bytes: Arc<[u8]>,
+    meter: Arc<Meter>,
+}
+
+impl Drop for Entry {
+    fn drop(&mut self) {
+        self.meter
+            .bytes
+            .fetch_sub(self.bytes.len() as u64, Ordering::Relaxed);
+        self.meter.entries.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The store entries a [`Package`] keeps alive.
+#[derive(Clone, Default)]
+struct Held(Vec<Arc<Entry>>);
+
+impl std::fmt::Debug for Held {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Held({})", self.0.len())
+    }
+}
+
+/// Counts one unzip in progress for as long as it lives.
+struct Unpacking<'a>(&'a Meter);
+
+impl<'a> Unpacking<'a> {
+    fn start(meter: &'a Meter) -> Self {
+        meter.unpacking.fetch_add(1, Ordering::Relaxed);
+        Self(meter)
+    }
+}
+
+impl Drop for Unpacking<'_> {
+    fn drop(&mut self) {
+        self.0.unpacking.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Deployment packages and their components, each stored once, with a cap on their bytes.
+#[derive(Debug)]
+pub struct PackageStore {
+    entries: Mutex<HashMap<EntryKey, Weak<Entry>>>,
+    meter: Arc<Meter>,
+}
+
+impl Default for PackageStore {
+    fn default() -> Self {
+        Self::new(DEFAULT_CODE_STORAGE)
+    }
+}
+
+impl PackageStore {
+    /// An empty store holding at most `limit` bytes.
+    pub fn new(limit: u64) -> Self {
+        let store = Self {
+            entries: Mutex::default(),
+            meter: Arc::default(),
+        };
+        store.set_limit(limit);
+        store
+    }
+
+    /// Changes the cap; what is stored stays, new packages must fit under the new cap.
+    pub fn set_limit(&self, limit: u64) {
+        self.meter.limit.store(limit, Ordering::Relaxed);
+    }
+
+    /// What is in use now.
+    pub fn usage(&self) -> StoreUsage {
+        StoreUsage {
+            bytes: self.meter.bytes.load(Ordering::Relaxed),
+            entries: self.meter.entries.load(Ordering::Relaxed),
+            unpacking: self.meter.unpacking.load(Ordering::Relaxed),
+            limit: self.meter.limit.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The bytes that still fit under the cap.
+    fn room(&self) -> u64 {
+        let u = self.usage();
+        u.limit.saturating_sub(u.bytes)
+    }
+
+    fn exceeded(needed: u64, room: u64) -> LambdaError {
+        LambdaError::CodeStorageExceeded(format!(
+            "Code storage limit exceeded. The deployment package needs {needed} more bytes and {room} are left under the simulator's max_code_storage_bytes."
+        ))
+    }
+
+    /// Opens a package and selects the `.wasm` for `handler`, reusing what is already stored
+    /// under the same CodeSha256. Blocking: unzipping a large component takes seconds.
+    pub fn open(&self, bytes: &[u8], handler: Option<&str>) -> Result<Package, LambdaError> {
+        let sha256 = code_sha256(bytes);
+        let archive = self.intern(EntryKey::Archive(sha256.clone()), |_| Ok(bytes.to_vec()))?;
+        let (component, wasm_path) = if archive.bytes.starts_with(WASM_MAGIC) {
+            (Arc::clone(&archive), "<raw>".to_owned())
+        } else {
+            let mut zip = zip::ZipArchive::new(Cursor::new(&*archive.bytes)).map_err(|e| {
+                tracing::debug!(error = %e, "deployment package is not a zip");
+                unzip_error()
+            })?;
+            let chosen = select(&zip, handler)?;
+            let key = EntryKey::Component(sha256.clone(), chosen.clone());
+            let component = self.intern(key, |room| {
+                let _unpacking = Unpacking::start(&self.meter);
+                inflate(&mut zip, &chosen, room)
+            })?;
+            (component, chosen)
+        };
+        Ok(Package {
+            sha256,
+            size: bytes.len() as u64,
+            wasm: Arc::clone(&component.bytes),
+            wasm_path,
+            archive: Arc::clone(&archive.bytes),
+            held: Held(vec![archive, component]),
+        })
+    }
+
+    /// The stored entry for `key`, or a new one from `make` (called without the lock and
+    /// given the room left under the cap) if it fits under the cap.
+    fn intern(
+        &self,
+        key: EntryKey,
+        make: impl FnOnce(u64) -> Result<Vec<u8>, LambdaError>,
+    ) -> Result<Arc<Entry>, LambdaError> {
+        if let Some(found) = self.lookup(&key) {
+            return Ok(found);
+        }
+        let bytes: Arc<[u8]> = Arc::from(make(self.room())?);
+        let len = bytes.len() as u64;
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = entries.get(&key).and_then(Weak::upgrade) {
+            // Stored by a concurrent upload of the same code while this one unzipped.
+            return Ok(found);
+        }
+        let limit = self.meter.limit.load(Ordering::Relaxed);
+        self.meter
+            .bytes
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+                used.checked_add(len).filter(|total| *total <= limit)
+            })
+            .map_err(|used| Self::exceeded(len, limit.saturating_sub(used)))?;
+        self.meter.entries.fetch_add(1, Ordering::Relaxed);
+        let entry = Arc::new(Entry {
+            bytes,
+            meter: Arc::clone(&self.meter),
+        });
+        entries.retain(|_, e| e.strong_count() > 0);
+        entries.insert(key, Arc::downgrade(&entry));
+        Ok(entry)
+    }
+
+    fn lookup(&self, key: &EntryKey) -> Option<Arc<Entry>> {
+        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        entries.get(key).and_then(Weak::upgrade)
+    }
 }
 
 /// Builds a stored zip from `(name, bytes)` entries (tests and fixtures).

@@ -203,6 +203,8 @@ type Key = (String, String, String);
 #[derive(Debug, Default)]
 pub struct Registry {
     functions: DashMap<Key, Function>,
+    /// Deployment packages, each stored once and capped in total.
+    packages: package::PackageStore,
 }
 
 fn validate_range(v: u32, field: &str, min: u32, max: u32) -> Result<(), LambdaError> {
@@ -468,6 +470,11 @@ impl Registry {
         Self::default()
     }
 
+    /// The deployment packages of all functions (each stored once, with a cap).
+    pub fn packages(&self) -> &package::PackageStore {
+        &self.packages
+    }
+
     /// The map key of the function `r` names in `account`. The account is always the one
     /// the caller passes (the API's access check decided it from the authenticated caller;
     /// the dispatcher passes the notification target's): an account written in the ARN
@@ -570,7 +577,9 @@ impl Registry {
         let ephemeral_storage = input.ephemeral_storage.unwrap_or(512);
         validate_range(ephemeral_storage, "ephemeralStorage.size", 512, 10240)?;
         validate_environment(&input.environment)?;
-        let code = package::open(&input.zip_file, input.handler.as_deref())?;
+        let code = self
+            .packages
+            .open(&input.zip_file, input.handler.as_deref())?;
         let key = Self::key(account, region, &fref);
         let latest = FunctionConfig {
             function_name: key.2.clone(),
@@ -712,13 +721,21 @@ impl Registry {
     ) -> Result<FunctionConfig, LambdaError> {
         Self::only_latest(r)?;
         limits::architectures(input.architectures.as_deref())?;
+        // Unzip before taking the function's write lock: it can take seconds.
+        let handler = self.get(account, region, r)?.latest.handler.clone();
+        let mut code = self.packages.open(&input.zip_file, handler.as_deref())?;
         let mut f = self.get_mut(account, region, r)?;
         check_revision(
             input.revision_id.as_deref(),
             &f.latest.revision_id,
             FUNCTION_REVISION_MSG,
         )?;
-        let code = package::open(&input.zip_file, f.latest.handler.as_deref())?;
+        if f.latest.handler != handler {
+            // The handler changed meanwhile: select its component.
+            code = self
+                .packages
+                .open(&input.zip_file, f.latest.handler.as_deref())?;
+        }
         let latest = Arc::make_mut(&mut f.latest);
         latest.code = Arc::new(code);
         if let Some(a) = input.architectures {
@@ -760,15 +777,28 @@ impl Registry {
         if let Some(env) = &u.environment {
             validate_environment(env)?;
         }
+        // The new handler selects its component in the current package, unzipped before
+        // taking the function's write lock: it can take seconds.
+        let mut selected = match &u.handler {
+            Some(h) => {
+                let current = Arc::clone(&self.get(account, region, r)?.latest.code);
+                Some(self.packages.open(&current.archive, Some(h))?)
+            }
+            None => None,
+        };
         let mut f = self.get_mut(account, region, r)?;
         check_revision(
             u.revision_id.as_deref(),
             &f.latest.revision_id,
             FUNCTION_REVISION_MSG,
         )?;
-        if let Some(h) = &u.handler {
-            // The new handler selects its component in the current package.
-            let code = package::open(&f.latest.code.archive, Some(h))?;
+        if let (Some(h), Some(code)) = (&u.handler, &mut selected)
+            && code.sha256 != f.latest.code.sha256
+        {
+            // The code changed meanwhile.
+            *code = self.packages.open(&f.latest.code.archive, Some(h))?;
+        }
+        if let Some(code) = selected {
             Arc::make_mut(&mut f.latest).code = Arc::new(code);
         }
         let l = Arc::make_mut(&mut f.latest);

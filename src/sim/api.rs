@@ -12,7 +12,7 @@
 //! | `GET /_s3lambda/health` | `{"status":"running",...}` |
 //! | `GET /_s3lambda/traces?bucket=&key=&function=&outcome=&limit=` | `{"traces":[...]}`, most recent first |
 //! | `GET /_s3lambda/traces/{id}` | one trace (`evt-000000000042` or `42`) |
-//! | `GET /_s3lambda/counters` | events emitted and final outcomes counted |
+//! | `GET /_s3lambda/counters` | events emitted and final outcomes counted; deployment package storage (`packages`: bytes, entries, unpacking, limit) |
 //! | `GET /_s3lambda/destinations` | on-success / on-failure invocation records |
 //! | `GET /_s3lambda/logs/{request_id}` | the log of one delivery attempt, by its Lambda request id |
 //! | `POST /_s3lambda/wait?timeout_ms=` | 200 when nothing is in flight, 408 on timeout |
@@ -96,9 +96,18 @@ pub async fn handle(
                 .into_iter()
                 .map(|(o, n)| (o.as_str().to_owned(), json!(n)))
                 .collect();
-            ok(
-                &json!({ "events": journal.events(), "pending": journal.pending(), "outcomes": outcomes }),
-            )
+            let packages = sim.lambda().registry().packages().usage();
+            ok(&json!({
+                "events": journal.events(),
+                "pending": journal.pending(),
+                "outcomes": outcomes,
+                "packages": {
+                    "bytes": packages.bytes,
+                    "entries": packages.entries,
+                    "unpacking": packages.unpacking,
+                    "limit": packages.limit,
+                },
+            }))
         }
         (&Method::GET, p) if p.starts_with("/_s3lambda/logs/") => {
             let request_id = &p["/_s3lambda/logs/".len()..];

@@ -36,6 +36,13 @@ pub struct Config {
     /// On SIGTERM or Ctrl-C, how long `serve` waits for queued and running event deliveries
     /// to finish before it exits (reporting any it drops, and exiting non-zero). Default 30 s.
     pub shutdown_grace_secs: u64,
+
+    // Deployment packages.
+    /// Cap on the bytes of all stored deployment packages and the components unzipped from
+    /// them (each stored once, however many versions and functions share it). A
+    /// CreateFunction or UpdateFunctionCode that would pass it is refused with
+    /// `CodeStorageExceededException`. Default 2 GiB.
+    pub max_code_storage_bytes: u64,
 }
 
 impl Default for Config {
@@ -51,6 +58,7 @@ impl Default for Config {
             logs: LogsConfig::default(),
             edge: EdgeLimits::default(),
             shutdown_grace_secs: 30,
+            max_code_storage_bytes: crate::lambda::package::DEFAULT_CODE_STORAGE,
         }
     }
 }

@@ -145,6 +145,10 @@ impl SimulatorBuilder {
             executor.clone(),
             Arc::clone(&journal),
         )));
+        lambda
+            .registry()
+            .packages()
+            .set_limit(self.config.max_code_storage_bytes);
         let backend = Arc::new(backend::LambdaBackend::new(lambda.clone(), executor));
         let s3 = S3::with_validator(
             S3Config {

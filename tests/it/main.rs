@@ -12,6 +12,7 @@ pub mod lambda_tutorial;
 mod loadgen;
 pub mod logs;
 mod notification;
+mod packages;
 mod parser_limits;
 mod raw;
 mod s3_api;

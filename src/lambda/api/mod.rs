@@ -148,7 +148,12 @@ impl Lambda {
         };
         let a = account.as_str();
         match route {
-            Route::CreateFunction => functions::create_function(reg, r, a),
+            // Decoding and unzipping a deployment package is seconds of CPU for a large one:
+            // these run on a blocking thread so the async workers keep serving.
+            Route::CreateFunction => {
+                self.blocking(req, move |reg, r| functions::create_function(reg, r, &account))
+                    .await
+            }
             Route::ListFunctions => functions::list_functions(reg, r, a),
             Route::GetFunction(f) => functions::get_function(reg, r, a, &f),
             Route::DeleteFunction(f) => functions::delete_function(reg, r, a, &f),
@@ -156,9 +161,17 @@ impl Lambda {
                 functions::get_function_configuration(reg, r, a, &f)
             }
             Route::UpdateFunctionConfiguration(f) => {
-                functions::update_function_configuration(reg, r, a, &f)
+                self.blocking(req, move |reg, r| {
+                    functions::update_function_configuration(reg, r, &account, &f)
+                })
+                .await
             }
-            Route::UpdateFunctionCode(f) => functions::update_function_code(reg, r, a, &f),
+            Route::UpdateFunctionCode(f) => {
+                self.blocking(req, move |reg, r| {
+                    functions::update_function_code(reg, r, &account, &f)
+                })
+                .await
+            }
             Route::PublishVersion(f) => versions::publish_version(reg, r, a, &f),
             Route::ListVersionsByFunction(f) => versions::list_versions(reg, r, a, &f),
             Route::CreateAlias(f) => aliases::create_alias(reg, r, a, &f),
@@ -179,6 +192,23 @@ impl Lambda {
             Route::GetFunctionConcurrency(f) => concurrency::get(reg, r, a, &f),
             Route::DeleteFunctionConcurrency(f) => concurrency::delete(reg, r, a, &f),
         }
+    }
+
+    /// Runs `op` on the runtime's blocking pool, off the async workers.
+    async fn blocking(
+        &self,
+        req: LambdaRequest,
+        op: impl FnOnce(&Registry, &LambdaRequest) -> Result<http::Response<Bytes>, LambdaError>
+        + Send
+        + 'static,
+    ) -> Result<http::Response<Bytes>, LambdaError> {
+        let registry = Arc::clone(&self.registry);
+        tokio::task::spawn_blocking(move || op(&registry, &req))
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "lambda operation did not complete");
+                LambdaError::Service("The operation did not complete.".into())
+            })?
     }
 
     /// Handles one request and renders errors: always a response.
