@@ -80,8 +80,33 @@ pub fn authenticate(
     keyring: &Keyring,
     now: SystemTime,
 ) -> Result<Authenticated, AuthError> {
-    let (claim, account) = claim(parts, keyring, now)?;
-    verify::verify(claim, account, body)
+    authenticate_head(parts, keyring, now)?.with_body(body)
+}
+
+/// A request head whose authentication passed every check that does not need the body; the
+/// body is checked by [`SignedHead::with_body`].
+pub struct SignedHead<'a> {
+    claim: verify::Claim<'a>,
+    account: Arc<Account>,
+    /// The signature itself was verified (its payload line was declared, not the body's hash).
+    signature_checked: bool,
+}
+
+impl std::fmt::Debug for SignedHead<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedHead")
+            .field("account", &self.account.id)
+            .field("signature_checked", &self.signature_checked)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SignedHead<'_> {
+    /// Finishes authentication with the request's whole body: the signature (unless the head
+    /// already verified it), then the payload's hash or its aws-chunked chain.
+    pub fn with_body(self, body: Bytes) -> Result<Authenticated, AuthError> {
+        verify::verify(self.claim, self.account, body, self.signature_checked)
+    }
 }
 
 /// Checks all of a request's authentication that does not need its body, so that the edge can
@@ -90,20 +115,28 @@ pub fn authenticate(
 /// required, and, when the payload line of the signature is declared rather than the hash of
 /// the body (every S3 request; other services when they send `x-amz-content-sha256`), the
 /// signature itself. For `STREAMING-*` bodies this is the seed signature. The body is checked
-/// afterwards by [`authenticate`].
+/// afterwards by [`SignedHead::with_body`], which does not compute the signature again.
 ///
 /// A request of another service without `x-amz-content-sha256` signs the SHA-256 of its body,
 /// so only its key, date and headers can be checked here.
-pub fn authenticate_headers(
-    parts: &Parts,
+pub fn authenticate_head<'a>(
+    parts: &'a Parts,
     keyring: &Keyring,
     now: SystemTime,
-) -> Result<(), AuthError> {
+) -> Result<SignedHead<'a>, AuthError> {
     let (claim, account) = claim(parts, keyring, now)?;
-    match &claim.payload_hash {
-        Some(hash) => verify::check_signature(&claim, &account, hash),
-        None => Ok(()),
-    }
+    let signature_checked = match &claim.payload_hash {
+        Some(hash) => {
+            verify::check_signature(&claim, &account, hash)?;
+            true
+        }
+        None => false,
+    };
+    Ok(SignedHead {
+        claim,
+        account,
+        signature_checked,
+    })
 }
 
 /// The parsed signature claim of a request and the account of its key.

@@ -6,6 +6,7 @@
 //! closes the connection after the response instead of draining it. A client that sent
 //! `Expect: 100-continue` never gets the `100 Continue`, so it never sends the body.
 //!
+//! A path that names no S3 bucket or key is refused first (`InvalidURI`).
 //! Two kinds of request pass through unchecked: the simulator's own API (unsigned by design)
 //! and S3 browser-form uploads, whose signature is a field of the body itself.
 
@@ -16,33 +17,50 @@ use http::request::Parts;
 use http::{HeaderValue, Response};
 
 use super::{Target, s3};
-use crate::auth::{self, AuthError};
+use crate::auth::{self, AuthError, SignedHead};
 use crate::lambda::LambdaError;
 use crate::logs::LogsError;
 use crate::sim::Simulator;
 
-/// The refusal of a request whose head already fails authentication; `None` when the body
-/// must be read (authentication passed so far, or is not the edge's to check).
-pub(super) fn refuse(sim: &Simulator, parts: &Parts, target: &Target) -> Option<Response<Bytes>> {
+/// The authenticated head of a request, or the refusal of one whose head already fails
+/// authentication. `Ok(None)` when authentication is not the edge's to check from the head
+/// (the simulator API, a form upload).
+pub(super) fn check<'a>(
+    sim: &Simulator,
+    parts: &'a Parts,
+    target: &Target,
+) -> Result<Option<SignedHead<'a>>, Box<Response<Bytes>>> {
     match target {
-        Target::Sim => return None,
-        Target::S3(address) if s3::is_form_upload(parts, address) => return None,
+        Target::BadS3Address(e) => {
+            return Err(Box::new(closing(s3::refuse_address(sim, parts, *e))));
+        }
+        Target::Sim => return Ok(None),
+        Target::S3(address) if s3::is_form_upload(parts, address) => return Ok(None),
         Target::S3(_) | Target::Lambda | Target::Logs => {}
     }
-    let error = auth::authenticate_headers(parts, sim.keyring(), SystemTime::now()).err()?;
+    let error = match auth::authenticate_head(parts, sim.keyring(), SystemTime::now()) {
+        Ok(head) => return Ok(Some(head)),
+        Err(error) => error,
+    };
     tracing::debug!(
         code = error.s3_code(),
         path = parts.uri.path(),
         "request refused before its body was read"
     );
-    let mut response = match target {
+    let response = match target {
         Target::Lambda | Target::Logs => json_refusal(sim, target, &error),
-        Target::S3(_) | Target::Sim => s3::refuse(sim, parts, &error),
+        Target::S3(_) | Target::BadS3Address(_) | Target::Sim => s3::refuse(sim, parts, &error),
     };
+    Err(Box::new(closing(response)))
+}
+
+/// `response` with `Connection: close`: hyper then closes the connection instead of draining
+/// the unread body.
+fn closing(mut response: Response<Bytes>) -> Response<Bytes> {
     response
         .headers_mut()
         .insert(http::header::CONNECTION, HeaderValue::from_static("close"));
-    Some(response)
+    response
 }
 
 /// The Lambda or CloudWatch Logs JSON error for an authentication failure.

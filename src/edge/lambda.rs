@@ -1,23 +1,22 @@
 //! Lambda over HTTP: authenticate, build the `LambdaRequest`, render Lambda's JSON errors.
 
-use std::time::SystemTime;
-
 use bytes::Bytes;
 use http::request::Parts;
 use http::{HeaderValue, Response};
 
 use super::{BodyError, query_pairs};
-use crate::auth;
+use crate::auth::SignedHead;
 use crate::lambda::{LambdaError, LambdaRequest};
 use crate::sim::Simulator;
 
 pub(super) async fn handle(
     sim: &Simulator,
-    parts: Parts,
+    parts: &Parts,
+    head: Option<SignedHead<'_>>,
     body: Result<Bytes, BodyError>,
 ) -> Response<Bytes> {
     let request_id = sim.request_ids().lambda();
-    let mut response = match run(sim, parts, body, &request_id).await {
+    let mut response = match run(sim, parts, head, body, &request_id).await {
         Ok(response) => response,
         Err(e) => {
             if e.status().is_server_error() {
@@ -36,7 +35,8 @@ pub(super) async fn handle(
 
 async fn run(
     sim: &Simulator,
-    parts: Parts,
+    parts: &Parts,
+    head: Option<SignedHead<'_>>,
     body: Result<Bytes, BodyError>,
     request_id: &str,
 ) -> Result<Response<Bytes>, LambdaError> {
@@ -49,19 +49,17 @@ async fn run(
         ),
     })?;
     let authed =
-        auth::authenticate(&parts, body, sim.keyring(), SystemTime::now()).map_err(|e| {
-            LambdaError::Unauthenticated {
-                code: e.lambda_code(),
-                status: e.lambda_status(),
-                message: e.lambda_message(),
-            }
+        super::authenticate(sim, parts, head, body).map_err(|e| LambdaError::Unauthenticated {
+            code: e.lambda_code(),
+            status: e.lambda_status(),
+            message: e.lambda_message(),
         })?;
     sim.lambda()
         .handle(LambdaRequest {
             query: query_pairs(&parts.uri),
             path: parts.uri.path().to_owned(),
-            method: parts.method,
-            headers: parts.headers,
+            method: parts.method.clone(),
+            headers: parts.headers.clone(),
             body: authed.body,
             account_id: authed.account.id.clone(),
             region: authed.region,

@@ -1,31 +1,28 @@
 //! CloudWatch Logs over HTTP: authenticate, hand the awsJson1.1 request to the log store.
 
-use std::time::SystemTime;
-
 use bytes::Bytes;
 use http::request::Parts;
 use http::{HeaderValue, Response};
 
 use super::BodyError;
-use crate::auth;
+use crate::auth::SignedHead;
 use crate::logs::{LogsError, LogsRequest};
 use crate::sim::Simulator;
 
 pub(super) fn handle(
     sim: &Simulator,
     parts: &Parts,
+    head: Option<SignedHead<'_>>,
     body: Result<Bytes, BodyError>,
 ) -> Response<Bytes> {
     let request_id = sim.request_ids().lambda();
     let result = body
         .map_err(|_| LogsError::InvalidParameter("the request body could not be read".into()))
         .and_then(|body| {
-            auth::authenticate(parts, body, sim.keyring(), SystemTime::now()).map_err(|e| {
-                LogsError::Unauthenticated {
-                    code: e.lambda_code(),
-                    status: e.lambda_status(),
-                    message: e.lambda_message(),
-                }
+            super::authenticate(sim, parts, head, body).map_err(|e| LogsError::Unauthenticated {
+                code: e.lambda_code(),
+                status: e.lambda_status(),
+                message: e.lambda_message(),
             })
         })
         .and_then(|authed| {

@@ -1,7 +1,7 @@
 //! The HTTP edge: one hyper listener, routing, request ids and wire error rendering.
 //!
 //! A request is routed by its head, and its signature checked as far as it can be without the
-//! body ([`crate::auth::authenticate_headers`]): an anonymous or wrongly signed request is
+//! body ([`crate::auth::authenticate_head`]): an anonymous or wrongly signed request is
 //! refused before a byte of its body is read. Then the body is read whole (bounded by
 //! `max_body_bytes`, cut when it stalls), authenticated in full with SigV4, and handed to the
 //! service its path names. Connections are bounded in number and in time ([`EdgeLimits`]).
@@ -24,6 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use http::request::Parts;
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::{Body as _, Incoming};
 use hyper::server::conn::http1;
@@ -134,9 +135,10 @@ async fn handle(
         amz_target,
         &config.virtual_host_domains,
     );
-    if let Some(refused) = early::refuse(sim, &parts, &target) {
-        return refused.map(Full::new);
-    }
+    let head = match early::check(sim, &parts, &target) {
+        Ok(head) => head,
+        Err(refused) => return refused.map(Full::new),
+    };
     let limit = match target {
         Target::Sim => SIM_API_BODY_LIMIT,
         _ => config.max_body_bytes,
@@ -160,12 +162,28 @@ async fn handle(
         _ => read_body(body, limit, stall).await,
     };
     let response = match target {
-        Target::S3(address) => s3::handle(sim, &parts, body, address, peer),
-        Target::Lambda => lambda::handle(sim, parts, body).await,
-        Target::Logs => logs::handle(sim, &parts, body),
+        Target::S3(address) => s3::handle(sim, &parts, head, body, address, peer),
+        Target::Lambda => lambda::handle(sim, &parts, head, body).await,
+        Target::Logs => logs::handle(sim, &parts, head, body),
         Target::Sim => crate::sim::api::handle(sim, &parts, body).await,
+        // Refused by `early::check` already; answered the same way here.
+        Target::BadS3Address(e) => s3::refuse_address(sim, &parts, e),
     };
     response.map(Full::new)
+}
+
+/// Finishes a request's authentication with its body: from the head the edge already checked
+/// (its signature is not computed again), or in full where the head was not checked.
+fn authenticate(
+    sim: &Simulator,
+    parts: &Parts,
+    head: Option<crate::auth::SignedHead<'_>>,
+    body: Bytes,
+) -> Result<crate::auth::Authenticated, crate::auth::AuthError> {
+    match head {
+        Some(head) => head.with_body(body),
+        None => crate::auth::authenticate(parts, body, sim.keyring(), std::time::SystemTime::now()),
+    }
 }
 
 /// The largest body the simulator API reads: its requests carry no payload.

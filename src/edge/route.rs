@@ -20,6 +20,9 @@ pub enum Target {
     Logs,
     /// The S3 REST API, with the bucket and key the request addresses.
     S3(S3Address),
+    /// An S3 request whose path names no bucket or key S3 could store (refused with
+    /// [`AddressError::to_s3_error`] before anything else).
+    BadS3Address(AddressError),
 }
 
 /// What an S3 request addresses.
@@ -29,9 +32,6 @@ pub struct S3Address {
     pub bucket: Option<String>,
     /// The object key, percent-decoded, if any.
     pub key: Option<String>,
-    /// Set when the path cannot name a bucket or key; the request must then be refused
-    /// with [`AddressError::to_s3_error`] (`bucket` and `key` are `None`).
-    pub error: Option<AddressError>,
 }
 
 /// Why an S3 path names no bucket or key.
@@ -82,11 +82,18 @@ pub fn route(
     if path == "/_s3lambda" || path.starts_with("/_s3lambda/") {
         return Target::Sim;
     }
-    Target::S3(s3_address(path, host, domains))
+    match s3_address(path, host, domains) {
+        Ok(address) => Target::S3(address),
+        Err(e) => Target::BadS3Address(e),
+    }
 }
 
-/// The bucket and key of an S3 request.
-pub fn s3_address(path: &str, host: Option<&str>, domains: &[String]) -> S3Address {
+/// The bucket and key of an S3 request, or why its path names none.
+pub fn s3_address(
+    path: &str,
+    host: Option<&str>,
+    domains: &[String],
+) -> Result<S3Address, AddressError> {
     let rest = path.strip_prefix('/').unwrap_or(path);
     let (bucket, key) = match host.and_then(|h| virtual_host_bucket(h, domains)) {
         Some(bucket) => (Ok(Some(bucket.to_owned())), non_empty(rest).map(decode)),
@@ -98,18 +105,10 @@ pub fn s3_address(path: &str, host: Option<&str>, domains: &[String]) -> S3Addre
             None => (non_empty(rest).map(decode).transpose(), None),
         },
     };
-    match (bucket, key.transpose()) {
-        (Ok(bucket), Ok(key)) => S3Address {
-            bucket,
-            key,
-            error: None,
-        },
-        (Err(e), _) | (_, Err(e)) => S3Address {
-            bucket: None,
-            key: None,
-            error: Some(e),
-        },
-    }
+    Ok(S3Address {
+        bucket: bucket?,
+        key: key.transpose()?,
+    })
 }
 
 /// The bucket named by a virtual-host style `Host`, if the host is `{bucket}.{domain}` for a
@@ -161,7 +160,6 @@ mod tests {
         Target::S3(S3Address {
             bucket: bucket.map(String::from),
             key: key.map(String::from),
-            error: None,
         })
     }
 
@@ -227,11 +225,7 @@ mod tests {
     #[test]
     fn undecodable_escapes_are_refused_never_merged() {
         let d = domains();
-        let refused = Target::S3(S3Address {
-            bucket: None,
-            key: None,
-            error: Some(AddressError::NotUtf8),
-        });
+        let refused = Target::BadS3Address(AddressError::NotUtf8);
         for (path, host) in [
             ("/b/a%FF", None),
             ("/b/a%FE", None),

@@ -8,20 +8,21 @@ use bytes::Bytes;
 use http::request::Parts;
 use http::{HeaderValue, Response};
 
-use super::{BodyError, S3Address, query_pairs};
-use crate::auth::{self, Account};
+use super::{AddressError, BodyError, S3Address, query_pairs};
+use crate::auth::{self, Account, SignedHead};
 use crate::s3::{S3Error, S3Request};
 use crate::sim::Simulator;
 
 pub(super) fn handle(
     sim: &Simulator,
     parts: &Parts,
+    head: Option<SignedHead<'_>>,
     body: Result<Bytes, BodyError>,
     address: S3Address,
     peer: SocketAddr,
 ) -> Response<Bytes> {
     let ids = sim.request_ids().s3();
-    let result = run(sim, parts, body, address, peer, &ids);
+    let result = run(sim, parts, head, body, address, peer, &ids);
     respond(parts, &ids, result)
 }
 
@@ -29,6 +30,12 @@ pub(super) fn handle(
 pub(super) fn refuse(sim: &Simulator, parts: &Parts, e: &auth::AuthError) -> Response<Bytes> {
     let ids = sim.request_ids().s3();
     respond(parts, &ids, Err(auth_error(e)))
+}
+
+/// The S3 error of a request whose path names no bucket or key, before its body was read.
+pub(super) fn refuse_address(sim: &Simulator, parts: &Parts, e: AddressError) -> Response<Bytes> {
+    let ids = sim.request_ids().s3();
+    respond(parts, &ids, Err(e.to_s3_error()))
 }
 
 /// The S3 error of a form upload refused before its file was read.
@@ -85,19 +92,17 @@ fn respond(
 fn run(
     sim: &Simulator,
     parts: &Parts,
+    head: Option<SignedHead<'_>>,
     body: Result<Bytes, BodyError>,
     address: S3Address,
     peer: SocketAddr,
     ids: &super::S3Ids,
 ) -> Result<Response<Bytes>, S3Error> {
-    if let Some(e) = address.error {
-        return Err(e.to_s3_error());
-    }
     let body = body.map_err(body_error)?;
     let signed = if is_form_upload(parts, &address) {
         form_signature(sim, parts, &address, body)?
     } else {
-        header_signature(sim, parts, body)?
+        header_signature(sim, parts, head, body)?
     };
     let request = S3Request {
         method: parts.method.clone(),
@@ -125,9 +130,13 @@ struct Signed {
 
 /// SigV4 in the `Authorization` header or a presigned query; aws-chunked bodies decoded and
 /// their trailing checksum headers merged into the headers.
-fn header_signature(sim: &Simulator, parts: &Parts, body: Bytes) -> Result<Signed, S3Error> {
-    let authed = auth::authenticate(parts, body, sim.keyring(), SystemTime::now())
-        .map_err(|e| auth_error(&e))?;
+fn header_signature(
+    sim: &Simulator,
+    parts: &Parts,
+    head: Option<SignedHead<'_>>,
+    body: Bytes,
+) -> Result<Signed, S3Error> {
+    let authed = super::authenticate(sim, parts, head, body).map_err(|e| auth_error(&e))?;
     let mut headers = parts.headers.clone();
     headers.extend(authed.trailers);
     Ok(Signed {

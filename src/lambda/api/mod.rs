@@ -151,8 +151,10 @@ impl Lambda {
             // Decoding and unzipping a deployment package is seconds of CPU for a large one:
             // these run on a blocking thread so the async workers keep serving.
             Route::CreateFunction => {
-                self.blocking(req, move |reg, r| functions::create_function(reg, r, &account))
-                    .await
+                self.blocking(req, move |reg, r| {
+                    functions::create_function(reg, r, &account)
+                })
+                .await
             }
             Route::ListFunctions => functions::list_functions(reg, r, a),
             Route::GetFunction(f) => functions::get_function(reg, r, a, &f),
