@@ -27,6 +27,9 @@ pub struct Config {
     /// Retention of function logs (the `[logs]` table): events per stream and streams per
     /// log group. Default 10 000 and 1 000.
     pub logs: LogsConfig,
+    /// The handler runtime (the `[runtime]` table): handler threads and the cap on the
+    /// memory of all running handlers. Defaults: the CPU cores, 16384 MB.
+    pub runtime: crate::runtime::RuntimeSettings,
 }
 
 impl Default for Config {
@@ -40,6 +43,7 @@ impl Default for Config {
                 .map(String::from)
                 .to_vec(),
             logs: LogsConfig::default(),
+            runtime: crate::runtime::RuntimeSettings::default(),
         }
     }
 }

@@ -11,6 +11,7 @@ mod loadgen;
 pub mod logs;
 mod notification;
 mod raw;
+mod runtime_limits;
 mod s3_api;
 mod s3_multipart;
 mod s3_post;
