@@ -92,6 +92,7 @@ fn built_in_handlers_are_listed() {
     assert_eq!(
         handlers::NAMES,
         [
+            "chatty",
             "echo",
             "env",
             "fail",
@@ -657,13 +658,21 @@ fn memory_size_over_the_memory_cap_is_out_of_memory() {
         (e.kind, e.error_type.as_str()),
         (ErrorKind::Unhandled, "Runtime.OutOfMemory")
     );
+    // It never ran: no duration, no memory used.
+    let lines: Vec<&str> = outcome.log.lines().collect();
     assert_eq!(
-        body_lines(&outcome, &inv),
+        lines[1..lines.len() - 1],
         [
             "[s3lambda] MemorySize 512 MB exceeds the memory all handlers may use together (256 MB)",
             e.error_message.as_str(),
-            "Runtime.OutOfMemory"
+            "Runtime.OutOfMemory",
+            format!("END RequestId: {}", inv.request_id).as_str(),
         ]
+    );
+    assert!(
+        lines[lines.len() - 1].ends_with("Memory Size: 512 MB\tMax Memory Used: 0 MB"),
+        "{}",
+        outcome.log
     );
     inv.memory_mb = 256;
     let outcome = runtime.invoke(&code, &inv).expect("invoke");

@@ -18,6 +18,8 @@ fn handle(event: &str, _ctx: &s3lambda_guest::Context) -> Result<String, s3lambd
         written += take;
         line += 1;
     }
+    out.flush()
+        .map_err(|e| s3lambda_guest::Error::new("WriteError", e.to_string()))?;
     drop(out);
     Ok(format!("{written}"))
 }
