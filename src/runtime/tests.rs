@@ -771,3 +771,16 @@ fn concurrent_first_loads_compile_once() {
     assert_eq!(runtime.compilations(), 1, "compiled once for four callers");
     assert!(runtime.inner.compiling.is_empty(), "no gate is left behind");
 }
+
+#[test]
+fn the_runtime_table_of_the_config_file_sets_threads_and_the_memory_cap() {
+    let config: crate::sim::Config =
+        toml::from_str("[runtime]\nthreads = 3\nmax_total_memory_mb = 512\n").expect("toml");
+    let applied = config.runtime.apply(RuntimeConfig::default());
+    assert_eq!((applied.threads, applied.max_total_memory_mb), (3, 512));
+    let unset: crate::sim::Config = toml::from_str("").expect("toml");
+    let defaults = unset.runtime.apply(RuntimeConfig::default());
+    assert_eq!(defaults.max_total_memory_mb, 16 << 10);
+    assert!(defaults.threads >= 1);
+    assert!(toml::from_str::<crate::sim::Config>("[runtime]\nthread = 1\n").is_err());
+}
