@@ -13,17 +13,17 @@ use super::{RuntimeError, ThrottleReason};
 /// Running invocations: in total and per function name.
 #[derive(Debug, Default)]
 pub(super) struct Admission {
-    running: AtomicU32,
+    running: Arc<AtomicU32>,
     per_function: DashMap<String, Arc<AtomicU32>>,
 }
 
 /// A slot taken by a running invocation; dropping it frees the slot.
-pub(super) struct Permit<'a> {
-    running: &'a AtomicU32,
+pub(super) struct Permit {
+    running: Arc<AtomicU32>,
     function: Option<Arc<AtomicU32>>,
 }
 
-impl Drop for Permit<'_> {
+impl Drop for Permit {
     fn drop(&mut self) {
         self.running.fetch_sub(1, Ordering::AcqRel);
         if let Some(function) = &self.function {
@@ -48,7 +48,7 @@ impl Admission {
         max_instances: u32,
         function_name: &str,
         reserved: Option<u32>,
-    ) -> Result<Permit<'_>, RuntimeError> {
+    ) -> Result<Permit, RuntimeError> {
         let function = match reserved {
             None => None,
             Some(limit) => {
@@ -83,7 +83,7 @@ impl Admission {
             });
         }
         Ok(Permit {
-            running: &self.running,
+            running: Arc::clone(&self.running),
             function,
         })
     }

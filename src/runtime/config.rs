@@ -31,9 +31,21 @@ pub struct RuntimeConfig {
     /// pool (only with [`InstanceAllocator::Pooling`]; only used when `PAGEMAP_SCAN` is
     /// available). Default 1 MiB.
     pub keep_resident_bytes: usize,
-    /// The most log output (stdout and stderr together) one invocation may write; a
-    /// guest writing more gets a write error. Default 4 MiB.
+    /// The most log output (stdout and stderr together) kept of one invocation: what a
+    /// guest writes past it is dropped (the function keeps running) and the log says it
+    /// was truncated, as Lambda truncates. Default 4 MiB.
     pub max_log_bytes: usize,
+    /// How many OS threads run guests (`runtime.threads`). Guests never run on the
+    /// caller's async workers, so a CPU-bound handler cannot slow the S3 or Lambda API;
+    /// each thread interleaves its guests at every epoch tick. Default: the number of
+    /// CPU cores.
+    pub threads: usize,
+    /// The cap on the sum of the `MemorySize` of all running guests, in MB (each counted
+    /// at most 4096, what wasm32 can address). An invocation that does not fit waits for
+    /// running ones to end; one larger than the whole cap ends in `Runtime.OutOfMemory`.
+    /// Default 16384 (16 GiB: the default pool of 128 instances at Lambda's default
+    /// 128 MB).
+    pub max_total_memory_mb: u32,
 }
 
 impl Default for RuntimeConfig {
@@ -44,6 +56,39 @@ impl Default for RuntimeConfig {
             allocator: InstanceAllocator::Pooling,
             keep_resident_bytes: 1 << 20,
             max_log_bytes: 4 << 20,
+            threads: std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+            max_total_memory_mb: 16 << 10,
         }
+    }
+}
+
+/// The `[runtime]` table of the configuration file: the runtime settings a deployment
+/// tunes. Absent keys keep [`RuntimeConfig`]'s defaults (or what the embedding program set).
+///
+/// ```toml
+/// [runtime]
+/// threads = 4                 # OS threads that run handlers (default: the CPU cores)
+/// max_total_memory_mb = 8192  # sum of running handlers' MemorySize (default 16384)
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RuntimeSettings {
+    /// [`RuntimeConfig::threads`]; 0 is treated as 1.
+    pub threads: Option<usize>,
+    /// [`RuntimeConfig::max_total_memory_mb`].
+    pub max_total_memory_mb: Option<u32>,
+}
+
+impl RuntimeSettings {
+    /// `config` with the keys set here applied over it.
+    #[must_use]
+    pub fn apply(&self, mut config: RuntimeConfig) -> RuntimeConfig {
+        if let Some(threads) = self.threads {
+            config.threads = threads.max(1);
+        }
+        if let Some(mb) = self.max_total_memory_mb {
+            config.max_total_memory_mb = mb;
+        }
+        config
     }
 }

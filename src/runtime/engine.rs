@@ -90,9 +90,3 @@ pub(super) fn spawn_epoch_ticker(engine: &Engine, tick: Duration) -> Result<(), 
         .map(drop)
         .map_err(|e| RuntimeError::Internal(format!("epoch thread: {e}")))
 }
-
-/// Epoch ticks to allow for `timeout`: never less than the timeout, at most one tick more.
-pub(super) fn deadline_ticks(timeout: Duration, tick: Duration) -> u64 {
-    let tick = tick.as_nanos().max(1);
-    (timeout.as_nanos().div_ceil(tick) as u64).saturating_add(1)
-}

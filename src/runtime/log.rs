@@ -15,15 +15,10 @@ pub(super) struct Report {
     pub(super) max_memory_used_mb: u32,
 }
 
-/// The whole log: `START`, `output`, `extra` lines from the runtime, `END`, `REPORT`.
-pub(super) fn render(
-    inv: &Invocation,
-    output: &[u8],
-    extra: Option<&str>,
-    report: &Report,
-) -> String {
+/// The whole log: `START`, `output`, the runtime's own `lines`, `END`, `REPORT`.
+pub(super) fn render(inv: &Invocation, output: &[u8], lines: &[&str], report: &Report) -> String {
     let id = &inv.request_id;
-    let mut log = String::with_capacity(output.len() + 256);
+    let mut log = String::with_capacity(output.len() + 512);
     let _ = writeln!(
         log,
         "START RequestId: {id} Version: {}",
@@ -33,8 +28,8 @@ pub(super) fn render(
     if !log.ends_with('\n') {
         log.push('\n');
     }
-    if let Some(extra) = extra {
-        log.push_str(extra);
+    for line in lines {
+        log.push_str(line);
         log.push('\n');
     }
     let _ = writeln!(log, "END RequestId: {id}");

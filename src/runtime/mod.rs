@@ -1,17 +1,22 @@
 //! The WebAssembly handler runtime on wasmtime.
 //!
 //! One [`Runtime`] owns one wasmtime engine (pooling allocator, epoch interruption),
-//! a cache of compiled handlers keyed by their code SHA-256, and the admission counters
-//! (pool size, reserved concurrency). Every invocation runs in a fresh instance made from
-//! a pre-instantiated template, with WASI preview 2 (no files, no network, the function's
-//! environment), its stdout and stderr captured as the Lambda log, `MemorySize` as the
-//! linear memory limit and `Timeout` as an epoch deadline. No wasmtime type leaves
-//! this module.
+//! a cache of compiled handlers keyed by their code SHA-256, the admission counters
+//! (pool size, reserved concurrency), the memory budget (the sum of running guests'
+//! `MemorySize`) and the handler threads ([`RuntimeConfig::threads`]) that run every
+//! guest of [`Runtime::invoke_async`], away from the caller's async workers. Every
+//! invocation runs in a fresh instance made from a pre-instantiated template, with WASI
+//! preview 2 (no files, no network, the function's environment), its stdout and stderr
+//! captured (bounded) as the Lambda log, `MemorySize` as the linear memory limit and
+//! `Timeout` as a wall-clock deadline checked at every epoch tick. No wasmtime type
+//! leaves this module.
 //!
 //! Handlers implement the `s3lambda:handler` world of `handlers/wit`; the built-in ones
 //! are in [`handlers`].
 
 mod bindings;
+mod budget;
+mod capture;
 mod concurrency;
 mod config;
 mod engine;
@@ -19,6 +24,7 @@ mod error;
 pub mod handlers;
 mod invocation;
 mod log;
+mod pool;
 mod store;
 #[cfg(test)]
 mod tests;
@@ -33,23 +39,15 @@ use time::OffsetDateTime;
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Engine, PoolConcurrencyLimitError, Trap, UpdateDeadline};
 use wasmtime_wasi::I32Exit;
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
-pub use config::{InstanceAllocator, RuntimeConfig};
+pub use config::{InstanceAllocator, RuntimeConfig, RuntimeSettings};
 pub use engine::MemoryReset;
 pub use error::{RuntimeError, ThrottleReason};
 pub use invocation::{ErrorKind, FunctionError, FunctionResult, Invocation, Outcome};
 
 use bindings::HandlerPre;
+use capture::LogCapture;
 use store::State;
-
-/// An admitted invocation: its concurrency permit, log pipe, deadline in ticks, start time.
-struct Slot<'a> {
-    _permit: concurrency::Permit<'a>,
-    output: MemoryOutputPipe,
-    ticks: u64,
-    start: Instant,
-}
 
 /// The handler runtime: a cheap-to-clone handle on one engine and its code cache.
 #[derive(Clone)]
@@ -70,6 +68,8 @@ struct Inner {
     admission: concurrency::Admission,
     config: RuntimeConfig,
     memory_reset: MemoryReset,
+    budget: budget::Budget,
+    pool: pool::Pool,
 }
 
 /// A compiled handler, ready to instantiate. Cheap to clone.
@@ -118,6 +118,9 @@ pub struct RuntimeStats {
     pub running: u32,
     /// How instance memory is reset between invocations.
     pub memory_reset: MemoryReset,
+    /// The `MemorySize` MB reserved by running invocations (see
+    /// [`RuntimeConfig::max_total_memory_mb`]).
+    pub memory_reserved_mb: u32,
 }
 
 /// How a call into the guest ended.
@@ -131,7 +134,8 @@ enum Ending {
 
 impl Runtime {
     /// Build the engine (with `PAGEMAP_SCAN` where the kernel has it) and start the
-    /// epoch thread, which stops once the runtime and its [`Code`]s are dropped.
+    /// epoch thread, which stops once the runtime and its [`Code`]s are dropped, and the
+    /// handler threads, which stop when the runtime is dropped.
     pub fn new(config: RuntimeConfig) -> Result<Runtime, RuntimeError> {
         let (engine, memory_reset) = engine::build(&config)?;
         let mut linker = Linker::new(&engine);
@@ -141,9 +145,13 @@ impl Runtime {
         wasmtime_wasi::p2::add_to_linker_async(&mut linker_async)
             .map_err(|e| RuntimeError::Internal(format!("WASI linker: {e}")))?;
         engine::spawn_epoch_ticker(&engine, config.epoch_tick)?;
+        let pool = pool::Pool::new(config.threads)?;
+        let budget = budget::Budget::new(config.max_total_memory_mb);
         tracing::debug!(
             ?memory_reset,
             max_instances = config.max_instances,
+            threads = config.threads,
+            max_total_memory_mb = config.max_total_memory_mb,
             "runtime ready"
         );
         Ok(Runtime {
@@ -157,6 +165,8 @@ impl Runtime {
                 admission: concurrency::Admission::default(),
                 config,
                 memory_reset,
+                budget,
+                pool,
             }),
         })
     }
@@ -245,134 +255,260 @@ impl Runtime {
             compiled: self.inner.codes.len(),
             running: self.inner.admission.running(),
             memory_reset: self.inner.memory_reset,
+            memory_reserved_mb: self.inner.budget.reserved_mb(),
         }
     }
 
-    /// Blocking: run one invocation in a fresh instance.
+    /// Blocking: run one invocation in a fresh instance, on the calling thread.
     ///
     /// A function that fails (handled error, trap, timeout, out of memory) is an `Ok`
     /// [`Outcome`] with a [`FunctionResult::Error`]; `Err` means it did not run
-    /// ([`RuntimeError::Throttled`]).
+    /// ([`RuntimeError::Throttled`]). Waits (blocking) while the memory budget is spent.
     pub fn invoke(&self, code: &Code, inv: &Invocation) -> Result<Outcome, RuntimeError> {
-        let slot = self.admit(inv)?;
-        let ticks = slot.ticks;
-        let (output, start) = (&slot.output, slot.start);
-        let mut store = store::new_store(&self.inner.engine, inv, output, ticks);
-        let ctx = context(inv);
-        let event = String::from_utf8_lossy(&inv.payload);
-        let called = code
-            .inner
-            .pre
-            .instantiate(&mut store)
-            .and_then(|handler| handler.call_handle(&mut store, &event, &ctx));
-        self.finish(called, store, start, output, inv)
-    }
-
-    /// Async: the same on the caller's task, without a thread hand-off. The guest runs on
-    /// a fiber and yields to the executor at every epoch tick (so a long-running guest
-    /// shares the worker thread), and its WASI host calls are async.
-    ///
-    /// Epoch interruption stops a guest that runs past its `Timeout`, but not one blocked in
-    /// a host call (a WASI sleep or poll). So the timeout is also enforced here: past
-    /// `Timeout` and a grace of two epoch ticks, the invocation ends as Lambda ends it
-    /// (`Sandbox.Timedout`), without the guest's output; the blocked instance is dropped.
-    pub async fn invoke_async(&self, code: Code, inv: Invocation) -> Result<Outcome, RuntimeError> {
-        let limit = inv.timeout + self.inner.config.epoch_tick * 2 + Duration::from_millis(50);
-        if let Ok(outcome) = tokio::time::timeout(limit, self.run_async(&code, &inv)).await {
-            return outcome;
-        }
-        tracing::warn!(request_id = %inv.request_id, function = %inv.function_name,
-            "handler blocked in a host call past its timeout; reported as timed out");
-        let (result, extra) = conclude(Ending::Timeout, &inv);
-        let report = log::Report {
-            duration: limit,
-            billed_ms: log::billed_ms(inv.timeout),
-            max_memory_used_mb: 0,
-        };
-        let log = log::render(&inv, &[], extra.as_deref(), &report);
-        Ok(Outcome {
-            result,
-            log,
-            duration: inv.timeout,
-            billed_duration_ms: report.billed_ms,
-            max_memory_used_mb: 0,
-        })
-    }
-
-    async fn run_async(&self, code: &Code, inv: &Invocation) -> Result<Outcome, RuntimeError> {
-        let slot = self.admit(inv)?;
-        let ticks = slot.ticks;
-        let (output, start) = (&slot.output, slot.start);
-        let mut store = store::new_store(&self.inner.engine, inv, output, 1);
-        // Yield at every tick until the deadline, then trap as the sync deadline does.
-        let mut elapsed = 0u64;
-        store.epoch_deadline_callback(move |_| {
-            elapsed += 1;
-            Ok(if elapsed >= ticks {
-                UpdateDeadline::Interrupt
-            } else {
-                UpdateDeadline::Yield(1)
-            })
-        });
-        let ctx = context_async(inv);
-        let event = String::from_utf8_lossy(&inv.payload);
-        let called = match code.inner.pre_async.instantiate_async(&mut store).await {
-            Ok(handler) => handler.call_handle(&mut store, &event, &ctx).await,
-            Err(e) => Err(e),
-        };
-        let called = called.map(|r| {
-            r.map_err(|e| bindings::FunctionError {
-                error_type: e.error_type,
-                error_message: e.error_message,
-            })
-        });
-        self.finish(called, store, start, output, inv)
-    }
-
-    /// Admits one invocation (instance and reserved-concurrency limits) and starts its clock
-    /// and log; the slot is held until the returned value is dropped.
-    fn admit(&self, inv: &Invocation) -> Result<Slot<'_>, RuntimeError> {
         let inner = &*self.inner;
-        Ok(Slot {
-            _permit: inner.admission.admit(
-                inner.config.max_instances,
-                &inv.function_name,
-                inv.reserved_concurrency,
-            )?,
-            output: MemoryOutputPipe::new(inner.config.max_log_bytes),
-            ticks: engine::deadline_ticks(inv.timeout, inner.config.epoch_tick),
-            start: Instant::now(),
-        })
+        let _permit = self.admit(inv)?;
+        let Some(_memory) = inner.budget.reserve_blocking(inv.memory_mb) else {
+            return Ok(self.too_large(inv));
+        };
+        let capture = LogCapture::new(inner.config.max_log_bytes);
+        let run = run_sync(&inner.engine, code, inv, &capture);
+        finish(run, &capture, inv, inner.config.max_instances)
     }
 
-    /// The outcome of a call: its ending, the log and the report figures.
-    fn finish(
-        &self,
-        called: wasmtime::Result<Result<String, bindings::FunctionError>>,
-        store: wasmtime::Store<State>,
-        start: Instant,
-        output: &MemoryOutputPipe,
-        inv: &Invocation,
-    ) -> Result<Outcome, RuntimeError> {
-        let duration = start.elapsed();
-        let (peak, refused) = (store.data().limiter.peak, store.data().limiter.refused);
-        drop(store);
-
-        let ending = classify(called, refused, self.inner.config.max_instances)?;
-        let report = log::Report {
-            duration,
-            billed_ms: log::billed_ms(duration),
-            max_memory_used_mb: log::megabytes(peak),
+    /// Async: the same on the handler threads ([`RuntimeConfig::threads`]), never on the
+    /// caller's executor; the caller awaits the outcome. The guest runs on a fiber and
+    /// yields at every epoch tick, so one handler thread interleaves many guests. Waits
+    /// while the memory budget is spent (the timeout starts when the guest does).
+    ///
+    /// At the first epoch tick past `Timeout` a running guest traps and the invocation
+    /// ends as Lambda ends it (`Sandbox.Timedout`). A guest blocked in a host call (a WASI
+    /// sleep or poll) sees no tick, so past `Timeout` and a grace of two ticks and 50 ms
+    /// it is dropped and the invocation ends the same way. Either way the log keeps what
+    /// the guest printed before the `Task timed out` line, and `REPORT` and
+    /// [`Outcome::duration`] give the one measured duration.
+    pub async fn invoke_async(&self, code: Code, inv: Invocation) -> Result<Outcome, RuntimeError> {
+        let inner = &*self.inner;
+        let permit = self.admit(&inv)?;
+        let Some(memory) = inner.budget.reserve(inv.memory_mb).await else {
+            return Ok(self.too_large(&inv));
         };
-        let (result, extra) = conclude(ending, inv);
-        let log = log::render(inv, &output.contents(), extra.as_deref(), &report);
-        Ok(Outcome {
-            result,
-            log,
-            duration,
-            billed_duration_ms: report.billed_ms,
-            max_memory_used_mb: report.max_memory_used_mb,
+        let job = Job {
+            engine: inner.engine.clone(),
+            code,
+            inv,
+            max_log_bytes: inner.config.max_log_bytes,
+            grace: inner.config.epoch_tick * 2 + Duration::from_millis(50),
+            max_instances: inner.config.max_instances,
+        };
+        inner
+            .pool
+            .run(async move {
+                let _held = (permit, memory);
+                job.run().await
+            })
+            .await?
+    }
+
+    /// Admits one invocation (instance and reserved-concurrency limits); the slot is
+    /// held until the returned permit is dropped.
+    fn admit(&self, inv: &Invocation) -> Result<concurrency::Permit, RuntimeError> {
+        let inner = &*self.inner;
+        inner.admission.admit(
+            inner.config.max_instances,
+            &inv.function_name,
+            inv.reserved_concurrency,
+        )
+    }
+
+    /// The outcome of an invocation whose `MemorySize` exceeds the whole memory budget:
+    /// it can never run, so it runs out of memory at once.
+    fn too_large(&self, inv: &Invocation) -> Outcome {
+        let notice = format!(
+            "[s3lambda] MemorySize {} MB exceeds the memory all handlers may use together ({} MB)",
+            inv.memory_mb,
+            self.inner.budget.total_mb()
+        );
+        tracing::warn!(request_id = %inv.request_id, function = %inv.function_name, "{notice}");
+        outcome(
+            Ending::OutOfMemory,
+            Duration::ZERO,
+            0,
+            &[notice.as_str()],
+            &LogCapture::new(0),
+            inv,
+        )
+    }
+}
+
+/// An invocation handed to the handler threads, with what it needs of the runtime (and
+/// no handle on the runtime itself, whose drop stops those threads).
+struct Job {
+    engine: Engine,
+    code: Code,
+    inv: Invocation,
+    max_log_bytes: usize,
+    grace: Duration,
+    max_instances: u32,
+}
+
+impl Job {
+    async fn run(self) -> Result<Outcome, RuntimeError> {
+        let capture = LogCapture::new(self.max_log_bytes);
+        let start = Instant::now();
+        let limit = self.inv.timeout.saturating_add(self.grace);
+        let running = run_async(&self.engine, &self.code, &self.inv, &capture, start);
+        let run = if let Ok(run) = tokio::time::timeout(limit, running).await {
+            run
+        } else {
+            tracing::warn!(request_id = %self.inv.request_id, function = %self.inv.function_name,
+                "handler blocked in a host call past its timeout; reported as timed out");
+            Run {
+                called: Err(Trap::Interrupt.into()),
+                duration: start.elapsed(),
+                peak: 0,
+                refused: false,
+            }
+        };
+        finish(run, &capture, &self.inv, self.max_instances)
+    }
+}
+
+/// What one call into a guest left behind.
+struct Run {
+    called: wasmtime::Result<Result<String, bindings::FunctionError>>,
+    /// From before instantiation to the end of the call.
+    duration: Duration,
+    /// The largest linear memory granted, in bytes.
+    peak: usize,
+    /// Whether a memory growth was refused.
+    refused: bool,
+}
+
+/// When an invocation started at `start` times out.
+fn deadline(start: Instant, timeout: Duration) -> Instant {
+    start
+        .checked_add(timeout)
+        .or_else(|| start.checked_add(Duration::from_hours(24)))
+        .unwrap_or(start)
+}
+
+/// Instantiate and call the guest on this thread; the first epoch tick past the timeout
+/// traps it.
+fn run_sync(engine: &Engine, code: &Code, inv: &Invocation, capture: &LogCapture) -> Run {
+    let start = Instant::now();
+    let deadline = deadline(start, inv.timeout);
+    let mut store = store::new_store(engine, inv, capture);
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(move |_| {
+        Ok(if Instant::now() >= deadline {
+            UpdateDeadline::Interrupt
+        } else {
+            UpdateDeadline::Continue(1)
         })
+    });
+    let ctx = context(inv);
+    let event = String::from_utf8_lossy(&inv.payload);
+    let called = code
+        .inner
+        .pre
+        .instantiate(&mut store)
+        .and_then(|handler| handler.call_handle(&mut store, &event, &ctx));
+    let duration = start.elapsed();
+    let limiter = &store.data().limiter;
+    Run {
+        called,
+        duration,
+        peak: limiter.peak,
+        refused: limiter.refused,
+    }
+}
+
+/// The same with async WASI, yielding at every epoch tick until the timeout, then
+/// trapping as the sync deadline does. The deadline is wall-clock time, so a guest
+/// starved of CPU (many guests per thread, a saturated machine) still traps at the first
+/// tick it sees past its timeout.
+async fn run_async(
+    engine: &Engine,
+    code: &Code,
+    inv: &Invocation,
+    capture: &LogCapture,
+    start: Instant,
+) -> Run {
+    let deadline = deadline(start, inv.timeout);
+    let mut store = store::new_store(engine, inv, capture);
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(move |_| {
+        Ok(if Instant::now() >= deadline {
+            UpdateDeadline::Interrupt
+        } else {
+            UpdateDeadline::Yield(1)
+        })
+    });
+    let ctx = context_async(inv);
+    let event = String::from_utf8_lossy(&inv.payload);
+    let called = match code.inner.pre_async.instantiate_async(&mut store).await {
+        Ok(handler) => handler.call_handle(&mut store, &event, &ctx).await,
+        Err(e) => Err(e),
+    };
+    let called = called.map(|r| {
+        r.map_err(|e| bindings::FunctionError {
+            error_type: e.error_type,
+            error_message: e.error_message,
+        })
+    });
+    let duration = start.elapsed();
+    let limiter = &store.data().limiter;
+    Run {
+        called,
+        duration,
+        peak: limiter.peak,
+        refused: limiter.refused,
+    }
+}
+
+/// The outcome of a run: its ending, the log (with the guest's output whatever the
+/// ending) and the report figures.
+fn finish(
+    run: Run,
+    capture: &LogCapture,
+    inv: &Invocation,
+    max_instances: u32,
+) -> Result<Outcome, RuntimeError> {
+    let ending = classify(run.called, run.refused, max_instances)?;
+    Ok(outcome(ending, run.duration, run.peak, &[], capture, inv))
+}
+
+/// The outcome of an `ending` after `duration`, with `notes` from the runtime put after
+/// the guest's output (and the truncation notice, if output was dropped).
+fn outcome(
+    ending: Ending,
+    duration: Duration,
+    peak: usize,
+    notes: &[&str],
+    capture: &LogCapture,
+    inv: &Invocation,
+) -> Outcome {
+    let report = log::Report {
+        duration,
+        billed_ms: log::billed_ms(duration),
+        max_memory_used_mb: log::megabytes(peak),
+    };
+    let (result, extra) = conclude(ending, inv);
+    let captured = capture.contents();
+    let truncated = captured.truncation_notice();
+    let lines: Vec<&str> = truncated
+        .as_deref()
+        .into_iter()
+        .chain(notes.iter().copied())
+        .chain(extra.as_deref())
+        .collect();
+    let log = log::render(inv, &captured.bytes, &lines, &report);
+    Outcome {
+        result,
+        log,
+        duration,
+        billed_duration_ms: report.billed_ms,
+        max_memory_used_mb: report.max_memory_used_mb,
     }
 }
 

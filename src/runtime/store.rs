@@ -1,12 +1,12 @@
 //! Per-invocation store policy: the WASI context (captured stdout/stderr, environment,
-//! no files, no network), the memory limit and the epoch deadline.
+//! no files, no network) and the memory limit.
 
 use wasmtime::component::ResourceTable;
 use wasmtime::{Engine, ResourceLimiter, Store};
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 use super::Invocation;
+use super::capture::LogCapture;
 
 /// The most table elements an instance may grow its tables to.
 const MAX_TABLE_ELEMENTS: usize = 1 << 20;
@@ -32,8 +32,20 @@ pub(super) struct MemoryLimiter {
     limit: usize,
     /// The largest linear memory size granted, in bytes.
     pub(super) peak: usize,
-    /// Whether a growth was refused for going over the limit.
+    /// Whether a growth was refused: over `MemorySize`, or past what the memory can
+    /// address (wasm32: 4 GiB) whatever `MemorySize` allows.
     pub(super) refused: bool,
+}
+
+impl MemoryLimiter {
+    /// A limiter of `memory_mb` MB.
+    pub(super) fn new(memory_mb: u32) -> Self {
+        Self {
+            limit: (memory_mb as usize).saturating_mul(1 << 20),
+            peak: 0,
+            refused: false,
+        }
+    }
 }
 
 impl ResourceLimiter for MemoryLimiter {
@@ -41,14 +53,21 @@ impl ResourceLimiter for MemoryLimiter {
         &mut self,
         _current: usize,
         desired: usize,
-        _maximum: Option<usize>,
+        maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        if desired > self.limit {
+        if desired > self.limit || maximum.is_some_and(|max| desired > max) {
             self.refused = true;
             return Ok(false);
         }
         self.peak = self.peak.max(desired);
         Ok(true)
+    }
+
+    /// A growth the limit allowed but the memory could not make (the wasm32 address
+    /// space, the pool's slot size): the guest ran out of memory all the same.
+    fn memory_grow_failed(&mut self, _error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.refused = true;
+        Ok(())
     }
 
     fn table_growing(
@@ -61,14 +80,9 @@ impl ResourceLimiter for MemoryLimiter {
     }
 }
 
-/// A fresh store for `inv`: its log goes to `log`, its memory is capped at `memory_mb`,
-/// and it traps after `deadline_ticks` epoch ticks.
-pub(super) fn new_store(
-    engine: &Engine,
-    inv: &Invocation,
-    log: &MemoryOutputPipe,
-    deadline_ticks: u64,
-) -> Store<State> {
+/// A fresh store for `inv`: its log goes to `log` and its memory is capped at
+/// `memory_mb`. The caller sets its epoch deadline.
+pub(super) fn new_store(engine: &Engine, inv: &Invocation, log: &LogCapture) -> Store<State> {
     let mut wasi = WasiCtxBuilder::new();
     wasi.stdout(log.clone())
         .stderr(log.clone())
@@ -93,14 +107,9 @@ pub(super) fn new_store(
     let state = State {
         wasi: wasi.build(),
         table: ResourceTable::new(),
-        limiter: MemoryLimiter {
-            limit: (inv.memory_mb as usize).saturating_mul(1 << 20),
-            peak: 0,
-            refused: false,
-        },
+        limiter: MemoryLimiter::new(inv.memory_mb),
     };
     let mut store = Store::new(engine, state);
     store.limiter(|state| &mut state.limiter);
-    store.set_epoch_deadline(deadline_ticks);
     store
 }

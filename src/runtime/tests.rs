@@ -5,10 +5,12 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::handlers::{self, ECHO, ENV, FAIL, FS, HELLOWORLD, HOG, PANIC, S3_LOGGER, SLEEP, SPIN};
+use super::handlers::{
+    self, CHATTY, ECHO, ENV, FAIL, FS, HELLOWORLD, HOG, PANIC, S3_LOGGER, SLEEP, SPIN,
+};
 use super::{
     Code, ErrorKind, FunctionError, FunctionResult, Invocation, Outcome, Runtime, RuntimeConfig,
-    RuntimeError, ThrottleReason, engine, log,
+    RuntimeError, ThrottleReason, log, store,
 };
 
 /// One runtime shared by the tests that need no special configuration.
@@ -90,6 +92,7 @@ fn built_in_handlers_are_listed() {
     assert_eq!(
         handlers::NAMES,
         [
+            "chatty",
             "echo",
             "env",
             "fail",
@@ -482,14 +485,6 @@ async fn invoke_async_runs_on_a_blocking_thread() {
 }
 
 #[test]
-fn deadline_ticks_never_cut_a_timeout_short() {
-    let tick = Duration::from_millis(10);
-    assert_eq!(engine::deadline_ticks(Duration::from_millis(200), tick), 21);
-    assert_eq!(engine::deadline_ticks(Duration::from_millis(201), tick), 22);
-    assert_eq!(engine::deadline_ticks(Duration::ZERO, tick), 1);
-}
-
-#[test]
 fn billing_and_memory_round_up() {
     assert_eq!(log::billed_ms(Duration::from_micros(5)), 1);
     assert_eq!(log::billed_ms(Duration::from_millis(1)), 1);
@@ -581,6 +576,177 @@ async fn a_guest_blocked_in_a_host_call_still_times_out() {
         "{}",
         outcome.log
     );
+    // What it printed before blocking is kept, before the timeout line.
+    let lines: Vec<&str> = outcome.log.lines().collect();
+    assert_eq!(
+        lines[1..lines.len() - 2],
+        ["sleeping", e.error_message.as_str()],
+        "{}",
+        outcome.log
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_spins_on_two_threads_time_out_by_epoch_and_keep_their_output() {
+    let runtime = Runtime::new(RuntimeConfig {
+        max_instances: 32,
+        threads: 2,
+        ..RuntimeConfig::default()
+    })
+    .expect("runtime");
+    let code = load(&runtime, "spin", SPIN);
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let (runtime, code) = (runtime.clone(), code.clone());
+            let mut inv = Invocation::new("spin", "{}");
+            inv.timeout = Duration::from_millis(200);
+            tokio::spawn(async move { (runtime.invoke_async(code, inv.clone()).await, inv) })
+        })
+        .collect();
+    for task in tasks {
+        let (outcome, inv) = task.await.expect("task");
+        let outcome = outcome.expect("invoke");
+        let e = error(&outcome);
+        assert_eq!(e.error_type, "Sandbox.Timedout", "{}", outcome.log);
+        // Output kept, and REPORT agrees with the outcome's duration (`body_lines`).
+        assert_eq!(
+            body_lines(&outcome, &inv),
+            ["spinning", e.error_message.as_str()]
+        );
+        // The epoch deadline ended it: the fallback timer has no memory figure.
+        assert!(outcome.max_memory_used_mb > 0, "{}", outcome.log);
+    }
+}
+
+#[test]
+fn a_5_mib_print_is_truncated_not_killed() {
+    let inv = Invocation::new("chatty", "5242880");
+    let outcome = run("chatty", CHATTY, &inv);
+    assert_eq!(
+        outcome.result,
+        FunctionResult::Ok("5242880".into()),
+        "{}",
+        &outcome.log[outcome.log.len().saturating_sub(2000)..]
+    );
+    let body = body_lines(&outcome, &inv);
+    assert_eq!(
+        body[body.len() - 1],
+        "[s3lambda] log truncated: the function wrote 5242880 bytes, the first 4194304 are kept"
+    );
+    assert_eq!(body[0], format!("line 0000000 {:-<86}", ""));
+    assert!(
+        outcome.log.len() < (4 << 20) + 1024,
+        "{}",
+        outcome.log.len()
+    );
+}
+
+#[test]
+fn memory_size_over_the_memory_cap_is_out_of_memory() {
+    let runtime = Runtime::new(RuntimeConfig {
+        max_instances: 4,
+        max_total_memory_mb: 256,
+        ..RuntimeConfig::default()
+    })
+    .expect("runtime");
+    let code = load(&runtime, "echo", ECHO);
+    let mut inv = Invocation::new("big", "{}");
+    inv.memory_mb = 512;
+    let outcome = runtime.invoke(&code, &inv).expect("invoke");
+    let e = error(&outcome);
+    assert_eq!(
+        (e.kind, e.error_type.as_str()),
+        (ErrorKind::Unhandled, "Runtime.OutOfMemory")
+    );
+    // It never ran: no duration, no memory used.
+    let lines: Vec<&str> = outcome.log.lines().collect();
+    assert_eq!(
+        lines[1..lines.len() - 1],
+        [
+            "[s3lambda] MemorySize 512 MB exceeds the memory all handlers may use together (256 MB)",
+            e.error_message.as_str(),
+            "Runtime.OutOfMemory",
+            format!("END RequestId: {}", inv.request_id).as_str(),
+        ]
+    );
+    assert!(
+        lines[lines.len() - 1].ends_with("Memory Size: 512 MB\tMax Memory Used: 0 MB"),
+        "{}",
+        outcome.log
+    );
+    inv.memory_mb = 256;
+    let outcome = runtime.invoke(&code, &inv).expect("invoke");
+    assert_eq!(outcome.result, FunctionResult::Ok("{}".into()));
+    assert_eq!(runtime.stats().memory_reserved_mb, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invocation_waits_for_memory_instead_of_failing() {
+    let runtime = Runtime::new(RuntimeConfig {
+        max_instances: 4,
+        max_total_memory_mb: 256,
+        ..RuntimeConfig::default()
+    })
+    .expect("runtime");
+    let sleep = load(&runtime, "sleep", SLEEP);
+    let echo = load(&runtime, "echo", ECHO);
+    let mut sleeping = Invocation::new("sleep", "{}");
+    sleeping.memory_mb = 256;
+    sleeping.timeout = Duration::from_millis(300);
+    let first = tokio::spawn({
+        let runtime = runtime.clone();
+        async move { runtime.invoke_async(sleep, sleeping).await }
+    });
+    while runtime.stats().memory_reserved_mb < 256 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    // The budget is spent: this one waits, then runs.
+    let outcome = runtime
+        .invoke_async(echo, Invocation::new("echo", "1"))
+        .await
+        .expect("not throttled");
+    assert_eq!(outcome.result, FunctionResult::Ok("1".into()));
+    let slept = first.await.expect("task").expect("invoke");
+    assert_eq!(error(&slept).error_type, "Sandbox.Timedout");
+    assert_eq!(runtime.stats().memory_reserved_mb, 0);
+}
+
+#[test]
+fn growth_past_what_wasm32_addresses_is_out_of_memory() {
+    use wasmtime::ResourceLimiter as _;
+    const GIB: usize = 1 << 30;
+    // MemorySize 10240 MB allows more than a wasm32 memory can ever have.
+    let mut limiter = store::MemoryLimiter::new(10_240);
+    assert!(
+        limiter
+            .memory_growing(GIB, 2 * GIB, Some(4 * GIB))
+            .expect("ok")
+    );
+    assert!(!limiter.refused);
+    assert!(
+        !limiter
+            .memory_growing(2 * GIB, 4 * GIB + 65_536, Some(4 * GIB))
+            .expect("ok")
+    );
+    assert!(
+        limiter.refused,
+        "past the memory's maximum is out of memory"
+    );
+    // The memory type's own limit (wasmtime checks it before asking the limiter).
+    let mut limiter = store::MemoryLimiter::new(10_240);
+    limiter
+        .memory_grow_failed(wasmtime::Error::msg(
+            "memory growth exceeds memory type's limits",
+        ))
+        .expect("ok");
+    assert!(limiter.refused);
+    let ending = super::classify(
+        Err(wasmtime::Trap::UnreachableCodeReached.into()),
+        limiter.refused,
+        4,
+    )
+    .expect("ran");
+    assert!(matches!(ending, super::Ending::OutOfMemory));
 }
 
 #[test]
@@ -604,4 +770,17 @@ fn concurrent_first_loads_compile_once() {
     }
     assert_eq!(runtime.compilations(), 1, "compiled once for four callers");
     assert!(runtime.inner.compiling.is_empty(), "no gate is left behind");
+}
+
+#[test]
+fn the_runtime_table_of_the_config_file_sets_threads_and_the_memory_cap() {
+    let config: crate::sim::Config =
+        toml::from_str("[runtime]\nthreads = 3\nmax_total_memory_mb = 512\n").expect("toml");
+    let applied = config.runtime.apply(RuntimeConfig::default());
+    assert_eq!((applied.threads, applied.max_total_memory_mb), (3, 512));
+    let unset: crate::sim::Config = toml::from_str("").expect("toml");
+    let defaults = unset.runtime.apply(RuntimeConfig::default());
+    assert_eq!(defaults.max_total_memory_mb, 16 << 10);
+    assert!(defaults.threads >= 1);
+    assert!(toml::from_str::<crate::sim::Config>("[runtime]\nthread = 1\n").is_err());
 }

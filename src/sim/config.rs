@@ -43,6 +43,11 @@ pub struct Config {
     /// CreateFunction or UpdateFunctionCode that would pass it is refused with
     /// `CodeStorageExceededException`. Default 2 GiB.
     pub max_code_storage_bytes: u64,
+
+    // Handlers.
+    /// The handler runtime (the `[runtime]` table): handler threads and the cap on the
+    /// memory of all running handlers. Defaults: the CPU cores, 16384 MB.
+    pub runtime: crate::runtime::RuntimeSettings,
 }
 
 impl Default for Config {
@@ -59,6 +64,7 @@ impl Default for Config {
             edge: EdgeLimits::default(),
             shutdown_grace_secs: 30,
             max_code_storage_bytes: crate::lambda::package::DEFAULT_CODE_STORAGE,
+            runtime: crate::runtime::RuntimeSettings::default(),
         }
     }
 }

@@ -137,7 +137,7 @@ impl SimulatorBuilder {
     pub fn build(self) -> Result<Simulator, SimError> {
         self.config.validate()?;
         let keyring = Keyring::new(self.config.accounts());
-        let runtime = Runtime::new(self.runtime)?;
+        let runtime = Runtime::new(self.config.runtime.apply(self.runtime))?;
         let logs = LogStore::new(self.config.logs);
         let executor = execute::Executor::new(runtime.clone(), logs.clone());
         let journal = Arc::new(Journal::new(self.journal_capacity.unwrap_or(100_000)));

@@ -15,6 +15,7 @@ mod notification;
 mod packages;
 mod parser_limits;
 mod raw;
+mod runtime_limits;
 mod s3_api;
 mod s3_multipart;
 mod s3_post;
