@@ -13,33 +13,16 @@
 //! log lines in the log store (bounded by its limits); set `MEM_BENCH_JOURNAL` below the
 //! object count to see the steady state once the journal is full.
 
+mod support;
+use support::{env_usize, s3_client};
+
 use std::time::Duration;
 
-use aws_credential_types::Credentials;
 use aws_sdk_s3::primitives::ByteStream;
 use s3lambda::sim::Simulator;
 
 const OBJECT_SIZE: usize = 1024;
 const CONCURRENCY: usize = 16;
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn client(endpoint: &str) -> aws_sdk_s3::Client {
-    let conf = aws_sdk_s3::Config::builder()
-        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-        .region(aws_sdk_s3::config::Region::new("us-east-1"))
-        .credentials_provider(Credentials::from_keys("test", "test", None))
-        .endpoint_url(endpoint)
-        .force_path_style(true)
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .build();
-    aws_sdk_s3::Client::from_conf(conf)
-}
 
 /// The resident set size in bytes (`VmRSS` of `/proc/self/status`), 0 where unavailable.
 fn rss_bytes() -> u64 {
@@ -139,7 +122,7 @@ fn main() {
             .start("127.0.0.1:0".parse().expect("addr"))
             .await
             .expect("server");
-        let s3 = client(&server.endpoint());
+        let s3 = s3_client(&server.endpoint());
         println!(
             "object_memory: {objects} objects per phase, {CONCURRENCY} concurrent PUTs, journal capacity {journal}"
         );

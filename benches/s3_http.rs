@@ -5,30 +5,13 @@
 //! `S3_BENCH_CONCURRENCY`, default 16). The client runs on the same two cores as the server,
 //! so the figures are for the pair.
 
+mod support;
+use support::{env_usize, s3_client};
+
 use std::time::{Duration, Instant};
 
-use aws_credential_types::Credentials;
 use aws_sdk_s3::primitives::ByteStream;
 use s3lambda::sim::Simulator;
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn client(endpoint: &str) -> aws_sdk_s3::Client {
-    let conf = aws_sdk_s3::Config::builder()
-        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-        .region(aws_sdk_s3::config::Region::new("us-east-1"))
-        .credentials_provider(Credentials::from_keys("test", "test", None))
-        .endpoint_url(endpoint)
-        .force_path_style(true)
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .build();
-    aws_sdk_s3::Client::from_conf(conf)
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -88,7 +71,7 @@ fn main() {
             .start("127.0.0.1:0".parse().expect("addr"))
             .await
             .expect("server");
-        let s3 = client(&server.endpoint());
+        let s3 = s3_client(&server.endpoint());
         s3.create_bucket()
             .bucket("bench")
             .send()
