@@ -7,11 +7,14 @@
 //! p50/p99/max of both phases and the flood/idle ratio.
 //!
 //! `cargo bench --bench edge_under_load` (env: `EDGE_BENCH_GETS`, GETs per phase, default
-//! 2000; `EDGE_BENCH_SPINS`, default 50).
+//! 2000; `EDGE_BENCH_SPINS`, default 50; `EDGE_BENCH_NICENESS`, the handler threads' priority
+//! below the server's, default the runtime's default, 10; 0 to compare without it).
+
+mod support;
+use support::{env_usize, lambda_client, s3_client};
 
 use std::time::{Duration, Instant};
 
-use aws_credential_types::Credentials;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{FunctionCode, InvocationType};
 use aws_sdk_s3::primitives::ByteStream;
@@ -20,36 +23,6 @@ use s3lambda::sim::{Server, Simulator};
 
 const BUCKET: &str = "edge-bench";
 const KEY: &str = "object-1k";
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn s3_client(endpoint: &str) -> aws_sdk_s3::Client {
-    let conf = aws_sdk_s3::Config::builder()
-        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-        .region(aws_sdk_s3::config::Region::new("us-east-1"))
-        .credentials_provider(Credentials::from_keys("test", "test", None))
-        .endpoint_url(endpoint)
-        .force_path_style(true)
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .build();
-    aws_sdk_s3::Client::from_conf(conf)
-}
-
-fn lambda_client(endpoint: &str) -> aws_sdk_lambda::Client {
-    let conf = aws_sdk_lambda::Config::builder()
-        .behavior_version(aws_sdk_lambda::config::BehaviorVersion::latest())
-        .region(aws_sdk_lambda::config::Region::new("us-east-1"))
-        .credentials_provider(Credentials::from_keys("test", "test", None))
-        .endpoint_url(endpoint)
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .build();
-    aws_sdk_lambda::Client::from_conf(conf)
-}
 
 /// `gets` sequential GETs of the object, each checked, into a histogram of microseconds.
 async fn get_phase(s3: &aws_sdk_s3::Client, gets: usize, expected: &[u8]) -> Histogram<u64> {
@@ -95,6 +68,16 @@ fn main() {
     }
     let gets = env_usize("EDGE_BENCH_GETS", 2000);
     let spins = env_usize("EDGE_BENCH_SPINS", 50);
+    let runtime = s3lambda::runtime::RuntimeConfig::default();
+    let niceness = std::env::var("EDGE_BENCH_NICENESS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(runtime.handler_niceness);
+    let runtime = s3lambda::runtime::RuntimeConfig {
+        handler_niceness: niceness,
+        ..runtime
+    };
+    let threads = runtime.threads;
 
     // The server: two async workers, like `s3lambda serve` on a two-core machine.
     let server_rt = tokio::runtime::Builder::new_multi_thread()
@@ -105,6 +88,7 @@ fn main() {
         .expect("server runtime");
     let server = server_rt.block_on(async {
         Simulator::builder()
+            .runtime(runtime)
             .build()
             .expect("simulator")
             .start("127.0.0.1:0".parse().expect("addr"))
@@ -112,9 +96,8 @@ fn main() {
             .expect("server")
     });
     println!(
-        "server {} ; handler threads {} (the CPU cores)",
+        "server {} ; handler threads {threads} (the CPU cores), niceness {niceness}",
         server.endpoint(),
-        s3lambda::runtime::RuntimeConfig::default().threads
     );
 
     // The client: its own thread.

@@ -46,6 +46,12 @@ pub struct RuntimeConfig {
     /// Default 16384 (16 GiB: the default pool of 128 instances at Lambda's default
     /// 128 MB).
     pub max_total_memory_mb: u32,
+    /// How much lower than the server's the CPU priority of the handler threads is, as a
+    /// nice increment (Linux; elsewhere ignored). When handlers keep every core busy the
+    /// kernel then gives the edge's threads the CPU first, so S3 and Lambda requests are
+    /// answered at their usual latency; idle cores still run handlers at full speed. 0 runs
+    /// handlers at the server's priority. Default 10.
+    pub handler_niceness: u8,
 }
 
 impl Default for RuntimeConfig {
@@ -58,6 +64,7 @@ impl Default for RuntimeConfig {
             max_log_bytes: 4 << 20,
             threads: std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
             max_total_memory_mb: 16 << 10,
+            handler_niceness: 10,
         }
     }
 }
@@ -69,6 +76,7 @@ impl Default for RuntimeConfig {
 /// [runtime]
 /// threads = 4                 # OS threads that run handlers (default: the CPU cores)
 /// max_total_memory_mb = 8192  # sum of running handlers' MemorySize (default 16384)
+/// handler_niceness = 10       # handler threads' priority below the server's (default 10)
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -77,6 +85,8 @@ pub struct RuntimeSettings {
     pub threads: Option<usize>,
     /// [`RuntimeConfig::max_total_memory_mb`].
     pub max_total_memory_mb: Option<u32>,
+    /// [`RuntimeConfig::handler_niceness`].
+    pub handler_niceness: Option<u8>,
 }
 
 impl RuntimeSettings {
@@ -88,6 +98,9 @@ impl RuntimeSettings {
         }
         if let Some(mb) = self.max_total_memory_mb {
             config.max_total_memory_mb = mb;
+        }
+        if let Some(niceness) = self.handler_niceness {
+            config.handler_niceness = niceness;
         }
         config
     }

@@ -145,7 +145,7 @@ impl Runtime {
         wasmtime_wasi::p2::add_to_linker_async(&mut linker_async)
             .map_err(|e| RuntimeError::Internal(format!("WASI linker: {e}")))?;
         engine::spawn_epoch_ticker(&engine, config.epoch_tick)?;
-        let pool = pool::Pool::new(config.threads)?;
+        let pool = pool::Pool::new(config.threads, config.handler_niceness)?;
         let budget = budget::Budget::new(config.max_total_memory_mb);
         tracing::debug!(
             ?memory_reset,
@@ -392,10 +392,16 @@ fn deadline(start: Instant, timeout: Duration) -> Instant {
         .unwrap_or(start)
 }
 
-/// Instantiate and call the guest on this thread; the first epoch tick past the timeout
-/// traps it.
-fn run_sync(engine: &Engine, code: &Code, inv: &Invocation, capture: &LogCapture) -> Run {
-    let start = Instant::now();
+/// A store for one invocation started at `start`: at every epoch tick before the timeout
+/// the guest goes on as `tick` says (continue, or yield to other guests), at the first
+/// tick past it the guest traps.
+fn store_until(
+    engine: &Engine,
+    inv: &Invocation,
+    capture: &LogCapture,
+    start: Instant,
+    tick: fn(u64) -> UpdateDeadline,
+) -> wasmtime::Store<store::State> {
     let deadline = deadline(start, inv.timeout);
     let mut store = store::new_store(engine, inv, capture);
     store.set_epoch_deadline(1);
@@ -403,9 +409,17 @@ fn run_sync(engine: &Engine, code: &Code, inv: &Invocation, capture: &LogCapture
         Ok(if Instant::now() >= deadline {
             UpdateDeadline::Interrupt
         } else {
-            UpdateDeadline::Continue(1)
+            tick(1)
         })
     });
+    store
+}
+
+/// Instantiate and call the guest on this thread; the first epoch tick past the timeout
+/// traps it.
+fn run_sync(engine: &Engine, code: &Code, inv: &Invocation, capture: &LogCapture) -> Run {
+    let start = Instant::now();
+    let mut store = store_until(engine, inv, capture, start, UpdateDeadline::Continue);
     let ctx = context(inv);
     let event = String::from_utf8_lossy(&inv.payload);
     let called = code
@@ -434,16 +448,7 @@ async fn run_async(
     capture: &LogCapture,
     start: Instant,
 ) -> Run {
-    let deadline = deadline(start, inv.timeout);
-    let mut store = store::new_store(engine, inv, capture);
-    store.set_epoch_deadline(1);
-    store.epoch_deadline_callback(move |_| {
-        Ok(if Instant::now() >= deadline {
-            UpdateDeadline::Interrupt
-        } else {
-            UpdateDeadline::Yield(1)
-        })
-    });
+    let mut store = store_until(engine, inv, capture, start, UpdateDeadline::Yield);
     let ctx = context_async(inv);
     let event = String::from_utf8_lossy(&inv.payload);
     let called = match code.inner.pre_async.instantiate_async(&mut store).await {

@@ -5,7 +5,9 @@
 //! Guests run on fibers and yield at every epoch tick, so one thread interleaves many
 //! CPU-bound guests and a guest blocked in a WASI sleep holds no thread. Work reaches the
 //! pool only after admission, so its queue never holds more than the runtime's
-//! `max_instances` invocations.
+//! `max_instances` invocations. The threads run at a lower CPU priority than the server's
+//! ([`RuntimeConfig::handler_niceness`](super::RuntimeConfig::handler_niceness)), so on busy
+//! cores the kernel runs the edge first.
 
 use std::future::Future;
 
@@ -19,12 +21,14 @@ pub(super) struct Pool {
 }
 
 impl Pool {
-    /// Start `threads` handler threads (at least one).
-    pub(super) fn new(threads: usize) -> Result<Self, RuntimeError> {
+    /// Start `threads` handler threads (at least one), `niceness` below the caller's
+    /// CPU priority.
+    pub(super) fn new(threads: usize, niceness: u8) -> Result<Self, RuntimeError> {
         let tokio = Builder::new_multi_thread()
             .worker_threads(threads.max(1))
             .max_blocking_threads(threads.max(1))
             .thread_name("s3lambda-handler")
+            .on_thread_start(move || lower_priority(niceness))
             .enable_time()
             .build()
             .map_err(|e| RuntimeError::Internal(format!("handler threads: {e}")))?;
@@ -54,3 +58,24 @@ impl Drop for Pool {
         }
     }
 }
+
+/// Lowers the calling thread's CPU priority by `niceness` (up to the lowest, 19). A failure
+/// only costs latency under load, so it is logged, not returned.
+#[cfg(target_os = "linux")]
+fn lower_priority(niceness: u8) {
+    use rustix::process::{getpriority_process, setpriority_process};
+    if niceness == 0 {
+        return;
+    }
+    let tid = rustix::thread::gettid();
+    let result = getpriority_process(Some(tid)).and_then(|current| {
+        setpriority_process(Some(tid), (current + i32::from(niceness)).min(19))
+    });
+    if let Err(e) = result {
+        tracing::debug!(error = %e, "handler thread priority unchanged");
+    }
+}
+
+/// Thread priorities are set on Linux only.
+#[cfg(not(target_os = "linux"))]
+fn lower_priority(_niceness: u8) {}
