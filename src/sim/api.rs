@@ -111,9 +111,10 @@ pub async fn handle(
         }
         (&Method::GET, p) if p.starts_with("/_s3lambda/logs/") => {
             let request_id = &p["/_s3lambda/logs/".len()..];
-            let found = sim.journal().find_attempt(request_id).filter(|a| {
-                trust::arn_account(&a.function_arn).is_some_and(|acct| caller.sees(acct))
-            });
+            let found = sim
+                .journal()
+                .find_attempt(request_id)
+                .filter(|a| caller.sees_arn(&a.function_arn));
             match found {
                 Some(found) => ok(&json!(found)),
                 None => error(
@@ -131,9 +132,7 @@ pub async fn handle(
                 .records()
                 .all()
                 .into_iter()
-                .filter(|r| {
-                    trust::arn_account(&r.function_arn).is_some_and(|acct| caller.sees(acct))
-                })
+                .filter(|r| caller.sees_arn(&r.function_arn))
                 .collect();
             ok(&json!({ "records": records }))
         }
@@ -174,7 +173,7 @@ fn visible(caller: &Caller, view: &TraceView) -> bool {
         || view
             .deliveries
             .iter()
-            .any(|d| trust::arn_account(&d.function_arn).is_some_and(|acct| caller.sees(acct)))
+            .any(|d| caller.sees_arn(&d.function_arn))
 }
 
 /// A signed caller's counters: over its traces still in the journal.

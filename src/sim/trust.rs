@@ -45,6 +45,14 @@ impl Caller {
             Self::Account(id) => id == account,
         }
     }
+
+    /// Whether the caller may see something of the resource `arn` names (its account's).
+    pub fn sees_arn(&self, arn: &str) -> bool {
+        match self {
+            Self::Admin => true,
+            Self::Account(id) => crate::arn::Arn::parse(arn).is_ok_and(|a| a.account == *id),
+        }
+    }
 }
 
 /// A refused request: status, error code, message.
@@ -108,11 +116,6 @@ pub fn caller(sim: &Simulator, parts: &Parts, body: Bytes) -> Result<Caller, Ref
     }
 }
 
-/// The account of a function ARN (`arn:aws:lambda:{region}:{account}:function:...`).
-pub fn arn_account(arn: &str) -> Option<&str> {
-    arn.split(':').nth(4).filter(|a| !a.is_empty())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,10 +168,15 @@ mod tests {
         assert!(is_state_changing(&Method::POST, "/_s3lambda/reset"));
         assert!(!is_state_changing(&Method::POST, "/_s3lambda/wait"));
         assert!(!is_state_changing(&Method::GET, "/_s3lambda/traces"));
-        assert_eq!(
-            arn_account("arn:aws:lambda:us-east-1:111111111111:function:f:PROD"),
-            Some("111111111111")
-        );
         assert!(Caller::Admin.sees("x") && !Caller::Account("a".into()).sees("b"));
+    }
+
+    #[test]
+    fn an_account_sees_the_arns_of_its_own_account() {
+        let arn = "arn:aws:lambda:us-east-1:111111111111:function:f:PROD";
+        assert!(Caller::Account("111111111111".into()).sees_arn(arn));
+        assert!(!Caller::Account("222222222222".into()).sees_arn(arn));
+        assert!(!Caller::Account("111111111111".into()).sees_arn("not-an-arn"));
+        assert!(Caller::Admin.sees_arn(arn));
     }
 }
