@@ -8,7 +8,7 @@
 //!
 //! `cargo bench --bench edge_under_load` (env: `EDGE_BENCH_GETS`, GETs per phase, default
 //! 2000; `EDGE_BENCH_SPINS`, default 50; `EDGE_BENCH_NICENESS`, the handler threads' priority
-//! below the server's, default the runtime's default, 10; 0 to compare without it).
+//! below the server's, default the runtime's default, 5; 0 to compare without it).
 
 mod support;
 use support::{env_usize, lambda_client, s3_client};
