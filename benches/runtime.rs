@@ -79,9 +79,16 @@ fn time_per_call(n: u32, mut f: impl FnMut() -> usize) -> Duration {
 }
 
 fn main() {
+    let defaults = RuntimeConfig::default();
+    // `RUNTIME_BENCH_NICENESS=0`: handler threads at the caller's priority.
+    let handler_niceness = std::env::var("RUNTIME_BENCH_NICENESS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(defaults.handler_niceness);
     let runtime = Runtime::new(RuntimeConfig {
         max_instances: 16,
-        ..RuntimeConfig::default()
+        handler_niceness,
+        ..defaults
     })
     .expect("runtime");
     println!("runtime: {:?}", runtime.stats());
