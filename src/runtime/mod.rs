@@ -384,6 +384,23 @@ struct Run {
     refused: bool,
 }
 
+impl Run {
+    /// The run that `called` ended, started at `start`, with its store's memory figures.
+    fn ended(
+        called: wasmtime::Result<Result<String, bindings::FunctionError>>,
+        start: Instant,
+        store: &wasmtime::Store<store::State>,
+    ) -> Self {
+        let limiter = &store.data().limiter;
+        Self {
+            called,
+            duration: start.elapsed(),
+            peak: limiter.peak,
+            refused: limiter.refused,
+        }
+    }
+}
+
 /// When an invocation started at `start` times out.
 fn deadline(start: Instant, timeout: Duration) -> Instant {
     start
@@ -427,14 +444,7 @@ fn run_sync(engine: &Engine, code: &Code, inv: &Invocation, capture: &LogCapture
         .pre
         .instantiate(&mut store)
         .and_then(|handler| handler.call_handle(&mut store, &event, &ctx));
-    let duration = start.elapsed();
-    let limiter = &store.data().limiter;
-    Run {
-        called,
-        duration,
-        peak: limiter.peak,
-        refused: limiter.refused,
-    }
+    Run::ended(called, start, &store)
 }
 
 /// The same with async WASI, yielding at every epoch tick until the timeout, then
@@ -461,14 +471,7 @@ async fn run_async(
             error_message: e.error_message,
         })
     });
-    let duration = start.elapsed();
-    let limiter = &store.data().limiter;
-    Run {
-        called,
-        duration,
-        peak: limiter.peak,
-        refused: limiter.refused,
-    }
+    Run::ended(called, start, &store)
 }
 
 /// The outcome of a run: its ending, the log (with the guest's output whatever the
