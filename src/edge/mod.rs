@@ -203,26 +203,52 @@ pub enum BodyError {
 /// Reads a whole body of at most `limit` bytes. A body that declares more (`Content-Length`)
 /// is refused without reading it; one that sends nothing for `stall` is cut.
 async fn read_body(mut body: Incoming, limit: usize, stall: Duration) -> Result<Bytes, BodyError> {
-    let limit = limit as u64;
-    if body.size_hint().lower() > limit {
+    let declared = body.size_hint().lower();
+    if declared > limit as u64 {
         return Err(BodyError::TooLarge);
     }
-    let mut collected = BytesMut::new();
+    // A body that arrives in one frame is kept as it came; a longer one is gathered into one
+    // buffer sized from its declared length (up to a bound: the client could stall after
+    // declaring a large one), so it is not copied again at every doubling.
+    let mut first: Option<Bytes> = None;
+    let mut gathered: Option<BytesMut> = None;
+    let mut len = 0usize;
     loop {
         let frame = match tokio::time::timeout(stall, body.frame()).await {
             Err(_) => return Err(BodyError::Stalled),
-            Ok(None) => return Ok(collected.freeze()),
+            Ok(None) => break,
             Ok(Some(Err(_))) => return Err(BodyError::Incomplete),
             Ok(Some(Ok(frame))) => frame,
         };
-        if let Ok(data) = frame.into_data() {
-            if (collected.len() + data.len()) as u64 > limit {
-                return Err(BodyError::TooLarge);
+        let Ok(data) = frame.into_data() else {
+            continue; // trailers: aws-chunked carries its own, in the data
+        };
+        len += data.len();
+        if len > limit {
+            return Err(BodyError::TooLarge);
+        }
+        match (&mut gathered, first.take()) {
+            (Some(buffer), _) => buffer.extend_from_slice(&data),
+            (None, None) => first = Some(data),
+            (None, Some(previous)) => {
+                let reserve = usize::try_from(declared)
+                    .unwrap_or(usize::MAX)
+                    .clamp(len, len.max(RESERVE_BOUND));
+                let mut buffer = BytesMut::with_capacity(reserve);
+                buffer.extend_from_slice(&previous);
+                buffer.extend_from_slice(&data);
+                gathered = Some(buffer);
             }
-            collected.extend_from_slice(&data);
         }
     }
+    Ok(match (gathered, first) {
+        (Some(buffer), _) => buffer.freeze(),
+        (None, first) => first.unwrap_or_default(),
+    })
 }
+
+/// The most [`read_body`] reserves up front from a declared length.
+const RESERVE_BOUND: usize = 8 << 20;
 
 /// The query string as decoded pairs, in order; a key without `=` gets an empty value.
 pub(crate) fn query_pairs(uri: &http::Uri) -> Vec<(String, String)> {
