@@ -19,6 +19,9 @@ pub const NAMESPACED_FUNCTION_NAME_PATTERN: &str = r"(arn:(aws[a-zA-Z-]*)?:lambd
 /// The pattern Lambda quotes for the `Qualifier` parameter, as recorded against AWS (2025).
 pub const QUALIFIER_PATTERN: &str = r"\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+";
 
+/// The qualifier of the unpublished version every function has.
+pub const LATEST: &str = "$LATEST";
+
 /// The maximum length of a `FunctionName` parameter (full ARN with qualifier).
 pub const FUNCTION_NAME_MAX_LEN: usize = 140;
 /// The maximum length of the bare function name.
@@ -31,9 +34,7 @@ pub enum ArnError {
     #[error("invalid ARN: {0}")]
     Malformed(String),
     /// A framework constraint failed (Lambda reports it as `ValidationException`).
-    #[error(
-        "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {constraint}"
-    )]
+    #[error("{}", validation_message(Offending::Value(value), field, constraint))]
     Validation {
         /// The offending value.
         value: String,
@@ -45,12 +46,42 @@ pub enum ArnError {
     /// The bare name is longer than 64 characters (Lambda reports this constraint text as
     /// `InvalidParameterValueException`, unlike other constraint failures).
     #[error(
-        "1 validation error detected: Value '{0}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64"
+        "{}",
+        validation_message(
+            Offending::Value(.0),
+            "functionName",
+            "Member must have length less than or equal to 64"
+        )
     )]
     NameTooLong(String),
     /// The qualifier in the function name differs from the `Qualifier` parameter.
     #[error("The derived qualifier from the function name does not match the specified qualifier.")]
     QualifierMismatch,
+}
+
+/// How the service framework shows the offending value in a constraint failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offending<'a> {
+    /// A value, shown quoted: `Value 'x' at ...`.
+    Value(&'a str),
+    /// A missing member: `Value null at ...`.
+    Null,
+    /// A value the framework does not echo (maps): `Value at ...`.
+    Hidden,
+}
+
+/// The one text of a failed framework constraint, as AWS's service framework words it
+/// (Lambda and CloudWatch Logs):
+/// `1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {constraint}`.
+pub fn validation_message(value: Offending<'_>, field: &str, constraint: &str) -> String {
+    let shown = match value {
+        Offending::Value(v) => format!("'{v}' "),
+        Offending::Null => "null ".to_owned(),
+        Offending::Hidden => String::new(),
+    };
+    format!(
+        "1 validation error detected: Value {shown}at '{field}' failed to satisfy constraint: {constraint}"
+    )
 }
 
 impl ArnError {
@@ -165,7 +196,7 @@ pub enum Qualifier {
 impl Qualifier {
     /// Classifies a qualifier string: `$LATEST`, all digits → version, otherwise an alias.
     pub fn parse(s: &str) -> Self {
-        if s == "$LATEST" {
+        if s == LATEST {
             Self::Latest
         } else if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
             // An all-digit string too large for u64 cannot name an existing version;
@@ -181,7 +212,7 @@ impl Qualifier {
 impl fmt::Display for Qualifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Latest => f.write_str("$LATEST"),
+            Self::Latest => f.write_str(LATEST),
             Self::Version(v) => write!(f, "{v}"),
             Self::Alias(a) => f.write_str(a),
         }
@@ -293,7 +324,7 @@ fn is_name_token(t: &str, kind: NameKind) -> bool {
 }
 
 fn is_qualifier_token(t: &str) -> bool {
-    t == "$LATEST"
+    t == LATEST
         || (!t.is_empty()
             && t.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))

@@ -9,7 +9,7 @@
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode};
 
-use crate::arn::ArnError;
+use crate::arn::{self, ArnError, Offending};
 
 /// Every error the Lambda control plane reports.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -135,6 +135,35 @@ impl LambdaError {
     /// True for errors caused by the caller (4xx); the edge logs only the others as failures.
     pub fn is_client_error(&self) -> bool {
         self.status().is_client_error()
+    }
+
+    /// 400 `ValidationException`: `1 validation error detected: Value '{value}' at '{field}'
+    /// failed to satisfy constraint: {constraint}`.
+    pub fn validation(
+        value: impl std::fmt::Display,
+        field: &str,
+        constraint: impl std::fmt::Display,
+    ) -> Self {
+        Self::Validation(arn::validation_message(
+            Offending::Value(&value.to_string()),
+            field,
+            &constraint.to_string(),
+        ))
+    }
+
+    /// 400 `ValidationException` for a missing member: `Value null at '{field}' ...`.
+    pub fn validation_null(field: &str, constraint: &str) -> Self {
+        Self::Validation(arn::validation_message(Offending::Null, field, constraint))
+    }
+
+    /// 400 `ValidationException` for a value the framework does not echo (a map):
+    /// `Value at '{field}' ...`.
+    pub fn validation_hidden(field: &str, constraint: &str) -> Self {
+        Self::Validation(arn::validation_message(
+            Offending::Hidden,
+            field,
+            constraint,
+        ))
     }
 
     /// `Function not found: {arn}`.

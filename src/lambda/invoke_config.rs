@@ -4,7 +4,6 @@
 //! <https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html>
 
 use super::error::LambdaError;
-use crate::arn::ArnError;
 
 /// Default retry attempts for asynchronous invocations.
 pub const DEFAULT_RETRY_ATTEMPTS: u32 = 2;
@@ -44,12 +43,11 @@ impl EventInvokeConfig {
         if let Some(n) = self.maximum_retry_attempts
             && n > 2
         {
-            return Err(ArnError::Validation {
-                value: n.to_string(),
-                field: "maximumRetryAttempts".into(),
-                constraint: "Member must have value less than or equal to 2".into(),
-            }
-            .into());
+            return Err(LambdaError::validation(
+                n,
+                "maximumRetryAttempts",
+                "Member must have value less than or equal to 2",
+            ));
         }
         if let Some(n) = self.maximum_event_age_in_seconds
             && !(60..=21600).contains(&n)
@@ -59,12 +57,11 @@ impl EventInvokeConfig {
             } else {
                 "Member must have value less than or equal to 21600"
             };
-            return Err(ArnError::Validation {
-                value: n.to_string(),
-                field: "maximumEventAgeInSeconds".into(),
-                constraint: constraint.into(),
-            }
-            .into());
+            return Err(LambdaError::validation(
+                n,
+                "maximumEventAgeInSeconds",
+                constraint,
+            ));
         }
         for (d, field) in [
             (&self.on_success, "destinationConfig.onSuccess.destination"),

@@ -98,12 +98,11 @@ fn echo(value: &str) -> String {
 /// A length constraint: `Member must have length less than or equal to {max}`.
 fn check_len(value: &str, field: &str, max: usize) -> Result<(), LambdaError> {
     if value.chars().count() > max {
-        return Err(ArnError::Validation {
-            value: echo(value),
-            field: field.to_owned(),
-            constraint: format!("Member must have length less than or equal to {max}"),
-        }
-        .into());
+        return Err(LambdaError::validation(
+            echo(value),
+            field,
+            format_args!("Member must have length less than or equal to {max}"),
+        ));
     }
     Ok(())
 }
@@ -131,15 +130,14 @@ pub fn handler(h: Option<&str>) -> Result<(), LambdaError> {
 /// `Runtime`: one of [`RUNTIMES`].
 pub fn runtime(r: Option<&str>) -> Result<(), LambdaError> {
     match r {
-        Some(r) if !RUNTIMES.contains(&r) => Err(ArnError::Validation {
-            value: echo(r),
-            field: "runtime".into(),
-            constraint: format!(
+        Some(r) if !RUNTIMES.contains(&r) => Err(LambdaError::validation(
+            echo(r),
+            "runtime",
+            format_args!(
                 "Member must satisfy enum value set: [{}]",
                 RUNTIMES.join(", ")
             ),
-        }
-        .into()),
+        )),
         _ => Ok(()),
     }
 }
@@ -154,22 +152,18 @@ pub fn architectures(a: Option<&[String]>) -> Result<(), LambdaError> {
         } else {
             "Member must have length less than or equal to 1"
         };
-        return Err(ArnError::Validation {
-            value: shown(),
-            field: "architectures".into(),
-            constraint: constraint.into(),
-        }
-        .into());
+        return Err(LambdaError::validation(
+            shown(),
+            "architectures",
+            constraint,
+        ));
     }
     if a.iter().any(|x| x != "x86_64" && x != "arm64") {
-        return Err(ArnError::Validation {
-            value: shown(),
-            field: "architectures".into(),
-            constraint:
-                "Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64]]"
-                    .into(),
-        }
-        .into());
+        return Err(LambdaError::validation(
+            shown(),
+            "architectures",
+            "Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64]]",
+        ));
     }
     Ok(())
 }
@@ -189,11 +183,14 @@ pub fn tags(t: &BTreeMap<String, String>) -> Result<(), LambdaError> {
             } else {
                 ("values", TAG_VALUE_MAX, v)
             };
-            return Err(LambdaError::Validation(format!(
-                "1 validation error detected: Value '{}' at 'tags' failed to satisfy constraint: Map {what} must satisfy constraint: [Member must have length less than or equal to {max}, Member must have length greater than or equal to {}]",
+            return Err(LambdaError::validation(
                 echo(value),
-                usize::from(bad_key)
-            )));
+                "tags",
+                format_args!(
+                    "Map {what} must satisfy constraint: [Member must have length less than or equal to {max}, Member must have length greater than or equal to {}]",
+                    usize::from(bad_key)
+                ),
+            ));
         }
     }
     Ok(())

@@ -23,9 +23,11 @@ struct ConcurrencyBody {
 fn reserved(n: Option<i64>) -> Result<u32, LambdaError> {
     let n = required(n, "reservedConcurrentExecutions")?;
     u32::try_from(n).map_err(|_| {
-        LambdaError::Validation(format!(
-            "1 validation error detected: Value '{n}' at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 0"
-        ))
+        LambdaError::validation(
+            n,
+            "reservedConcurrentExecutions",
+            "Member must have value greater than or equal to 0",
+        )
     })
 }
 

@@ -38,9 +38,11 @@ pub fn invocation_type(v: Option<&str>) -> Result<InvocationType, LambdaError> {
         None | Some("RequestResponse") => Ok(InvocationType::RequestResponse),
         Some("Event") => Ok(InvocationType::Event),
         Some("DryRun") => Ok(InvocationType::DryRun),
-        Some(other) => Err(LambdaError::Validation(format!(
-            "1 validation error detected: Value '{other}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]"
-        ))),
+        Some(other) => Err(LambdaError::validation(
+            other,
+            "invocationType",
+            "Member must satisfy enum value set: [Event, RequestResponse, DryRun]",
+        )),
     }
 }
 
@@ -92,9 +94,11 @@ pub async fn invoke(
         None | Some("None") => false,
         Some("Tail") => true,
         Some(other) => {
-            return Err(LambdaError::Validation(format!(
-                "1 validation error detected: Value '{other}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]"
-            )));
+            return Err(LambdaError::validation(
+                other,
+                "logType",
+                "Member must satisfy enum value set: [None, Tail]",
+            ));
         }
     };
     let limit = if kind == InvocationType::Event {

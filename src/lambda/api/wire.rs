@@ -25,11 +25,7 @@ pub fn body<T: DeserializeOwned>(req: &LambdaRequest) -> Result<T, LambdaError> 
 
 /// A required member: `Value null at '{field}' failed to satisfy constraint: Member must not be null`.
 pub fn required<T>(v: Option<T>, field: &str) -> Result<T, LambdaError> {
-    v.ok_or_else(|| {
-        LambdaError::Validation(format!(
-            "1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null"
-        ))
-    })
+    v.ok_or_else(|| LambdaError::validation_null(field, "Member must not be null"))
 }
 
 /// The first value of query parameter `name`.
@@ -47,9 +43,11 @@ pub fn max_items(req: &LambdaRequest) -> Result<Option<usize>, LambdaError> {
     };
     match v.parse::<usize>() {
         Ok(n) if (1..=10000).contains(&n) => Ok(Some(n)),
-        _ => Err(LambdaError::Validation(format!(
-            "1 validation error detected: Value '{v}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000"
-        ))),
+        _ => Err(LambdaError::validation(
+            v,
+            "maxItems",
+            "Member must have value between 1 and 10000",
+        )),
     }
 }
 
