@@ -10,7 +10,8 @@ use serde_json::json;
 use super::LambdaRequest;
 use super::wire::{self, alias_configuration, json, required};
 use crate::lambda::error::LambdaError;
-use crate::lambda::registry::{AliasInput, AliasUpdate, Registry};
+use crate::lambda::input::{AliasInput, AliasUpdate};
+use crate::lambda::registry::Registry;
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]

@@ -11,8 +11,10 @@ use serde_json::json;
 
 use super::wire::{self, function_configuration, json, required};
 use super::{LambdaRequest, access};
+use crate::arn;
 use crate::lambda::error::LambdaError;
-use crate::lambda::registry::{CodeUpdate, ConfigUpdate, CreateFunction, Registry};
+use crate::lambda::input::{CodeUpdate, ConfigUpdate, CreateFunction};
+use crate::lambda::registry::Registry;
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
@@ -161,15 +163,17 @@ pub fn list_functions(
         None => reg.list_functions(account, &req.region, marker, max),
         Some("ALL") => reg.list_functions_all_versions(account, &req.region, marker, max),
         Some(other) => {
-            return Err(LambdaError::Validation(format!(
-                "1 validation error detected: Value '{other}' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]"
-            )));
+            return Err(LambdaError::validation(
+                other,
+                "functionVersion",
+                "Member must satisfy enum value set: [ALL]",
+            ));
         }
     };
     let functions: Vec<_> = items
         .iter()
         .map(|c| {
-            let arn = if c.version == "$LATEST" {
+            let arn = if c.version == arn::LATEST {
                 c.function_arn()
             } else {
                 c.version_arn()
