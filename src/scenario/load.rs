@@ -309,7 +309,7 @@ fn check_function(f: &Spanned<Function>) -> Checked {
     }
     let published = func.versions.len();
     let exists = |v: &str| {
-        v == "$LATEST"
+        v == crate::arn::LATEST
             || v.parse::<usize>()
                 .is_ok_and(|n| (1..=published).contains(&n))
     };

@@ -3,8 +3,8 @@
 //! configurations, reserved concurrency, and resolution of a function reference to the
 //! version that runs.
 //!
-//! One room per job: `store` (the map keyed by [`FunctionKey`](store::FunctionKey) and the
-//! per-function record), `scope` (unqualified or one qualifier), `validate` (wire
+//! One room per job: `store` (the map keyed by `FunctionKey` and the per-function
+//! record), `scope` (unqualified or one qualifier), `validate` (wire
 //! validation with AWS's texts), `functions`, `versions`, `aliases`, `permissions`,
 //! `event_invoke`, `concurrency` and `resolution`. The operations' parameters live in
 //! [`crate::lambda::input`].
