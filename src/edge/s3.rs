@@ -10,7 +10,7 @@ use http::{HeaderValue, Response};
 
 use super::{AddressError, BodyError, S3Address, query_pairs};
 use crate::auth::{self, Account, SignedHead};
-use crate::s3::{S3Error, S3Request};
+use crate::s3::{S3Error, S3ErrorCode, S3Request};
 use crate::sim::Simulator;
 
 pub(super) fn handle(
@@ -49,7 +49,7 @@ pub(super) fn refuse_form(
     let error = match refusal {
         FormRefusal::Body(e) => body_error(*e),
         FormRefusal::PreDataTooLarge => S3Error::new(
-            "MaxPostPreDataLengthExceeded",
+            S3ErrorCode::MaxPostPreDataLengthExceeded,
             http::StatusCode::BAD_REQUEST,
             "Your POST request fields preceding the upload file were too large.",
         ),
@@ -199,6 +199,13 @@ fn wire_error(
     message: String,
     extras: Vec<(&'static str, String)>,
 ) -> S3Error {
+    let code = S3ErrorCode::parse(code).unwrap_or_else(|| {
+        tracing::error!(
+            code,
+            "an authentication error names an S3 code with no variant"
+        );
+        S3ErrorCode::InternalError
+    });
     extras
         .into_iter()
         .fold(S3Error::new(code, status, message), |err, (name, value)| {
@@ -209,17 +216,17 @@ fn wire_error(
 fn body_error(e: BodyError) -> S3Error {
     match e {
         BodyError::TooLarge => S3Error::new(
-            "EntityTooLarge",
+            S3ErrorCode::EntityTooLarge,
             http::StatusCode::BAD_REQUEST,
             "Your proposed upload exceeds the maximum allowed size",
         ),
         BodyError::Incomplete => S3Error::new(
-            "IncompleteBody",
+            S3ErrorCode::IncompleteBody,
             http::StatusCode::BAD_REQUEST,
             "You did not provide the number of bytes specified by the Content-Length HTTP header.",
         ),
         BodyError::Stalled => S3Error::new(
-            "RequestTimeout",
+            S3ErrorCode::RequestTimeout,
             http::StatusCode::BAD_REQUEST,
             "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.",
         ),

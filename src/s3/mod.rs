@@ -8,17 +8,20 @@
 
 mod bucket;
 pub mod checksum;
+mod code;
 mod conditional;
 mod copy;
 mod delete;
+mod effect;
 pub mod error;
-pub mod event;
+mod headers;
 mod list;
 mod multipart;
 mod notification;
 mod object;
 pub mod post;
 pub mod request;
+mod storage_class;
 pub mod store;
 mod versioning;
 pub mod xml;
@@ -31,43 +34,15 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http::{Method, Response};
 
+pub use code::S3ErrorCode;
+pub use effect::{CreatedKind, Effect};
 pub use error::S3Error;
 pub use request::S3Request;
+pub use storage_class::StorageClass;
 pub use store::{
     Bucket, DeleteKind, DeleteOutcome, ObjectVersion, Store, StoreError, VersioningStatus,
     WriteOutcome, sequencer_hex,
 };
-
-/// How an object came to be created, for `s3:ObjectCreated:*` event names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CreatedKind {
-    /// PutObject (`ObjectCreated:Put`).
-    Put,
-    /// CopyObject (`ObjectCreated:Copy`).
-    Copy,
-    /// CompleteMultipartUpload (`ObjectCreated:CompleteMultipartUpload`), reported once the
-    /// object is readable.
-    CompleteMultipartUpload,
-    /// A browser-form POST upload (`ObjectCreated:Post`).
-    Post,
-}
-
-/// A change an accepted request made to the store.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// An object was written.
-    ObjectCreated {
-        /// Which operation wrote it.
-        kind: CreatedKind,
-        /// What was written.
-        outcome: WriteOutcome,
-    },
-    /// A delete request was accepted for a key (whether or not it existed).
-    ObjectRemoved {
-        /// What was removed.
-        outcome: DeleteOutcome,
-    },
-}
 
 /// Configuration of the S3 service.
 #[derive(Debug, Clone)]
@@ -321,23 +296,24 @@ fn check_access(
 
 impl From<StoreError> for S3Error {
     fn from(e: StoreError) -> Self {
+        use S3ErrorCode as Code;
         use http::StatusCode;
         match e {
             StoreError::NoSuchBucket(name) => S3Error::no_such_bucket(&name),
             StoreError::BucketAlreadyExists(name) => S3Error::new(
-                "BucketAlreadyExists",
+                Code::BucketAlreadyExists,
                 StatusCode::CONFLICT,
                 "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.",
             )
             .with_extra("BucketName", name),
             StoreError::BucketAlreadyOwnedByYou { name, .. } => S3Error::new(
-                "BucketAlreadyOwnedByYou",
+                Code::BucketAlreadyOwnedByYou,
                 StatusCode::CONFLICT,
                 "Your previous request to create the named bucket succeeded and you already own it.",
             )
             .with_extra("BucketName", name),
             StoreError::BucketNotEmpty(name) => S3Error::new(
-                "BucketNotEmpty",
+                Code::BucketNotEmpty,
                 StatusCode::CONFLICT,
                 "The bucket you tried to delete is not empty",
             )

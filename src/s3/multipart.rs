@@ -16,15 +16,17 @@ use http::{Response, StatusCode, header};
 use serde::{Deserialize, Serialize};
 
 use super::checksum::{Checksum, ChecksumAlgorithm};
+use super::code::S3ErrorCode;
 use super::conditional;
 use super::copy::copy_source_object;
 use super::error::S3Error;
-use super::object::{
-    check_key, check_readable, content_headers, request_checksum, storage_class, user_metadata,
-    verify_content_md5,
+use super::headers::{
+    check_key, check_readable, content_headers, part_number, request_checksum, storage_class,
+    user_metadata, verify_content_md5,
 };
 use super::request::S3Request;
-use super::store::multipart::{MAX_PART_NUMBER, MIN_PART_SIZE};
+use super::storage_class::StorageClass;
+use super::store::multipart::MIN_PART_SIZE;
 use super::store::{CompletedPart, MultipartError, NewUpload, Owner};
 use super::xml::{self, OwnerXml, S3_XMLNS};
 use super::{CreatedKind, Effect, S3};
@@ -38,14 +40,14 @@ impl From<MultipartError> for S3Error {
             MultipartError::Store(e) => e.into(),
             MultipartError::NoSuchUpload(id) => no_such_upload(&id),
             MultipartError::InvalidPart { part_number, etag } => S3Error::new(
-                "InvalidPart",
+                S3ErrorCode::InvalidPart,
                 StatusCode::BAD_REQUEST,
                 "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
             )
             .with_extra("PartNumber", part_number.to_string())
             .with_extra("ETag", etag),
             MultipartError::InvalidPartOrder { part_number } => S3Error::new(
-                "InvalidPartOrder",
+                S3ErrorCode::InvalidPartOrder,
                 StatusCode::BAD_REQUEST,
                 "The list of parts was not in ascending order. The parts list must be specified in order by part number.",
             )
@@ -55,7 +57,7 @@ impl From<MultipartError> for S3Error {
                 etag,
                 size,
             } => S3Error::new(
-                "EntityTooSmall",
+                S3ErrorCode::EntityTooSmall,
                 StatusCode::BAD_REQUEST,
                 "Your proposed upload is smaller than the minimum allowed size",
             )
@@ -70,7 +72,7 @@ impl From<MultipartError> for S3Error {
 /// `NoSuchUpload` 404 with `UploadId`.
 fn no_such_upload(upload_id: &str) -> S3Error {
     S3Error::new(
-        "NoSuchUpload",
+        S3ErrorCode::NoSuchUpload,
         StatusCode::NOT_FOUND,
         "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
     )
@@ -87,47 +89,6 @@ fn ok_xml(body: String) -> Result<Response<Bytes>, S3Error> {
 
 fn upload_id(req: &S3Request) -> &str {
     req.query_param("uploadId").unwrap_or("")
-}
-
-/// `partNumber`: an integer from 1 to 10,000.
-fn part_number(req: &S3Request) -> Result<u32, S3Error> {
-    let raw = req.query_param("partNumber").unwrap_or("");
-    raw.parse::<u32>()
-        .ok()
-        .filter(|n| (1..=MAX_PART_NUMBER).contains(n))
-        .ok_or_else(|| {
-            S3Error::invalid_argument(
-                "Part number must be an integer between 1 and 10000, inclusive",
-                "partNumber",
-                raw,
-            )
-        })
-}
-
-/// The byte range and part count GetObject/HeadObject serve for `partNumber=n`:
-/// `InvalidArgument` for a bad number, `InvalidPartNumber` (416) past the last part, and
-/// `InvalidRequest` when combined with `Range`.
-pub(super) fn part_number_range(
-    req: &S3Request,
-    obj: &super::ObjectVersion,
-    n: &str,
-) -> Result<(super::conditional::ByteRange, usize), S3Error> {
-    let number = part_number(req)?;
-    if req.headers.contains_key("range") {
-        return Err(S3Error::invalid_request(
-            "Cannot specify both Range header and partNumber query parameter",
-        ));
-    }
-    let (start, end, count) = obj.part_range(number).ok_or_else(|| {
-        S3Error::new(
-            "InvalidPartNumber",
-            StatusCode::RANGE_NOT_SATISFIABLE,
-            "The requested partnumber is not satisfiable",
-        )
-        .with_extra("PartNumberRequested", n)
-        .with_extra("ActualPartCount", obj.part_sizes.len().max(1).to_string())
-    })?;
-    Ok((super::conditional::ByteRange { start, end }, count))
 }
 
 #[derive(Serialize)]
@@ -372,7 +333,7 @@ pub(super) fn complete_upload(
         "http://{}/{}/{}",
         req.header("host").unwrap_or("localhost"),
         bucket.name,
-        xml::url_encode_key(key)
+        crate::s3event::encode_key(key)
     );
     let body = xml::render(
         "CompleteMultipartUploadResult",
@@ -462,7 +423,7 @@ struct ListPartsResult {
     #[serde(rename = "Owner")]
     owner: OwnerXml,
     #[serde(rename = "StorageClass")]
-    storage_class: String,
+    storage_class: StorageClass,
     #[serde(rename = "ChecksumAlgorithm", skip_serializing_if = "Option::is_none")]
     checksum_algorithm: Option<&'static str>,
 }
@@ -540,7 +501,7 @@ pub(super) fn list_parts(
             parts,
             initiator: OwnerXml::from(&upload.spec.owner),
             owner: OwnerXml::from(&upload.spec.owner),
-            storage_class: upload.spec.storage_class.clone(),
+            storage_class: upload.spec.storage_class,
             checksum_algorithm: upload
                 .spec
                 .checksum_algorithm
@@ -561,7 +522,7 @@ struct UploadXml {
     #[serde(rename = "Owner")]
     owner: OwnerXml,
     #[serde(rename = "StorageClass")]
-    storage_class: String,
+    storage_class: StorageClass,
     #[serde(rename = "Initiated")]
     initiated: String,
     #[serde(rename = "ChecksumAlgorithm", skip_serializing_if = "Option::is_none")]
@@ -642,7 +603,7 @@ pub(super) fn list_uploads(
                     upload_id: u.upload_id.clone(),
                     initiator: OwnerXml::from(&u.owner),
                     owner: OwnerXml::from(&u.owner),
-                    storage_class: u.storage_class.clone(),
+                    storage_class: u.storage_class,
                     initiated: xml::iso8601(u.initiated),
                     checksum_algorithm: u.checksum_algorithm.map(ChecksumAlgorithm::upper_name),
                 })

@@ -16,10 +16,11 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, Response, StatusCode, hea
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::checksum::{Checksum, ChecksumAlgorithm};
+use super::code::S3ErrorCode;
 use super::error::S3Error;
 use super::request::S3Request;
-use super::xml::escape;
-use super::{CreatedKind, Effect, S3, object};
+use super::{CreatedKind, Effect, S3, headers, object};
+use crate::xml::escape;
 
 /// Form fields stored on the object as the header of the same name.
 const STORED_FIELDS: &[&str] = &[
@@ -66,7 +67,7 @@ pub struct PostForm {
 
 fn malformed() -> S3Error {
     S3Error::new(
-        "MalformedPOSTRequest",
+        S3ErrorCode::MalformedPOSTRequest,
         StatusCode::BAD_REQUEST,
         "The body of your POST request is not well-formed multipart/form-data.",
     )
@@ -242,7 +243,7 @@ pub(super) fn post_object(
         .any(|n| n.as_str().starts_with("x-amz-checksum-"))
     {
         let checksum = Checksum::of(ChecksumAlgorithm::Crc64Nvme, &form.file().body);
-        b = object::checksum_headers(b, Some(&checksum));
+        b = headers::checksum_headers(b, Some(&checksum));
     }
     let (status, body) = if redirect.is_some() {
         (StatusCode::SEE_OTHER, Bytes::new())

@@ -28,6 +28,7 @@ use parking_lot::RwLock;
 use time::OffsetDateTime;
 
 use super::checksum::Checksum;
+use super::storage_class::StorageClass;
 
 pub use multipart::{
     CompletedPart, MultipartError, NewUpload, PartInfo, PartOutcome, Upload, UploadSummary,
@@ -172,7 +173,7 @@ pub struct ObjectVersion {
     /// The write's sequencer: strictly increasing across all writes and deletes.
     pub sequencer: u64,
     /// The storage class, e.g. `STANDARD`.
-    pub storage_class: String,
+    pub storage_class: StorageClass,
     /// The account that wrote the object.
     pub owner: Owner,
 }
@@ -266,7 +267,7 @@ pub struct NewObject {
     /// The checksum to store.
     pub checksum: Option<Checksum>,
     /// The storage class.
-    pub storage_class: String,
+    pub storage_class: StorageClass,
     /// The writer.
     pub owner: Owner,
 }
@@ -623,7 +624,7 @@ impl Bucket {
             delete_marker: true,
             part_sizes: Vec::new(),
             sequencer,
-            storage_class: "STANDARD".to_owned(),
+            storage_class: StorageClass::Standard,
             owner: self.owner.clone(),
         });
         Self::insert_version(&mut objects, key, marker, status);
@@ -928,7 +929,7 @@ mod tests {
             content: ContentHeaders::default(),
             metadata: BTreeMap::new(),
             checksum: None,
-            storage_class: "STANDARD".to_owned(),
+            storage_class: StorageClass::Standard,
             owner: owner("1"),
         }
     }

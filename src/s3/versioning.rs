@@ -11,8 +11,10 @@ use http::{Method, Response, StatusCode};
 use serde::{Deserialize, Serialize};
 
 use super::S3;
+use super::code::S3ErrorCode;
 use super::error::S3Error;
 use super::request::S3Request;
+use super::storage_class::StorageClass;
 use super::store::{
     Bucket, ObjectVersion, VersionListParams, VersionLookupError, VersioningStatus,
 };
@@ -21,7 +23,7 @@ use super::xml::{self, OwnerXml, S3_XMLNS};
 /// `NoSuchVersion` 404 with `Key` and `VersionId`.
 pub(super) fn no_such_version(key: &str, version_id: &str) -> S3Error {
     S3Error::new(
-        "NoSuchVersion",
+        S3ErrorCode::NoSuchVersion,
         StatusCode::NOT_FOUND,
         "The specified version does not exist.",
     )
@@ -176,7 +178,7 @@ struct VersionXml {
     #[serde(rename = "Owner")]
     owner: OwnerXml,
     #[serde(rename = "StorageClass")]
-    storage_class: String,
+    storage_class: StorageClass,
 }
 
 #[derive(Serialize)]
@@ -268,7 +270,7 @@ pub(super) fn list_object_versions(
     };
     let enc = |s: &str| {
         if url {
-            xml::url_encode_key(s)
+            crate::s3event::encode_key(s)
         } else {
             s.to_owned()
         }
@@ -312,7 +314,7 @@ pub(super) fn list_object_versions(
                 etag: format!("\"{}\"", v.etag),
                 size: v.size,
                 owner: owner(v),
-                storage_class: v.storage_class.clone(),
+                storage_class: v.storage_class,
             });
         }
     }
