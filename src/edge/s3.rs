@@ -111,6 +111,7 @@ fn run(
         query: query_pairs(&parts.uri),
         headers: signed.headers,
         body: signed.body,
+        form: signed.form,
         requester: signed.account,
         region: signed.region,
         request_id: ids.request_id.clone(),
@@ -126,6 +127,8 @@ struct Signed {
     region: String,
     headers: http::HeaderMap,
     body: Bytes,
+    /// A form upload's form, parsed once here and handed on to the service.
+    form: Option<Arc<crate::s3::form::PostForm>>,
 }
 
 /// SigV4 in the `Authorization` header or a presigned query; aws-chunked bodies decoded and
@@ -144,6 +147,7 @@ fn header_signature(
         region: authed.region,
         headers,
         body: authed.body,
+        form: None,
     })
 }
 
@@ -161,7 +165,7 @@ pub(super) fn is_form_upload(parts: &Parts, address: &S3Address) -> bool {
             .headers
             .get(http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(crate::s3::post::is_form_content_type)
+            .is_some_and(crate::s3::form::is_form_content_type)
 }
 
 /// The form's policy signature and conditions, instead of header SigV4.
@@ -176,7 +180,7 @@ fn form_signature(
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let form = crate::s3::post::PostForm::parse(content_type, body.clone())?;
+    let form = crate::s3::form::PostForm::parse(content_type, body.clone())?;
     let input = auth::post_policy::PostInput {
         fields: form.fields(),
         bucket: address.bucket.as_deref().unwrap_or_default(),
@@ -189,6 +193,7 @@ fn form_signature(
         region: signed.region,
         headers: parts.headers.clone(),
         body,
+        form: Some(Arc::new(form)),
     })
 }
 

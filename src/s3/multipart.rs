@@ -643,7 +643,7 @@ mod tests {
 
     fn setup() -> S3 {
         let s3 = S3::new(S3Config::default());
-        s3.handle(req(Method::PUT, None, &[], "")).unwrap();
+        s3.answer(req(Method::PUT, None, &[], "")).unwrap();
         s3
     }
 
@@ -658,10 +658,13 @@ mod tests {
     fn complete_reports_the_effect_only_on_success() {
         let s3 = setup();
         let r = s3
-            .handle(req(Method::POST, Some("k"), &[("uploads", "")], ""))
+            .answer(req(Method::POST, Some("k"), &[("uploads", "")], ""))
             .unwrap();
         let id = upload_id_of(&r);
-        let (r, fx) = s3.handle_with_effects(&req(
+        let crate::s3::Handled {
+            response: r,
+            effects: fx,
+        } = s3.handle(&req(
             Method::PUT,
             Some("k"),
             &[("partNumber", "1"), ("uploadId", &id)],
@@ -673,7 +676,10 @@ mod tests {
             .unwrap()
             .to_owned();
         // Bad XML and a bad part: errors, no effects.
-        let (r, fx) = s3.handle_with_effects(&req(
+        let crate::s3::Handled {
+            response: r,
+            effects: fx,
+        } = s3.handle(&req(
             Method::POST,
             Some("k"),
             &[("uploadId", &id)],
@@ -682,8 +688,10 @@ mod tests {
         assert_eq!(r.unwrap_err().code(), "MalformedXML");
         assert!(fx.is_empty());
         let bad = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>\"x\"</ETag></Part></CompleteMultipartUpload>";
-        let (r, fx) =
-            s3.handle_with_effects(&req(Method::POST, Some("k"), &[("uploadId", &id)], bad));
+        let crate::s3::Handled {
+            response: r,
+            effects: fx,
+        } = s3.handle(&req(Method::POST, Some("k"), &[("uploadId", &id)], bad));
         let e = r.unwrap_err();
         assert_eq!(e.code(), "InvalidPart");
         assert_eq!(e.extra("UploadId"), Some(id.as_str()));
@@ -691,8 +699,10 @@ mod tests {
         let good = format!(
             "<CompleteMultipartUpload><Part><ETag>{etag}</ETag><PartNumber>1</PartNumber></Part></CompleteMultipartUpload>"
         );
-        let (r, fx) =
-            s3.handle_with_effects(&req(Method::POST, Some("k"), &[("uploadId", &id)], &good));
+        let crate::s3::Handled {
+            response: r,
+            effects: fx,
+        } = s3.handle(&req(Method::POST, Some("k"), &[("uploadId", &id)], &good));
         r.unwrap();
         let [Effect::ObjectCreated { kind, outcome }] = fx.as_slice() else {
             panic!("one effect expected: {fx:?}");
@@ -701,10 +711,10 @@ mod tests {
         assert_eq!(outcome.size, 5);
         assert!(outcome.etag.ends_with("-1"));
         // The object is readable when the effect is reported.
-        let got = s3.handle(req(Method::GET, Some("k"), &[], "")).unwrap();
+        let got = s3.answer(req(Method::GET, Some("k"), &[], "")).unwrap();
         assert_eq!(got.body().as_ref(), b"hello");
         let e = s3
-            .handle(req(Method::POST, Some("k"), &[("uploadId", &id)], &good))
+            .answer(req(Method::POST, Some("k"), &[("uploadId", &id)], &good))
             .unwrap_err();
         assert_eq!(e.code(), "NoSuchUpload");
         assert_eq!(e.status(), StatusCode::NOT_FOUND);
@@ -714,12 +724,12 @@ mod tests {
     fn part_numbers_are_validated() {
         let s3 = setup();
         let r = s3
-            .handle(req(Method::POST, Some("k"), &[("uploads", "")], ""))
+            .answer(req(Method::POST, Some("k"), &[("uploads", "")], ""))
             .unwrap();
         let id = upload_id_of(&r);
         for n in ["0", "10001", "x"] {
             let e = s3
-                .handle(req(
+                .answer(req(
                     Method::PUT,
                     Some("k"),
                     &[("partNumber", n), ("uploadId", &id)],
@@ -729,18 +739,18 @@ mod tests {
             assert_eq!(e.code(), "InvalidArgument", "{n}");
         }
         let e = s3
-            .handle(req(Method::GET, Some("k"), &[("partNumber", "1")], ""))
+            .answer(req(Method::GET, Some("k"), &[("partNumber", "1")], ""))
             .unwrap_err();
         assert_eq!(e.code(), "NoSuchKey");
-        s3.handle(req(Method::PUT, Some("k"), &[], "whole"))
+        s3.answer(req(Method::PUT, Some("k"), &[], "whole"))
             .unwrap();
         let r = s3
-            .handle(req(Method::GET, Some("k"), &[("partNumber", "1")], ""))
+            .answer(req(Method::GET, Some("k"), &[("partNumber", "1")], ""))
             .unwrap();
         assert_eq!(r.body().as_ref(), b"whole");
         assert_eq!(r.headers()["x-amz-mp-parts-count"], "1");
         let e = s3
-            .handle(req(Method::GET, Some("k"), &[("partNumber", "2")], ""))
+            .answer(req(Method::GET, Some("k"), &[("partNumber", "2")], ""))
             .unwrap_err();
         assert_eq!(e.code(), "InvalidPartNumber");
     }

@@ -7,7 +7,8 @@ use std::borrow::Cow;
 use http::Method;
 
 use super::error::S3Error;
-use super::post::{PostForm, is_form_upload};
+use super::form::PostForm;
+use super::post::is_form_upload;
 use super::request::S3Request;
 
 /// Query parameters naming S3 subresources this simulator does not implement yet.
@@ -175,8 +176,11 @@ impl<'r> Op<'r> {
 fn form(req: &S3Request) -> Result<Cow<'_, PostForm>, S3Error> {
     match &req.form {
         Some(form) => Ok(Cow::Borrowed(form.as_ref())),
-        None => PostForm::parse(req.header("content-type").unwrap_or_default(), req.body.clone())
-            .map(Cow::Owned),
+        None => PostForm::parse(
+            req.header("content-type").unwrap_or_default(),
+            req.body.clone(),
+        )
+        .map(Cow::Owned),
     }
 }
 
@@ -189,7 +193,10 @@ mod tests {
 
     fn req(method: Method, bucket: Option<&str>, key: Option<&str>, query: &[&str]) -> S3Request {
         let mut r = S3Request::new(method, bucket, key, Arc::new(Account::default_account()));
-        r.query = query.iter().map(|q| ((*q).to_owned(), String::new())).collect();
+        r.query = query
+            .iter()
+            .map(|q| ((*q).to_owned(), String::new()))
+            .collect();
         r
     }
 
@@ -201,7 +208,10 @@ mod tests {
         };
         let cases = [
             (req(Method::GET, None, None, &[]), Op::ListBuckets),
-            (req(Method::PUT, Some("b"), None, &[]), Op::CreateBucket("b")),
+            (
+                req(Method::PUT, Some("b"), None, &[]),
+                Op::CreateBucket("b"),
+            ),
             (
                 req(Method::GET, Some("b"), Some("k"), &["tagging"]),
                 Op::Unimplemented("b"),
@@ -210,7 +220,10 @@ mod tests {
                 req(Method::PUT, Some("b"), None, &["notification"]),
                 Op::PutBucketNotification("b"),
             ),
-            (req(Method::GET, Some("b"), Some(""), &[]), Op::ListObjects("b")),
+            (
+                req(Method::GET, Some("b"), Some(""), &[]),
+                Op::ListObjects("b"),
+            ),
             (
                 req(Method::POST, Some("b"), Some("k"), &["uploads"]),
                 Op::CreateMultipartUpload(o),
@@ -219,7 +232,10 @@ mod tests {
                 req(Method::PUT, Some("b"), Some("k"), &["partNumber"]),
                 Op::UploadPart(o),
             ),
-            (req(Method::HEAD, Some("b"), Some("k"), &[]), Op::GetObject(o)),
+            (
+                req(Method::HEAD, Some("b"), Some("k"), &[]),
+                Op::GetObject(o),
+            ),
         ];
         for (r, op) in cases {
             assert_eq!(Op::parse(&r), Ok(op), "{} {:?}", r.method, r.query);

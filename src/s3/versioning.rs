@@ -373,9 +373,9 @@ mod tests {
     #[test]
     fn configuration_round_trip_and_bad_bodies() {
         let s3 = S3::new(S3Config::default());
-        s3.handle(req(Method::PUT, None, &[], "")).unwrap();
+        s3.answer(req(Method::PUT, None, &[], "")).unwrap();
         let r = s3
-            .handle(req(Method::GET, None, &[("versioning", "")], ""))
+            .answer(req(Method::GET, None, &[("versioning", "")], ""))
             .unwrap();
         assert!(
             text(&r).ends_with(
@@ -391,11 +391,11 @@ mod tests {
             "<VersioningConfiguration><Status>Enabled",
         ] {
             let e = s3
-                .handle(req(Method::PUT, None, &[("versioning", "")], bad))
+                .answer(req(Method::PUT, None, &[("versioning", "")], bad))
                 .unwrap_err();
             assert_eq!(e.code(), "MalformedXML", "{bad}");
         }
-        s3.handle(req(
+        s3.answer(req(
             Method::PUT,
             None,
             &[("versioning", "")],
@@ -403,7 +403,7 @@ mod tests {
         ))
         .unwrap();
         let r = s3
-            .handle(req(Method::GET, None, &[("versioning", "")], ""))
+            .answer(req(Method::GET, None, &[("versioning", "")], ""))
             .unwrap();
         assert!(text(&r).contains("<Status>Enabled</Status>"));
     }
@@ -411,9 +411,12 @@ mod tests {
     #[test]
     fn delete_effects_and_marker_reads() {
         let s3 = S3::new(S3Config::default());
-        s3.handle(req(Method::PUT, None, &[], "")).unwrap();
+        s3.answer(req(Method::PUT, None, &[], "")).unwrap();
         s3.store().bucket("bkt").unwrap().set_versioning(true);
-        let (r, fx) = s3.handle_with_effects(&req(Method::PUT, Some("k"), &[], "x"));
+        let crate::s3::Handled {
+            response: r,
+            effects: fx,
+        } = s3.handle(&req(Method::PUT, Some("k"), &[], "x"));
         let v1 = r.unwrap().headers()["x-amz-version-id"]
             .to_str()
             .unwrap()
@@ -422,7 +425,10 @@ mod tests {
             panic!("{fx:?}")
         };
         assert_eq!(outcome.version_id.as_deref(), Some(v1.as_str()));
-        let (r, fx) = s3.handle_with_effects(&req(Method::DELETE, Some("k"), &[], ""));
+        let crate::s3::Handled {
+            response: r,
+            effects: fx,
+        } = s3.handle(&req(Method::DELETE, Some("k"), &[], ""));
         let r = r.unwrap();
         assert_eq!(r.headers()["x-amz-delete-marker"], "true");
         let marker = r.headers()["x-amz-version-id"].to_str().unwrap().to_owned();
@@ -431,21 +437,23 @@ mod tests {
         };
         assert_eq!(outcome.kind, DeleteKind::MarkerCreated);
         assert_eq!(outcome.version_id.as_deref(), Some(marker.as_str()));
-        let e = s3.handle(req(Method::GET, Some("k"), &[], "")).unwrap_err();
+        let e = s3.answer(req(Method::GET, Some("k"), &[], "")).unwrap_err();
         assert_eq!(e.code(), "NoSuchKey");
         let resp = e.to_response(&Method::HEAD, "r", "h");
         assert_eq!(resp.headers()["x-amz-delete-marker"], "true");
         let e = s3
-            .handle(req(Method::GET, Some("k"), &[("versionId", &marker)], ""))
+            .answer(req(Method::GET, Some("k"), &[("versionId", &marker)], ""))
             .unwrap_err();
         assert_eq!(e.status(), StatusCode::METHOD_NOT_ALLOWED);
         assert_eq!(e.extra("ResourceType"), Some("DeleteMarker"));
         let e = s3
-            .handle(req(Method::GET, Some("k"), &[("versionId", "bogus")], ""))
+            .answer(req(Method::GET, Some("k"), &[("versionId", "bogus")], ""))
             .unwrap_err();
         assert_eq!(e.code(), "InvalidArgument");
-        let (r, fx) =
-            s3.handle_with_effects(&req(Method::DELETE, Some("k"), &[("versionId", &v1)], ""));
+        let crate::s3::Handled {
+            response: r,
+            effects: fx,
+        } = s3.handle(&req(Method::DELETE, Some("k"), &[("versionId", &v1)], ""));
         assert!(r.unwrap().headers().get("x-amz-delete-marker").is_none());
         let [Effect::ObjectRemoved { outcome }] = fx.as_slice() else {
             panic!("{fx:?}")
@@ -455,7 +463,7 @@ mod tests {
             DeleteKind::VersionRemoved { was_marker: false }
         );
         let r = s3
-            .handle(req(Method::GET, None, &[("versions", "")], ""))
+            .answer(req(Method::GET, None, &[("versions", "")], ""))
             .unwrap();
         let body = text(&r);
         assert!(body.contains("<DeleteMarker><Key>k</Key>"), "{body}");
