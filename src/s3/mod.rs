@@ -160,6 +160,7 @@ impl S3 {
 
     /// [`S3::handle`]'s answer alone, for tests that look at no effects.
     #[cfg(test)]
+    #[allow(clippy::needless_pass_by_value)] // tests build the request in the call
     pub(crate) fn answer(&self, req: S3Request) -> Result<Response<Bytes>, S3Error> {
         self.handle(&req).response
     }
