@@ -46,7 +46,7 @@ pub use request::S3Request;
 pub use storage_class::StorageClass;
 pub use store::{
     Bucket, DeleteKind, DeleteOutcome, ObjectVersion, Store, StoreError, VersioningStatus,
-    WriteOutcome, sequencer_hex,
+    WriteOutcome,
 };
 
 /// Configuration of the S3 service.

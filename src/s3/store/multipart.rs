@@ -363,7 +363,7 @@ impl Bucket {
                 (Some(k), None) if key.as_str() <= k => continue,
                 _ => {}
             }
-            if let Some(cp) = super::common_prefix(key, prefix, delimiter) {
+            if let Some(cp) = super::list::common_prefix(key, prefix, delimiter) {
                 if page.common_prefixes.last().is_some_and(|l| l == cp) {
                     continue;
                 }
