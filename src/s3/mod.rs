@@ -20,6 +20,7 @@ pub mod form;
 mod headers;
 mod list;
 mod multipart;
+mod multipart_list;
 mod notification;
 mod object;
 mod op;
@@ -188,7 +189,7 @@ impl S3 {
             Op::PutBucketVersioning(b) => versioning::put_bucket_versioning(self, req, b),
             Op::GetBucketVersioning(b) => versioning::get_bucket_versioning(self, req, b),
             Op::ListObjectVersions(b) => versioning::list_object_versions(self, req, b),
-            Op::ListMultipartUploads(b) => multipart::list_uploads(self, req, b),
+            Op::ListMultipartUploads(b) => multipart_list::list_uploads(self, req, b),
             Op::ListObjectsV2(b) => list::list_objects_v2(self, req, b),
             Op::ListObjects(b) => list::list_objects_v1(self, req, b),
             Op::DeleteObjects(b) => delete::delete_objects(self, req, b, fx),
@@ -199,7 +200,7 @@ impl S3 {
             }
             Op::UploadPart(o) => multipart::upload_part(self, req, o.bucket, o.key),
             Op::AbortMultipartUpload(o) => multipart::abort_upload(self, req, o.bucket, o.key),
-            Op::ListParts(o) => multipart::list_parts(self, req, o.bucket, o.key),
+            Op::ListParts(o) => multipart_list::list_parts(self, req, o.bucket, o.key),
             Op::CopyObject(o) => copy::copy_object(self, req, o.bucket, o.key, fx),
             Op::PutObject(o) => object::put_object(self, req, o.bucket, o.key, fx),
             Op::GetObject(o) => object::get_object(self, req, o.bucket, o.key),
