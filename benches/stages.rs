@@ -29,8 +29,8 @@ use s3lambda::lambda::registry::{AliasInput, ConfigUpdate, CreateFunction, Regis
 use s3lambda::notify::matching::{explain, matching_lambdas};
 use s3lambda::notify::{EventType, KeyFilter, LambdaConfig, NotificationConfiguration};
 use s3lambda::runtime::handlers::ECHO;
-use s3lambda::s3::event::{EncodedKey, EventName, S3Event};
 use s3lambda::s3::store::{ContentHeaders, NewObject, Owner};
+use s3lambda::s3event::{EncodedKey, EventName, S3Event};
 use s3lambda::sim::{LocalClient, Simulator};
 
 const ACCOUNT: &str = "000000000000";
@@ -562,7 +562,7 @@ fn bench_pipeline(c: &mut Criterion, reg: &mut Registered) {
                     content: ContentHeaders::default(),
                     metadata: BTreeMap::new(),
                     checksum: None,
-                    storage_class: "STANDARD".into(),
+                    storage_class: s3lambda::s3::StorageClass::Standard,
                     owner: p.owner.clone(),
                 },
             )

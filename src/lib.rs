@@ -61,6 +61,7 @@ pub mod notify;
 mod prop_tests;
 pub mod runtime;
 pub mod s3;
+pub mod s3event;
 pub mod scenario;
 pub mod sim;
 pub mod trace;

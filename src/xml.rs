@@ -9,9 +9,16 @@
 //! levels (`NotificationConfiguration/CloudFunctionConfiguration/Filter/S3Key/FilterRule/Name`
 //! is six), so a document deeper than [`MAX_DEPTH`] is refused before any recursive reader
 //! sees it. S3 answers such a body with `MalformedXML`; the callers map [`ShapeError`] to it.
+//!
+//! Also the one text escaper ([`escape`]) every XML writer of the crate uses.
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
+
+/// Escapes text for an XML element or attribute.
+pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    quick_xml::escape::escape(s)
+}
 
 /// The deepest element nesting accepted (the root element is depth 1).
 pub const MAX_DEPTH: usize = 32;

@@ -48,7 +48,7 @@ impl AddressError {
     pub fn to_s3_error(self) -> crate::s3::S3Error {
         match self {
             Self::NotUtf8 => crate::s3::S3Error::new(
-                "InvalidURI",
+                crate::s3::S3ErrorCode::InvalidURI,
                 http::StatusCode::BAD_REQUEST,
                 "Couldn't parse the specified URI.",
             ),

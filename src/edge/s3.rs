@@ -10,7 +10,7 @@ use http::{HeaderValue, Response};
 
 use super::{AddressError, BodyError, S3Address, query_pairs};
 use crate::auth::{self, Account, SignedHead};
-use crate::s3::{S3Error, S3Request};
+use crate::s3::{S3Error, S3ErrorCode, S3Request};
 use crate::sim::Simulator;
 
 pub(super) fn handle(
@@ -49,7 +49,7 @@ pub(super) fn refuse_form(
     let error = match refusal {
         FormRefusal::Body(e) => body_error(*e),
         FormRefusal::PreDataTooLarge => S3Error::new(
-            "MaxPostPreDataLengthExceeded",
+            S3ErrorCode::MaxPostPreDataLengthExceeded,
             http::StatusCode::BAD_REQUEST,
             "Your POST request fields preceding the upload file were too large.",
         ),
@@ -111,6 +111,7 @@ fn run(
         query: query_pairs(&parts.uri),
         headers: signed.headers,
         body: signed.body,
+        form: signed.form,
         requester: signed.account,
         region: signed.region,
         request_id: ids.request_id.clone(),
@@ -126,6 +127,8 @@ struct Signed {
     region: String,
     headers: http::HeaderMap,
     body: Bytes,
+    /// A form upload's form, parsed once here and handed on to the service.
+    form: Option<Arc<crate::s3::form::PostForm>>,
 }
 
 /// SigV4 in the `Authorization` header or a presigned query; aws-chunked bodies decoded and
@@ -144,6 +147,7 @@ fn header_signature(
         region: authed.region,
         headers,
         body: authed.body,
+        form: None,
     })
 }
 
@@ -161,7 +165,7 @@ pub(super) fn is_form_upload(parts: &Parts, address: &S3Address) -> bool {
             .headers
             .get(http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(crate::s3::post::is_form_content_type)
+            .is_some_and(crate::s3::form::is_form_content_type)
 }
 
 /// The form's policy signature and conditions, instead of header SigV4.
@@ -176,7 +180,7 @@ fn form_signature(
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let form = crate::s3::post::PostForm::parse(content_type, body.clone())?;
+    let form = crate::s3::form::PostForm::parse(content_type, body.clone())?;
     let input = auth::post_policy::PostInput {
         fields: form.fields(),
         bucket: address.bucket.as_deref().unwrap_or_default(),
@@ -189,6 +193,7 @@ fn form_signature(
         region: signed.region,
         headers: parts.headers.clone(),
         body,
+        form: Some(Arc::new(form)),
     })
 }
 
@@ -199,6 +204,13 @@ fn wire_error(
     message: String,
     extras: Vec<(&'static str, String)>,
 ) -> S3Error {
+    let code = S3ErrorCode::parse(code).unwrap_or_else(|| {
+        tracing::error!(
+            code,
+            "an authentication error names an S3 code with no variant"
+        );
+        S3ErrorCode::InternalError
+    });
     extras
         .into_iter()
         .fold(S3Error::new(code, status, message), |err, (name, value)| {
@@ -209,17 +221,17 @@ fn wire_error(
 fn body_error(e: BodyError) -> S3Error {
     match e {
         BodyError::TooLarge => S3Error::new(
-            "EntityTooLarge",
+            S3ErrorCode::EntityTooLarge,
             http::StatusCode::BAD_REQUEST,
             "Your proposed upload exceeds the maximum allowed size",
         ),
         BodyError::Incomplete => S3Error::new(
-            "IncompleteBody",
+            S3ErrorCode::IncompleteBody,
             http::StatusCode::BAD_REQUEST,
             "You did not provide the number of bytes specified by the Content-Length HTTP header.",
         ),
         BodyError::Stalled => S3Error::new(
-            "RequestTimeout",
+            S3ErrorCode::RequestTimeout,
             http::StatusCode::BAD_REQUEST,
             "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.",
         ),

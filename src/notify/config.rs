@@ -8,7 +8,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::s3::event::EventName;
+use crate::s3event::EventName;
 
 /// A bucket's whole notification configuration (PUT replaces it; empty = none).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::s3::event::{EncodedKey, EventName};
+use crate::s3event::{EncodedKey, EventName};
 
 use super::config::{EventType, KeyFilter, LambdaConfig, NotificationConfiguration};
 

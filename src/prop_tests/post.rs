@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::auth::post_policy::{PostInput, verify};
 use crate::auth::{Account, Keyring};
-use crate::s3::post::PostForm;
+use crate::s3::form::PostForm;
 
 const BOUNDARY: &str = "xYzZY";
 

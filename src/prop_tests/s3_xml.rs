@@ -73,7 +73,7 @@ const VALUES: &[&str] = &[
 fn s3() -> (S3, Arc<Account>) {
     let s3 = S3::new(S3Config::default());
     let owner = Arc::new(Account::default_account());
-    let created = s3.handle(S3Request::new(
+    let created = s3.answer(S3Request::new(
         Method::PUT,
         Some("bkt"),
         None,
@@ -115,16 +115,16 @@ fn send_everywhere(body: &[u8]) {
         r.body = body.clone();
         r
     };
-    let _ = s3.handle(with(Method::PUT, "new-bucket", None, &[]));
-    let _ = s3.handle(with(Method::PUT, "bkt", None, &[("versioning", "")]));
-    let _ = s3.handle(with(Method::PUT, "bkt", None, &[("notification", "")]));
+    let _ = s3.answer(with(Method::PUT, "new-bucket", None, &[]));
+    let _ = s3.answer(with(Method::PUT, "bkt", None, &[("versioning", "")]));
+    let _ = s3.answer(with(Method::PUT, "bkt", None, &[("notification", "")]));
     let mut delete = with(Method::POST, "bkt", None, &[("delete", "")]);
     let md5 = base64::engine::general_purpose::STANDARD.encode(Md5::digest(&body));
     if let Ok(v) = http::HeaderValue::from_str(&md5) {
         delete.headers.insert("content-md5", v);
     }
-    let _ = s3.handle(delete);
-    let created = s3.handle(with(Method::POST, "bkt", Some("k"), &[("uploads", "")]));
+    let _ = s3.answer(delete);
+    let created = s3.answer(with(Method::POST, "bkt", Some("k"), &[("uploads", "")]));
     if let Ok(r) = created {
         let text = String::from_utf8_lossy(r.body());
         let id = text
@@ -132,7 +132,7 @@ fn send_everywhere(body: &[u8]) {
             .and_then(|(_, rest)| rest.split_once("</UploadId>"))
             .map(|(id, _)| id.to_owned())
             .unwrap_or_default();
-        let _ = s3.handle(with(Method::POST, "bkt", Some("k"), &[("uploadId", &id)]));
+        let _ = s3.answer(with(Method::POST, "bkt", Some("k"), &[("uploadId", &id)]));
     }
 }
 
@@ -151,7 +151,7 @@ fn valid_bodies_are_accepted() {
         let mut r = S3Request::new(Method::PUT, Some("bkt"), None, Arc::clone(&owner));
         r.query = vec![(query.to_owned(), String::new())];
         r.body = Bytes::from(body);
-        let answer = s3.handle(r);
+        let answer = s3.answer(r);
         assert!(answer.is_ok(), "{query}: {answer:?}");
     }
 }

@@ -10,6 +10,7 @@ use http::{Response, StatusCode, header};
 use serde::{Deserialize, Serialize};
 
 use super::S3;
+use super::code::S3ErrorCode;
 use super::error::S3Error;
 use super::request::S3Request;
 use super::store::{Owner, StoreError};
@@ -110,7 +111,7 @@ fn resolve_location(req: &S3Request, signed_region: &str) -> Result<(String, Str
             return Ok((US_EAST_1.to_owned(), String::new()));
         }
         return Err(S3Error::new(
-            "IllegalLocationConstraintException",
+            S3ErrorCode::IllegalLocationConstraintException,
             StatusCode::BAD_REQUEST,
             "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.",
         ));
@@ -119,7 +120,7 @@ fn resolve_location(req: &S3Request, signed_region: &str) -> Result<(String, Str
     if signed_region != US_EAST_1 {
         if constraint != signed_region {
             return Err(S3Error::new(
-                "IllegalLocationConstraintException",
+                S3ErrorCode::IllegalLocationConstraintException,
                 StatusCode::BAD_REQUEST,
                 format!(
                     "The {constraint} location constraint is incompatible for the region specific endpoint this request was sent to."
@@ -136,7 +137,7 @@ fn resolve_location(req: &S3Request, signed_region: &str) -> Result<(String, Str
     };
     if region == US_EAST_1 || !REGIONS.contains(&region) {
         return Err(S3Error::new(
-            "InvalidLocationConstraint",
+            S3ErrorCode::InvalidLocationConstraint,
             StatusCode::BAD_REQUEST,
             "The specified location-constraint is not valid",
         )
@@ -334,7 +335,7 @@ pub(super) fn list_buckets(s3: &S3, req: &S3Request) -> Result<Response<Bytes>, 
         && !REGIONS.contains(&r)
     {
         return Err(S3Error::new(
-            "InvalidArgument",
+            S3ErrorCode::InvalidArgument,
             StatusCode::BAD_REQUEST,
             format!("Argument value {r} is not a valid AWS Region"),
         )

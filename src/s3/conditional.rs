@@ -7,6 +7,7 @@
 use http::StatusCode;
 use time::OffsetDateTime;
 
+use super::code::S3ErrorCode;
 use super::error::S3Error;
 use super::request::S3Request;
 use super::xml::parse_http_date;
@@ -39,7 +40,7 @@ pub fn parse_range(header: Option<&str>, size: u64) -> Result<Option<ByteRange>,
     };
     let unsatisfiable = || {
         S3Error::new(
-            "InvalidRange",
+            S3ErrorCode::InvalidRange,
             StatusCode::RANGE_NOT_SATISFIABLE,
             "The requested range is not satisfiable",
         )

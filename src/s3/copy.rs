@@ -11,11 +11,12 @@ use serde::Serialize;
 use super::checksum::{Checksum, ChecksumAlgorithm};
 use super::conditional;
 use super::error::S3Error;
-use super::object::{
+use super::headers::{
     check_key, check_readable, check_write_conditions, content_headers, storage_class,
     user_metadata, validate_write_conditions,
 };
 use super::request::S3Request;
+use super::storage_class::StorageClass;
 use super::store::{NewObject, ObjectVersion, Owner, VersionLookupError};
 use super::xml::{self, S3_XMLNS};
 use super::{CreatedKind, Effect, S3};
@@ -194,7 +195,7 @@ pub(super) fn copy_object(
     let storage_class = if req.headers.contains_key("x-amz-storage-class") {
         requested_class
     } else {
-        "STANDARD".to_owned()
+        StorageClass::Standard
     };
     let outcome = dest.put_object_if(
         key,

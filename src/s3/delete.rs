@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::checksum::ChecksumAlgorithm;
 use super::error::S3Error;
-use super::object::{request_checksum, verify_content_md5};
+use super::headers::{request_checksum, verify_content_md5};
 use super::request::S3Request;
 use super::store::DeleteKind;
 use super::xml::{self, S3_XMLNS};

@@ -9,13 +9,14 @@ use std::borrow::Cow;
 use bytes::Bytes;
 use http::{Method, Response, StatusCode, header};
 
-use super::xml::escape;
+use super::code::S3ErrorCode;
+use crate::xml::escape;
 
 /// An S3 error as sent on the wire: `<Error><Code/><Message/>[extras]<RequestId/><HostId/></Error>`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{code} ({status}): {message}")]
 pub struct S3Error {
-    code: &'static str,
+    code: S3ErrorCode,
     status: StatusCode,
     message: String,
     extras: Vec<(Cow<'static, str>, String)>,
@@ -24,7 +25,7 @@ pub struct S3Error {
 
 impl S3Error {
     /// An error with the given code, status and message and no extra elements.
-    pub fn new(code: &'static str, status: StatusCode, message: impl Into<String>) -> Self {
+    pub fn new(code: S3ErrorCode, status: StatusCode, message: impl Into<String>) -> Self {
         Self {
             code,
             status,
@@ -52,8 +53,13 @@ impl S3Error {
         self
     }
 
-    /// The error code, e.g. `NoSuchBucket`.
-    pub fn code(&self) -> &str {
+    /// The error code's wire text, e.g. `NoSuchBucket`.
+    pub fn code(&self) -> &'static str {
+        self.code.as_str()
+    }
+
+    /// The error code.
+    pub fn error_code(&self) -> S3ErrorCode {
         self.code
     }
 
@@ -128,7 +134,7 @@ impl S3Error {
     /// `NoSuchBucket` 404 with `BucketName`.
     pub fn no_such_bucket(bucket: &str) -> Self {
         Self::new(
-            "NoSuchBucket",
+            S3ErrorCode::NoSuchBucket,
             StatusCode::NOT_FOUND,
             "The specified bucket does not exist",
         )
@@ -138,7 +144,7 @@ impl S3Error {
     /// `NoSuchKey` 404 with `Key`.
     pub fn no_such_key(key: &str) -> Self {
         Self::new(
-            "NoSuchKey",
+            S3ErrorCode::NoSuchKey,
             StatusCode::NOT_FOUND,
             "The specified key does not exist.",
         )
@@ -148,7 +154,7 @@ impl S3Error {
     /// `MalformedXML` 400.
     pub fn malformed_xml() -> Self {
         Self::new(
-            "MalformedXML",
+            S3ErrorCode::MalformedXML,
             StatusCode::BAD_REQUEST,
             "The XML you provided was not well-formed or did not validate against our published schema",
         )
@@ -157,7 +163,7 @@ impl S3Error {
     /// `NotImplemented` 501.
     pub fn not_implemented() -> Self {
         Self::new(
-            "NotImplemented",
+            S3ErrorCode::NotImplemented,
             StatusCode::NOT_IMPLEMENTED,
             "A header you provided implies functionality that is not implemented",
         )
@@ -176,25 +182,37 @@ impl S3Error {
         name: impl Into<String>,
         value: impl Into<String>,
     ) -> Self {
-        Self::new("InvalidArgument", StatusCode::BAD_REQUEST, message)
-            .with_extra("ArgumentName", name)
-            .with_extra("ArgumentValue", value)
+        Self::new(
+            S3ErrorCode::InvalidArgument,
+            StatusCode::BAD_REQUEST,
+            message,
+        )
+        .with_extra("ArgumentName", name)
+        .with_extra("ArgumentValue", value)
     }
 
     /// `InvalidRequest` 400.
     pub fn invalid_request(message: impl Into<String>) -> Self {
-        Self::new("InvalidRequest", StatusCode::BAD_REQUEST, message)
+        Self::new(
+            S3ErrorCode::InvalidRequest,
+            StatusCode::BAD_REQUEST,
+            message,
+        )
     }
 
     /// `AccessDenied` 403 `Access Denied`.
     pub fn access_denied() -> Self {
-        Self::new("AccessDenied", StatusCode::FORBIDDEN, "Access Denied")
+        Self::new(
+            S3ErrorCode::AccessDenied,
+            StatusCode::FORBIDDEN,
+            "Access Denied",
+        )
     }
 
     /// `MethodNotAllowed` 405.
     pub fn method_not_allowed(method: &Method, resource_type: &str) -> Self {
         Self::new(
-            "MethodNotAllowed",
+            S3ErrorCode::MethodNotAllowed,
             StatusCode::METHOD_NOT_ALLOWED,
             "The specified method is not allowed against this resource.",
         )
@@ -205,7 +223,7 @@ impl S3Error {
     /// `PreconditionFailed` 412 with the failing `Condition`.
     pub fn precondition_failed(condition: &str) -> Self {
         Self::new(
-            "PreconditionFailed",
+            S3ErrorCode::PreconditionFailed,
             StatusCode::PRECONDITION_FAILED,
             "At least one of the pre-conditions you specified did not hold",
         )
@@ -215,7 +233,7 @@ impl S3Error {
     /// `InvalidBucketName` 400 with `BucketName`.
     pub fn invalid_bucket_name(bucket: &str) -> Self {
         Self::new(
-            "InvalidBucketName",
+            S3ErrorCode::InvalidBucketName,
             StatusCode::BAD_REQUEST,
             "The specified bucket is not valid.",
         )
@@ -224,7 +242,11 @@ impl S3Error {
 
     /// `InternalError` 500.
     pub fn internal(message: impl Into<String>) -> Self {
-        Self::new("InternalError", StatusCode::INTERNAL_SERVER_ERROR, message)
+        Self::new(
+            S3ErrorCode::InternalError,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            message,
+        )
     }
 }
 

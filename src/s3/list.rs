@@ -12,10 +12,13 @@ use serde::Serialize;
 
 use super::S3;
 use super::bucket::OwnerXml;
+use super::code::S3ErrorCode;
 use super::error::S3Error;
 use super::request::S3Request;
+use super::storage_class::StorageClass;
 use super::store::{ListPage, ListParams, ObjectVersion};
-use super::xml::{self, S3_XMLNS, url_encode_key};
+use super::xml::{self, S3_XMLNS};
+use crate::s3event::encode_key;
 
 /// The most keys a page holds.
 pub const MAX_KEYS: usize = 1000;
@@ -37,7 +40,7 @@ struct ContentsXml {
     #[serde(rename = "Owner", skip_serializing_if = "Option::is_none")]
     owner: Option<OwnerXml>,
     #[serde(rename = "StorageClass")]
-    storage_class: String,
+    storage_class: StorageClass,
 }
 
 #[derive(Serialize)]
@@ -116,7 +119,7 @@ struct Common<'a> {
 impl Common<'_> {
     fn enc(&self, s: &str) -> String {
         if self.url {
-            url_encode_key(s)
+            encode_key(s)
         } else {
             s.to_owned()
         }
@@ -142,7 +145,7 @@ fn common(req: &S3Request) -> Result<Common<'_>, S3Error> {
         Some(v) if v.eq_ignore_ascii_case("url") => true,
         Some(v) => {
             let e = S3Error::new(
-                "InvalidArgument",
+                S3ErrorCode::InvalidArgument,
                 StatusCode::BAD_REQUEST,
                 "Invalid Encoding Method specified in Request",
             )
@@ -175,7 +178,7 @@ fn contents(page: &ListPage, c: &Common<'_>, with_owner: bool) -> Vec<ContentsXm
             owner: with_owner.then(|| OwnerXml {
                 id: o.owner.canonical_id.clone(),
             }),
-            storage_class: o.storage_class.clone(),
+            storage_class: o.storage_class,
         })
         .collect()
 }

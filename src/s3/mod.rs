@@ -1,24 +1,32 @@
 //! The mock S3 service: store and REST API.
 //!
-//! [`S3::handle`] takes one authenticated [`S3Request`] (bucket and key already extracted by
-//! the edge) and answers it from the in-memory [`Store`]. Operations live one family per
-//! file: `bucket.rs`, `object.rs`, `copy.rs`, `delete.rs`, `list.rs`, `multipart.rs`,
-//! `versioning.rs`; XML helpers in `xml.rs`.
+//! `S3::handle` takes one authenticated [`S3Request`] (bucket and key already extracted by
+//! the edge), reads its operation once (`op.rs`, an `Op`), runs it against the in-memory
+//! [`Store`] and reports the store changes ([`Effect`]) to emit as events. Operations live one
+//! family per file: `bucket.rs`, `object.rs`, `copy.rs`, `delete.rs`, `list.rs`,
+//! `multipart.rs`, `post.rs`, `versioning.rs`; the request parsing they share in `headers.rs`;
+//! XML helpers in `xml.rs`.
 //! See <https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html>.
 
 mod bucket;
 pub mod checksum;
+mod code;
 mod conditional;
 mod copy;
 mod delete;
+mod effect;
 pub mod error;
-pub mod event;
+pub mod form;
+mod headers;
 mod list;
 mod multipart;
+mod multipart_list;
 mod notification;
 mod object;
-pub mod post;
+mod op;
+mod post;
 pub mod request;
+mod storage_class;
 pub mod store;
 mod versioning;
 pub mod xml;
@@ -29,45 +37,18 @@ mod tests;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::{Method, Response};
+use http::Response;
 
+pub use code::S3ErrorCode;
+pub use effect::{CreatedKind, Effect};
 pub use error::S3Error;
+use op::Op;
 pub use request::S3Request;
+pub use storage_class::StorageClass;
 pub use store::{
     Bucket, DeleteKind, DeleteOutcome, ObjectVersion, Store, StoreError, VersioningStatus,
-    WriteOutcome, sequencer_hex,
+    WriteOutcome,
 };
-
-/// How an object came to be created, for `s3:ObjectCreated:*` event names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CreatedKind {
-    /// PutObject (`ObjectCreated:Put`).
-    Put,
-    /// CopyObject (`ObjectCreated:Copy`).
-    Copy,
-    /// CompleteMultipartUpload (`ObjectCreated:CompleteMultipartUpload`), reported once the
-    /// object is readable.
-    CompleteMultipartUpload,
-    /// A browser-form POST upload (`ObjectCreated:Post`).
-    Post,
-}
-
-/// A change an accepted request made to the store.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// An object was written.
-    ObjectCreated {
-        /// Which operation wrote it.
-        kind: CreatedKind,
-        /// What was written.
-        outcome: WriteOutcome,
-    },
-    /// A delete request was accepted for a key (whether or not it existed).
-    ObjectRemoved {
-        /// What was removed.
-        outcome: DeleteOutcome,
-    },
-}
 
 /// Configuration of the S3 service.
 #[derive(Debug, Clone)]
@@ -85,6 +66,16 @@ impl Default for S3Config {
             max_metadata_size: 2048,
         }
     }
+}
+
+/// What one S3 request did: its answer, and the store changes to emit as events.
+#[derive(Debug)]
+#[must_use = "an accepted write's effects must be emitted as events"]
+pub(crate) struct Handled {
+    /// The response, or the S3 error to render.
+    pub response: Result<Response<Bytes>, S3Error>,
+    /// What the request changed (empty when it failed).
+    pub effects: Vec<Effect>,
 }
 
 /// The S3 service: a cheap-to-clone handle on the shared store.
@@ -110,38 +101,6 @@ impl std::fmt::Debug for Inner {
             .finish_non_exhaustive()
     }
 }
-
-/// Query parameters naming S3 subresources this simulator does not implement yet.
-const UNIMPLEMENTED_SUBRESOURCES: &[&str] = &[
-    "accelerate",
-    "acl",
-    "analytics",
-    "attributes",
-    "cors",
-    "encryption",
-    "intelligent-tiering",
-    "inventory",
-    "legal-hold",
-    "lifecycle",
-    "logging",
-    "metadataTable",
-    "metrics",
-    "object-lock",
-    "ownershipControls",
-    "policy",
-    "policyStatus",
-    "publicAccessBlock",
-    "renameObject",
-    "replication",
-    "requestPayment",
-    "restore",
-    "retention",
-    "select",
-    "session",
-    "tagging",
-    "torrent",
-    "website",
-];
 
 impl S3 {
     /// A service with an empty store that accepts every notification destination.
@@ -185,107 +144,67 @@ impl S3 {
         &self.inner.config
     }
 
-    /// Answers one S3 request. Errors are rendered by [`S3Error::to_response`].
-    #[allow(clippy::needless_pass_by_value)] // the request is handed over whole by the edge
-    pub fn handle(&self, req: S3Request) -> Result<Response<Bytes>, S3Error> {
-        self.handle_with_effects(&req).0
-    }
-
-    /// Answers one S3 request and reports the store changes it made (for event notifications).
-    /// A failed request has no effects.
-    pub fn handle_with_effects(
-        &self,
-        req: &S3Request,
-    ) -> (Result<Response<Bytes>, S3Error>, Vec<Effect>) {
-        let mut fx = Vec::new();
-        let result = self.route(req, &mut fx);
-        if let Err(e) = &result {
+    /// Answers one S3 request and reports the store changes it made. Errors are rendered by
+    /// [`S3Error::to_response`]; a failed request has no effects.
+    ///
+    /// Crate-private: an accepted write's effects must become events, so the one way in from
+    /// outside is `Simulator::s3_call` (the edge's and `LocalClient`'s path), which emits them.
+    pub(crate) fn handle(&self, req: &S3Request) -> Handled {
+        let mut effects = Vec::new();
+        let response = Op::parse(req).and_then(|op| self.execute(req, op, &mut effects));
+        if let Err(e) = &response {
             tracing::debug!(code = e.code(), status = %e.status(), method = %req.method,
                 bucket = ?req.bucket, key = ?req.key, "s3 request failed");
         }
-        (result, fx)
+        Handled { response, effects }
     }
 
-    fn route(&self, req: &S3Request, fx: &mut Vec<Effect>) -> Result<Response<Bytes>, S3Error> {
-        let Some(bucket) = req.bucket.as_deref() else {
-            return match req.method {
-                Method::GET => bucket::list_buckets(self, req),
-                _ => Err(S3Error::method_not_allowed(&req.method, "SERVICE")),
-            };
-        };
-        if req
-            .query
-            .iter()
-            .any(|(k, _)| UNIMPLEMENTED_SUBRESOURCES.contains(&k.as_str()))
-        {
-            // As S3 does, a missing or foreign bucket is reported before the operation.
-            self.owned_bucket(req, bucket)?;
-            return Err(S3Error::not_implemented());
-        }
-        match req.key.as_deref().filter(|k| !k.is_empty()) {
-            None => match req.method {
-                Method::PUT if req.has_query("notification") => {
-                    notification::put(self, req, bucket)
-                }
-                Method::PUT if req.has_query("versioning") => {
-                    versioning::put_bucket_versioning(self, req, bucket)
-                }
-                Method::PUT => bucket::create_bucket(self, req, bucket),
-                Method::HEAD => bucket::head_bucket(self, req, bucket),
-                Method::DELETE => bucket::delete_bucket(self, req, bucket),
-                Method::GET if req.has_query("versioning") => {
-                    versioning::get_bucket_versioning(self, req, bucket)
-                }
-                Method::GET if req.has_query("versions") => {
-                    versioning::list_object_versions(self, req, bucket)
-                }
-                Method::GET if req.has_query("uploads") => {
-                    multipart::list_uploads(self, req, bucket)
-                }
-                Method::GET if req.has_query("location") => {
-                    bucket::get_bucket_location(self, req, bucket)
-                }
-                Method::GET if req.has_query("notification") => {
-                    notification::get(self, req, bucket)
-                }
-                Method::GET if req.query_param("list-type") == Some("2") => {
-                    list::list_objects_v2(self, req, bucket)
-                }
-                Method::GET => list::list_objects_v1(self, req, bucket),
-                Method::POST if req.has_query("delete") => {
-                    delete::delete_objects(self, req, bucket, fx)
-                }
-                Method::POST if post::is_form_upload(req) => {
-                    post::post_object(self, req, bucket, fx)
-                }
-                Method::POST => Err(S3Error::not_implemented()),
-                _ => Err(S3Error::method_not_allowed(&req.method, "BUCKET")),
-            },
-            Some(key) => match req.method {
-                Method::POST if req.has_query("uploads") => {
-                    multipart::create_upload(self, req, bucket, key)
-                }
-                Method::POST if req.has_query("uploadId") => {
-                    multipart::complete_upload(self, req, bucket, key, fx)
-                }
-                Method::PUT if req.has_query("uploadId") || req.has_query("partNumber") => {
-                    multipart::upload_part(self, req, bucket, key)
-                }
-                Method::DELETE if req.has_query("uploadId") => {
-                    multipart::abort_upload(self, req, bucket, key)
-                }
-                Method::GET if req.has_query("uploadId") => {
-                    multipart::list_parts(self, req, bucket, key)
-                }
-                Method::PUT if req.headers.contains_key("x-amz-copy-source") => {
-                    copy::copy_object(self, req, bucket, key, fx)
-                }
-                Method::PUT => object::put_object(self, req, bucket, key, fx),
-                Method::GET | Method::HEAD => object::get_object(self, req, bucket, key),
-                Method::DELETE => object::delete_object(self, req, bucket, key, fx),
-                Method::POST => Err(S3Error::not_implemented()),
-                _ => Err(S3Error::method_not_allowed(&req.method, "OBJECT")),
-            },
+    /// [`S3::handle`]'s answer alone, for tests that look at no effects.
+    #[cfg(test)]
+    #[allow(clippy::needless_pass_by_value)] // tests build the request in the call
+    pub(crate) fn answer(&self, req: S3Request) -> Result<Response<Bytes>, S3Error> {
+        self.handle(&req).response
+    }
+
+    /// Runs one parsed operation.
+    fn execute(
+        &self,
+        req: &S3Request,
+        op: Op<'_>,
+        fx: &mut Vec<Effect>,
+    ) -> Result<Response<Bytes>, S3Error> {
+        match op {
+            Op::ListBuckets => bucket::list_buckets(self, req),
+            Op::Unimplemented(b) => {
+                // As S3 does, a missing or foreign bucket is reported before the operation.
+                self.owned_bucket(req, b)?;
+                Err(S3Error::not_implemented())
+            }
+            Op::CreateBucket(b) => bucket::create_bucket(self, req, b),
+            Op::HeadBucket(b) => bucket::head_bucket(self, req, b),
+            Op::DeleteBucket(b) => bucket::delete_bucket(self, req, b),
+            Op::GetBucketLocation(b) => bucket::get_bucket_location(self, req, b),
+            Op::PutBucketNotification(b) => notification::put(self, req, b),
+            Op::GetBucketNotification(b) => notification::get(self, req, b),
+            Op::PutBucketVersioning(b) => versioning::put_bucket_versioning(self, req, b),
+            Op::GetBucketVersioning(b) => versioning::get_bucket_versioning(self, req, b),
+            Op::ListObjectVersions(b) => versioning::list_object_versions(self, req, b),
+            Op::ListMultipartUploads(b) => multipart_list::list_uploads(self, req, b),
+            Op::ListObjectsV2(b) => list::list_objects_v2(self, req, b),
+            Op::ListObjects(b) => list::list_objects_v1(self, req, b),
+            Op::DeleteObjects(b) => delete::delete_objects(self, req, b, fx),
+            Op::PostObject(b, form) => post::post_object(self, req, b, &form, fx),
+            Op::CreateMultipartUpload(o) => multipart::create_upload(self, req, o.bucket, o.key),
+            Op::CompleteMultipartUpload(o) => {
+                multipart::complete_upload(self, req, o.bucket, o.key, fx)
+            }
+            Op::UploadPart(o) => multipart::upload_part(self, req, o.bucket, o.key),
+            Op::AbortMultipartUpload(o) => multipart::abort_upload(self, req, o.bucket, o.key),
+            Op::ListParts(o) => multipart_list::list_parts(self, req, o.bucket, o.key),
+            Op::CopyObject(o) => copy::copy_object(self, req, o.bucket, o.key, fx),
+            Op::PutObject(o) => object::put_object(self, req, o.bucket, o.key, fx),
+            Op::GetObject(o) => object::get_object(self, req, o.bucket, o.key),
+            Op::DeleteObject(o) => object::delete_object(self, req, o.bucket, o.key, fx),
         }
     }
 
@@ -321,23 +240,24 @@ fn check_access(
 
 impl From<StoreError> for S3Error {
     fn from(e: StoreError) -> Self {
+        use S3ErrorCode as Code;
         use http::StatusCode;
         match e {
             StoreError::NoSuchBucket(name) => S3Error::no_such_bucket(&name),
             StoreError::BucketAlreadyExists(name) => S3Error::new(
-                "BucketAlreadyExists",
+                Code::BucketAlreadyExists,
                 StatusCode::CONFLICT,
                 "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.",
             )
             .with_extra("BucketName", name),
             StoreError::BucketAlreadyOwnedByYou { name, .. } => S3Error::new(
-                "BucketAlreadyOwnedByYou",
+                Code::BucketAlreadyOwnedByYou,
                 StatusCode::CONFLICT,
                 "Your previous request to create the named bucket succeeded and you already own it.",
             )
             .with_extra("BucketName", name),
             StoreError::BucketNotEmpty(name) => S3Error::new(
-                "BucketNotEmpty",
+                Code::BucketNotEmpty,
                 StatusCode::CONFLICT,
                 "The bucket you tried to delete is not empty",
             )

@@ -1,5 +1,5 @@
 //! Multipart upload operations: CreateMultipartUpload, UploadPart, UploadPartCopy,
-//! CompleteMultipartUpload, AbortMultipartUpload, ListParts and ListMultipartUploads.
+//! CompleteMultipartUpload and AbortMultipartUpload (the listings are in `multipart_list.rs`).
 //!
 //! Parsing and XML live here; the upload state lives in `store::multipart`.
 //!
@@ -16,21 +16,19 @@ use http::{Response, StatusCode, header};
 use serde::{Deserialize, Serialize};
 
 use super::checksum::{Checksum, ChecksumAlgorithm};
+use super::code::S3ErrorCode;
 use super::conditional;
 use super::copy::copy_source_object;
 use super::error::S3Error;
-use super::object::{
-    check_key, check_readable, content_headers, request_checksum, storage_class, user_metadata,
-    verify_content_md5,
+use super::headers::{
+    check_key, check_readable, content_headers, part_number, request_checksum, storage_class,
+    user_metadata, verify_content_md5,
 };
 use super::request::S3Request;
-use super::store::multipart::{MAX_PART_NUMBER, MIN_PART_SIZE};
+use super::store::multipart::MIN_PART_SIZE;
 use super::store::{CompletedPart, MultipartError, NewUpload, Owner};
-use super::xml::{self, OwnerXml, S3_XMLNS};
+use super::xml::{self, S3_XMLNS};
 use super::{CreatedKind, Effect, S3};
-
-/// The most uploads or parts one list page returns.
-const MAX_LIST: usize = 1000;
 
 impl From<MultipartError> for S3Error {
     fn from(e: MultipartError) -> Self {
@@ -38,14 +36,14 @@ impl From<MultipartError> for S3Error {
             MultipartError::Store(e) => e.into(),
             MultipartError::NoSuchUpload(id) => no_such_upload(&id),
             MultipartError::InvalidPart { part_number, etag } => S3Error::new(
-                "InvalidPart",
+                S3ErrorCode::InvalidPart,
                 StatusCode::BAD_REQUEST,
                 "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
             )
             .with_extra("PartNumber", part_number.to_string())
             .with_extra("ETag", etag),
             MultipartError::InvalidPartOrder { part_number } => S3Error::new(
-                "InvalidPartOrder",
+                S3ErrorCode::InvalidPartOrder,
                 StatusCode::BAD_REQUEST,
                 "The list of parts was not in ascending order. The parts list must be specified in order by part number.",
             )
@@ -55,7 +53,7 @@ impl From<MultipartError> for S3Error {
                 etag,
                 size,
             } => S3Error::new(
-                "EntityTooSmall",
+                S3ErrorCode::EntityTooSmall,
                 StatusCode::BAD_REQUEST,
                 "Your proposed upload is smaller than the minimum allowed size",
             )
@@ -70,14 +68,14 @@ impl From<MultipartError> for S3Error {
 /// `NoSuchUpload` 404 with `UploadId`.
 fn no_such_upload(upload_id: &str) -> S3Error {
     S3Error::new(
-        "NoSuchUpload",
+        S3ErrorCode::NoSuchUpload,
         StatusCode::NOT_FOUND,
         "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
     )
     .with_extra("UploadId", upload_id)
 }
 
-fn ok_xml(body: String) -> Result<Response<Bytes>, S3Error> {
+pub(super) fn ok_xml(body: String) -> Result<Response<Bytes>, S3Error> {
     Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, "application/xml")
@@ -85,49 +83,8 @@ fn ok_xml(body: String) -> Result<Response<Bytes>, S3Error> {
         .map_err(|e| S3Error::internal(e.to_string()))
 }
 
-fn upload_id(req: &S3Request) -> &str {
+pub(super) fn upload_id(req: &S3Request) -> &str {
     req.query_param("uploadId").unwrap_or("")
-}
-
-/// `partNumber`: an integer from 1 to 10,000.
-fn part_number(req: &S3Request) -> Result<u32, S3Error> {
-    let raw = req.query_param("partNumber").unwrap_or("");
-    raw.parse::<u32>()
-        .ok()
-        .filter(|n| (1..=MAX_PART_NUMBER).contains(n))
-        .ok_or_else(|| {
-            S3Error::invalid_argument(
-                "Part number must be an integer between 1 and 10000, inclusive",
-                "partNumber",
-                raw,
-            )
-        })
-}
-
-/// The byte range and part count GetObject/HeadObject serve for `partNumber=n`:
-/// `InvalidArgument` for a bad number, `InvalidPartNumber` (416) past the last part, and
-/// `InvalidRequest` when combined with `Range`.
-pub(super) fn part_number_range(
-    req: &S3Request,
-    obj: &super::ObjectVersion,
-    n: &str,
-) -> Result<(super::conditional::ByteRange, usize), S3Error> {
-    let number = part_number(req)?;
-    if req.headers.contains_key("range") {
-        return Err(S3Error::invalid_request(
-            "Cannot specify both Range header and partNumber query parameter",
-        ));
-    }
-    let (start, end, count) = obj.part_range(number).ok_or_else(|| {
-        S3Error::new(
-            "InvalidPartNumber",
-            StatusCode::RANGE_NOT_SATISFIABLE,
-            "The requested partnumber is not satisfiable",
-        )
-        .with_extra("PartNumberRequested", n)
-        .with_extra("ActualPartCount", obj.part_sizes.len().max(1).to_string())
-    })?;
-    Ok((super::conditional::ByteRange { start, end }, count))
 }
 
 #[derive(Serialize)]
@@ -372,7 +329,7 @@ pub(super) fn complete_upload(
         "http://{}/{}/{}",
         req.header("host").unwrap_or("localhost"),
         bucket.name,
-        xml::url_encode_key(key)
+        crate::s3event::encode_key(key)
     );
     let body = xml::render(
         "CompleteMultipartUploadResult",
@@ -415,248 +372,6 @@ pub(super) fn abort_upload(
         .map_err(|e| S3Error::internal(e.to_string()))
 }
 
-#[derive(Serialize)]
-struct PartEntryXml {
-    #[serde(rename = "PartNumber")]
-    part_number: u32,
-    #[serde(rename = "LastModified")]
-    last_modified: String,
-    #[serde(rename = "ETag")]
-    etag: String,
-    #[serde(rename = "Size")]
-    size: u64,
-    #[serde(rename = "ChecksumCRC32", skip_serializing_if = "Option::is_none")]
-    crc32: Option<String>,
-    #[serde(rename = "ChecksumCRC32C", skip_serializing_if = "Option::is_none")]
-    crc32c: Option<String>,
-    #[serde(rename = "ChecksumCRC64NVME", skip_serializing_if = "Option::is_none")]
-    crc64nvme: Option<String>,
-    #[serde(rename = "ChecksumSHA1", skip_serializing_if = "Option::is_none")]
-    sha1: Option<String>,
-    #[serde(rename = "ChecksumSHA256", skip_serializing_if = "Option::is_none")]
-    sha256: Option<String>,
-}
-
-#[derive(Serialize)]
-struct ListPartsResult {
-    #[serde(rename = "@xmlns")]
-    xmlns: &'static str,
-    #[serde(rename = "Bucket")]
-    bucket: String,
-    #[serde(rename = "Key")]
-    key: String,
-    #[serde(rename = "UploadId")]
-    upload_id: String,
-    #[serde(rename = "PartNumberMarker")]
-    part_number_marker: u32,
-    #[serde(rename = "NextPartNumberMarker")]
-    next_part_number_marker: u32,
-    #[serde(rename = "MaxParts")]
-    max_parts: usize,
-    #[serde(rename = "IsTruncated")]
-    is_truncated: bool,
-    #[serde(rename = "Part")]
-    parts: Vec<PartEntryXml>,
-    #[serde(rename = "Initiator")]
-    initiator: OwnerXml,
-    #[serde(rename = "Owner")]
-    owner: OwnerXml,
-    #[serde(rename = "StorageClass")]
-    storage_class: String,
-    #[serde(rename = "ChecksumAlgorithm", skip_serializing_if = "Option::is_none")]
-    checksum_algorithm: Option<&'static str>,
-}
-
-fn max_param(req: &S3Request, name: &str) -> Result<usize, S3Error> {
-    match req.query_param(name) {
-        None => Ok(MAX_LIST),
-        Some(v) => v.parse::<usize>().map(|n| n.min(MAX_LIST)).map_err(|_| {
-            S3Error::invalid_argument(
-                format!("Provided {name} not an integer or within integer range"),
-                name,
-                v,
-            )
-        }),
-    }
-}
-
-/// `GET /{bucket}/{key}?uploadId`.
-pub(super) fn list_parts(
-    s3: &S3,
-    req: &S3Request,
-    bucket: &str,
-    key: &str,
-) -> Result<Response<Bytes>, S3Error> {
-    let bucket = s3.owned_bucket(req, bucket)?;
-    let upload = bucket.upload(key, upload_id(req))?;
-    let max_parts = max_param(req, "max-parts")?;
-    let marker: u32 = match req.query_param("part-number-marker") {
-        None | Some("") => 0,
-        Some(v) => v.parse().map_err(|_| {
-            S3Error::invalid_argument(
-                "Provided part-number-marker not an integer or within integer range",
-                "part-number-marker",
-                v,
-            )
-        })?,
-    };
-    let mut rest = upload.parts.range(marker.saturating_add(1)..);
-    let page: Vec<_> = rest.by_ref().take(max_parts).collect();
-    let is_truncated = rest.next().is_some();
-    let next = page.last().map_or(0, |(n, _)| **n);
-    let parts = page
-        .into_iter()
-        .map(|(_, p)| {
-            let value = |a: ChecksumAlgorithm| {
-                p.checksum
-                    .as_ref()
-                    .filter(|c| c.algorithm == a)
-                    .map(|c| c.value.clone())
-            };
-            PartEntryXml {
-                part_number: p.part_number,
-                last_modified: xml::iso8601(p.last_modified),
-                etag: format!("\"{}\"", p.etag),
-                size: p.size,
-                crc32: value(ChecksumAlgorithm::Crc32),
-                crc32c: value(ChecksumAlgorithm::Crc32c),
-                crc64nvme: value(ChecksumAlgorithm::Crc64Nvme),
-                sha1: value(ChecksumAlgorithm::Sha1),
-                sha256: value(ChecksumAlgorithm::Sha256),
-            }
-        })
-        .collect();
-    let body = xml::render(
-        "ListPartsResult",
-        &ListPartsResult {
-            xmlns: S3_XMLNS,
-            bucket: bucket.name.clone(),
-            key: key.to_owned(),
-            upload_id: upload.upload_id.clone(),
-            part_number_marker: marker,
-            next_part_number_marker: next,
-            max_parts,
-            is_truncated,
-            parts,
-            initiator: OwnerXml::from(&upload.spec.owner),
-            owner: OwnerXml::from(&upload.spec.owner),
-            storage_class: upload.spec.storage_class.clone(),
-            checksum_algorithm: upload
-                .spec
-                .checksum_algorithm
-                .map(ChecksumAlgorithm::upper_name),
-        },
-    )?;
-    ok_xml(body)
-}
-
-#[derive(Serialize)]
-struct UploadXml {
-    #[serde(rename = "Key")]
-    key: String,
-    #[serde(rename = "UploadId")]
-    upload_id: String,
-    #[serde(rename = "Initiator")]
-    initiator: OwnerXml,
-    #[serde(rename = "Owner")]
-    owner: OwnerXml,
-    #[serde(rename = "StorageClass")]
-    storage_class: String,
-    #[serde(rename = "Initiated")]
-    initiated: String,
-    #[serde(rename = "ChecksumAlgorithm", skip_serializing_if = "Option::is_none")]
-    checksum_algorithm: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-struct PrefixXml {
-    #[serde(rename = "Prefix")]
-    prefix: String,
-}
-
-#[derive(Serialize)]
-struct ListUploadsResult {
-    #[serde(rename = "@xmlns")]
-    xmlns: &'static str,
-    #[serde(rename = "Bucket")]
-    bucket: String,
-    #[serde(rename = "KeyMarker")]
-    key_marker: String,
-    #[serde(rename = "UploadIdMarker")]
-    upload_id_marker: String,
-    #[serde(rename = "NextKeyMarker", skip_serializing_if = "Option::is_none")]
-    next_key_marker: Option<String>,
-    #[serde(rename = "NextUploadIdMarker", skip_serializing_if = "Option::is_none")]
-    next_upload_id_marker: Option<String>,
-    #[serde(rename = "Prefix")]
-    prefix: String,
-    #[serde(rename = "Delimiter", skip_serializing_if = "Option::is_none")]
-    delimiter: Option<String>,
-    #[serde(rename = "MaxUploads")]
-    max_uploads: usize,
-    #[serde(rename = "IsTruncated")]
-    is_truncated: bool,
-    #[serde(rename = "Upload")]
-    uploads: Vec<UploadXml>,
-    #[serde(rename = "CommonPrefixes")]
-    common_prefixes: Vec<PrefixXml>,
-}
-
-/// `GET /{bucket}?uploads`.
-pub(super) fn list_uploads(
-    s3: &S3,
-    req: &S3Request,
-    bucket: &str,
-) -> Result<Response<Bytes>, S3Error> {
-    let bucket = s3.owned_bucket(req, bucket)?;
-    let max_uploads = max_param(req, "max-uploads")?;
-    let prefix = req.query_param("prefix").unwrap_or("");
-    let delimiter = req.query_param("delimiter").unwrap_or("");
-    let key_marker = req.query_param("key-marker").filter(|s| !s.is_empty());
-    let upload_id_marker = req
-        .query_param("upload-id-marker")
-        .filter(|s| !s.is_empty());
-    let page = bucket.list_uploads(prefix, delimiter, key_marker, upload_id_marker, max_uploads);
-    let (next_key, next_id) = match (&page.last, page.truncated) {
-        (Some((k, id)), true) => (Some(k.clone()), Some(id.clone())),
-        _ => (None, None),
-    };
-    let body = xml::render(
-        "ListMultipartUploadsResult",
-        &ListUploadsResult {
-            xmlns: S3_XMLNS,
-            bucket: bucket.name.clone(),
-            key_marker: key_marker.unwrap_or("").to_owned(),
-            upload_id_marker: upload_id_marker.unwrap_or("").to_owned(),
-            next_key_marker: next_key,
-            next_upload_id_marker: next_id,
-            prefix: prefix.to_owned(),
-            delimiter: (!delimiter.is_empty()).then(|| delimiter.to_owned()),
-            max_uploads,
-            is_truncated: page.truncated,
-            uploads: page
-                .uploads
-                .iter()
-                .map(|u| UploadXml {
-                    key: u.key.clone(),
-                    upload_id: u.upload_id.clone(),
-                    initiator: OwnerXml::from(&u.owner),
-                    owner: OwnerXml::from(&u.owner),
-                    storage_class: u.storage_class.clone(),
-                    initiated: xml::iso8601(u.initiated),
-                    checksum_algorithm: u.checksum_algorithm.map(ChecksumAlgorithm::upper_name),
-                })
-                .collect(),
-            common_prefixes: page
-                .common_prefixes
-                .iter()
-                .map(|p| PrefixXml { prefix: p.clone() })
-                .collect(),
-        },
-    )?;
-    ok_xml(body)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -682,7 +397,7 @@ mod tests {
 
     fn setup() -> S3 {
         let s3 = S3::new(S3Config::default());
-        s3.handle(req(Method::PUT, None, &[], "")).unwrap();
+        s3.answer(req(Method::PUT, None, &[], "")).unwrap();
         s3
     }
 
@@ -697,10 +412,13 @@ mod tests {
     fn complete_reports_the_effect_only_on_success() {
         let s3 = setup();
         let r = s3
-            .handle(req(Method::POST, Some("k"), &[("uploads", "")], ""))
+            .answer(req(Method::POST, Some("k"), &[("uploads", "")], ""))
             .unwrap();
         let id = upload_id_of(&r);
-        let (r, fx) = s3.handle_with_effects(&req(
+        let crate::s3::Handled {
+            response: r,
+            effects: fx,
+        } = s3.handle(&req(
             Method::PUT,
             Some("k"),
             &[("partNumber", "1"), ("uploadId", &id)],
@@ -712,7 +430,10 @@ mod tests {
             .unwrap()
             .to_owned();
         // Bad XML and a bad part: errors, no effects.
-        let (r, fx) = s3.handle_with_effects(&req(
+        let crate::s3::Handled {
+            response: r,
+            effects: fx,
+        } = s3.handle(&req(
             Method::POST,
             Some("k"),
             &[("uploadId", &id)],
@@ -721,8 +442,10 @@ mod tests {
         assert_eq!(r.unwrap_err().code(), "MalformedXML");
         assert!(fx.is_empty());
         let bad = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>\"x\"</ETag></Part></CompleteMultipartUpload>";
-        let (r, fx) =
-            s3.handle_with_effects(&req(Method::POST, Some("k"), &[("uploadId", &id)], bad));
+        let crate::s3::Handled {
+            response: r,
+            effects: fx,
+        } = s3.handle(&req(Method::POST, Some("k"), &[("uploadId", &id)], bad));
         let e = r.unwrap_err();
         assert_eq!(e.code(), "InvalidPart");
         assert_eq!(e.extra("UploadId"), Some(id.as_str()));
@@ -730,8 +453,10 @@ mod tests {
         let good = format!(
             "<CompleteMultipartUpload><Part><ETag>{etag}</ETag><PartNumber>1</PartNumber></Part></CompleteMultipartUpload>"
         );
-        let (r, fx) =
-            s3.handle_with_effects(&req(Method::POST, Some("k"), &[("uploadId", &id)], &good));
+        let crate::s3::Handled {
+            response: r,
+            effects: fx,
+        } = s3.handle(&req(Method::POST, Some("k"), &[("uploadId", &id)], &good));
         r.unwrap();
         let [Effect::ObjectCreated { kind, outcome }] = fx.as_slice() else {
             panic!("one effect expected: {fx:?}");
@@ -740,10 +465,10 @@ mod tests {
         assert_eq!(outcome.size, 5);
         assert!(outcome.etag.ends_with("-1"));
         // The object is readable when the effect is reported.
-        let got = s3.handle(req(Method::GET, Some("k"), &[], "")).unwrap();
+        let got = s3.answer(req(Method::GET, Some("k"), &[], "")).unwrap();
         assert_eq!(got.body().as_ref(), b"hello");
         let e = s3
-            .handle(req(Method::POST, Some("k"), &[("uploadId", &id)], &good))
+            .answer(req(Method::POST, Some("k"), &[("uploadId", &id)], &good))
             .unwrap_err();
         assert_eq!(e.code(), "NoSuchUpload");
         assert_eq!(e.status(), StatusCode::NOT_FOUND);
@@ -753,12 +478,12 @@ mod tests {
     fn part_numbers_are_validated() {
         let s3 = setup();
         let r = s3
-            .handle(req(Method::POST, Some("k"), &[("uploads", "")], ""))
+            .answer(req(Method::POST, Some("k"), &[("uploads", "")], ""))
             .unwrap();
         let id = upload_id_of(&r);
         for n in ["0", "10001", "x"] {
             let e = s3
-                .handle(req(
+                .answer(req(
                     Method::PUT,
                     Some("k"),
                     &[("partNumber", n), ("uploadId", &id)],
@@ -768,18 +493,18 @@ mod tests {
             assert_eq!(e.code(), "InvalidArgument", "{n}");
         }
         let e = s3
-            .handle(req(Method::GET, Some("k"), &[("partNumber", "1")], ""))
+            .answer(req(Method::GET, Some("k"), &[("partNumber", "1")], ""))
             .unwrap_err();
         assert_eq!(e.code(), "NoSuchKey");
-        s3.handle(req(Method::PUT, Some("k"), &[], "whole"))
+        s3.answer(req(Method::PUT, Some("k"), &[], "whole"))
             .unwrap();
         let r = s3
-            .handle(req(Method::GET, Some("k"), &[("partNumber", "1")], ""))
+            .answer(req(Method::GET, Some("k"), &[("partNumber", "1")], ""))
             .unwrap();
         assert_eq!(r.body().as_ref(), b"whole");
         assert_eq!(r.headers()["x-amz-mp-parts-count"], "1");
         let e = s3
-            .handle(req(Method::GET, Some("k"), &[("partNumber", "2")], ""))
+            .answer(req(Method::GET, Some("k"), &[("partNumber", "2")], ""))
             .unwrap_err();
         assert_eq!(e.code(), "InvalidPartNumber");
     }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http::{Response, StatusCode};
 
-use super::{S3, S3Error, S3Request};
+use super::{S3, S3Error, S3ErrorCode, S3Request};
 use crate::notify::{
     self, BucketContext, NotificationConfiguration, NotifyError, NotifyErrorCode,
     SkipDestinationValidation,
@@ -59,8 +59,8 @@ pub(super) fn get(s3: &S3, req: &S3Request, bucket: &str) -> Result<Response<Byt
 /// `ArgumentName[N]` / `ArgumentValue[N]` elements in order.
 fn to_s3_error(e: NotifyError) -> S3Error {
     let code = match e.code {
-        NotifyErrorCode::MalformedXml => "MalformedXML",
-        NotifyErrorCode::InvalidArgument => "InvalidArgument",
+        NotifyErrorCode::MalformedXml => S3ErrorCode::MalformedXML,
+        NotifyErrorCode::InvalidArgument => S3ErrorCode::InvalidArgument,
     };
     e.arguments.into_iter().fold(
         S3Error::new(code, StatusCode::BAD_REQUEST, e.message),

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http::{HeaderMap, Method};
 
+use super::form::PostForm;
 use crate::auth::Account;
 
-/// One authenticated S3 request, ready for [`super::S3::handle`].
+/// One authenticated S3 request, ready for the service (`S3::handle`).
 #[derive(Debug, Clone)]
 pub struct S3Request {
     /// The HTTP method.
@@ -23,6 +24,9 @@ pub struct S3Request {
     pub headers: HeaderMap,
     /// The decoded payload.
     pub body: Bytes,
+    /// A form upload's form, when the edge already parsed it (to check its policy); the
+    /// service then reads it from here, not again from `body`.
+    pub form: Option<Arc<PostForm>>,
     /// The signing account.
     pub requester: Arc<Account>,
     /// The region the request was signed for.
@@ -50,6 +54,7 @@ impl S3Request {
             query: Vec::new(),
             headers: HeaderMap::new(),
             body: Bytes::new(),
+            form: None,
             requester,
             region: "us-east-1".to_owned(),
             request_id: "0000000000000000".to_owned(),

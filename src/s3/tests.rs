@@ -51,7 +51,7 @@ impl R {
         self
     }
     fn send(self, s3: &S3) -> Result<Response<Bytes>, S3Error> {
-        s3.handle(self.0)
+        s3.answer(self.0)
     }
     fn ok(self, s3: &S3) -> Response<Bytes> {
         match self.send(s3) {
@@ -576,7 +576,10 @@ fn conditional_get() {
 #[test]
 fn delete_is_idempotent_and_reports_effects() {
     let s3 = setup();
-    let (r, fx) = s3.handle_with_effects(&put("bkt", "k", "v").0);
+    let crate::s3::Handled {
+        response: r,
+        effects: fx,
+    } = s3.handle(&put("bkt", "k", "v").0);
     r.unwrap();
     let Effect::ObjectCreated { kind, outcome } = &fx[0] else {
         panic!("{fx:?}")
@@ -585,7 +588,10 @@ fn delete_is_idempotent_and_reports_effects() {
     assert_eq!(outcome.size, 1);
     let put_seq = outcome.sequencer;
     for existed in [true, false] {
-        let (r, fx) = s3.handle_with_effects(&R::new(Method::DELETE, Some("bkt"), Some("k")).0);
+        let crate::s3::Handled {
+            response: r,
+            effects: fx,
+        } = s3.handle(&R::new(Method::DELETE, Some("bkt"), Some("k")).0);
         assert_eq!(r.unwrap().status(), StatusCode::NO_CONTENT);
         let Effect::ObjectRemoved { outcome } = &fx[0] else {
             panic!("{fx:?}")
@@ -702,7 +708,10 @@ fn copy_object_copies_or_replaces_metadata() {
         .h("content-type", "text/plain")
         .h("x-amz-meta-a", "1")
         .ok(&s3);
-    let (r, fx) = s3.handle_with_effects(&copy("dst", "/bkt/src%20key").0);
+    let crate::s3::Handled {
+        response: r,
+        effects: fx,
+    } = s3.handle(&copy("dst", "/bkt/src%20key").0);
     let r = r.unwrap();
     let body = text(&r);
     assert!(body.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?><CopyObjectResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><ETag>\"8d777f385d3dfec8815d20f7496026dc\"</ETag><LastModified>"), "{body}");

@@ -11,8 +11,10 @@ use http::{Method, Response, StatusCode};
 use serde::{Deserialize, Serialize};
 
 use super::S3;
+use super::code::S3ErrorCode;
 use super::error::S3Error;
 use super::request::S3Request;
+use super::storage_class::StorageClass;
 use super::store::{
     Bucket, ObjectVersion, VersionListParams, VersionLookupError, VersioningStatus,
 };
@@ -21,7 +23,7 @@ use super::xml::{self, OwnerXml, S3_XMLNS};
 /// `NoSuchVersion` 404 with `Key` and `VersionId`.
 pub(super) fn no_such_version(key: &str, version_id: &str) -> S3Error {
     S3Error::new(
-        "NoSuchVersion",
+        S3ErrorCode::NoSuchVersion,
         StatusCode::NOT_FOUND,
         "The specified version does not exist.",
     )
@@ -176,7 +178,7 @@ struct VersionXml {
     #[serde(rename = "Owner")]
     owner: OwnerXml,
     #[serde(rename = "StorageClass")]
-    storage_class: String,
+    storage_class: StorageClass,
 }
 
 #[derive(Serialize)]
@@ -268,7 +270,7 @@ pub(super) fn list_object_versions(
     };
     let enc = |s: &str| {
         if url {
-            xml::url_encode_key(s)
+            crate::s3event::encode_key(s)
         } else {
             s.to_owned()
         }
@@ -312,7 +314,7 @@ pub(super) fn list_object_versions(
                 etag: format!("\"{}\"", v.etag),
                 size: v.size,
                 owner: owner(v),
-                storage_class: v.storage_class.clone(),
+                storage_class: v.storage_class,
             });
         }
     }
@@ -371,9 +373,9 @@ mod tests {
     #[test]
     fn configuration_round_trip_and_bad_bodies() {
         let s3 = S3::new(S3Config::default());
-        s3.handle(req(Method::PUT, None, &[], "")).unwrap();
+        s3.answer(req(Method::PUT, None, &[], "")).unwrap();
         let r = s3
-            .handle(req(Method::GET, None, &[("versioning", "")], ""))
+            .answer(req(Method::GET, None, &[("versioning", "")], ""))
             .unwrap();
         assert!(
             text(&r).ends_with(
@@ -389,11 +391,11 @@ mod tests {
             "<VersioningConfiguration><Status>Enabled",
         ] {
             let e = s3
-                .handle(req(Method::PUT, None, &[("versioning", "")], bad))
+                .answer(req(Method::PUT, None, &[("versioning", "")], bad))
                 .unwrap_err();
             assert_eq!(e.code(), "MalformedXML", "{bad}");
         }
-        s3.handle(req(
+        s3.answer(req(
             Method::PUT,
             None,
             &[("versioning", "")],
@@ -401,7 +403,7 @@ mod tests {
         ))
         .unwrap();
         let r = s3
-            .handle(req(Method::GET, None, &[("versioning", "")], ""))
+            .answer(req(Method::GET, None, &[("versioning", "")], ""))
             .unwrap();
         assert!(text(&r).contains("<Status>Enabled</Status>"));
     }
@@ -409,9 +411,12 @@ mod tests {
     #[test]
     fn delete_effects_and_marker_reads() {
         let s3 = S3::new(S3Config::default());
-        s3.handle(req(Method::PUT, None, &[], "")).unwrap();
+        s3.answer(req(Method::PUT, None, &[], "")).unwrap();
         s3.store().bucket("bkt").unwrap().set_versioning(true);
-        let (r, fx) = s3.handle_with_effects(&req(Method::PUT, Some("k"), &[], "x"));
+        let crate::s3::Handled {
+            response: r,
+            effects: fx,
+        } = s3.handle(&req(Method::PUT, Some("k"), &[], "x"));
         let v1 = r.unwrap().headers()["x-amz-version-id"]
             .to_str()
             .unwrap()
@@ -420,7 +425,10 @@ mod tests {
             panic!("{fx:?}")
         };
         assert_eq!(outcome.version_id.as_deref(), Some(v1.as_str()));
-        let (r, fx) = s3.handle_with_effects(&req(Method::DELETE, Some("k"), &[], ""));
+        let crate::s3::Handled {
+            response: r,
+            effects: fx,
+        } = s3.handle(&req(Method::DELETE, Some("k"), &[], ""));
         let r = r.unwrap();
         assert_eq!(r.headers()["x-amz-delete-marker"], "true");
         let marker = r.headers()["x-amz-version-id"].to_str().unwrap().to_owned();
@@ -429,21 +437,23 @@ mod tests {
         };
         assert_eq!(outcome.kind, DeleteKind::MarkerCreated);
         assert_eq!(outcome.version_id.as_deref(), Some(marker.as_str()));
-        let e = s3.handle(req(Method::GET, Some("k"), &[], "")).unwrap_err();
+        let e = s3.answer(req(Method::GET, Some("k"), &[], "")).unwrap_err();
         assert_eq!(e.code(), "NoSuchKey");
         let resp = e.to_response(&Method::HEAD, "r", "h");
         assert_eq!(resp.headers()["x-amz-delete-marker"], "true");
         let e = s3
-            .handle(req(Method::GET, Some("k"), &[("versionId", &marker)], ""))
+            .answer(req(Method::GET, Some("k"), &[("versionId", &marker)], ""))
             .unwrap_err();
         assert_eq!(e.status(), StatusCode::METHOD_NOT_ALLOWED);
         assert_eq!(e.extra("ResourceType"), Some("DeleteMarker"));
         let e = s3
-            .handle(req(Method::GET, Some("k"), &[("versionId", "bogus")], ""))
+            .answer(req(Method::GET, Some("k"), &[("versionId", "bogus")], ""))
             .unwrap_err();
         assert_eq!(e.code(), "InvalidArgument");
-        let (r, fx) =
-            s3.handle_with_effects(&req(Method::DELETE, Some("k"), &[("versionId", &v1)], ""));
+        let crate::s3::Handled {
+            response: r,
+            effects: fx,
+        } = s3.handle(&req(Method::DELETE, Some("k"), &[("versionId", &v1)], ""));
         assert!(r.unwrap().headers().get("x-amz-delete-marker").is_none());
         let [Effect::ObjectRemoved { outcome }] = fx.as_slice() else {
             panic!("{fx:?}")
@@ -453,7 +463,7 @@ mod tests {
             DeleteKind::VersionRemoved { was_marker: false }
         );
         let r = s3
-            .handle(req(Method::GET, None, &[("versions", "")], ""))
+            .answer(req(Method::GET, None, &[("versions", "")], ""))
             .unwrap();
         let body = text(&r);
         assert!(body.contains("<DeleteMarker><Key>k</Key>"), "{body}");

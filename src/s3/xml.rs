@@ -1,5 +1,6 @@
 //! XML and date helpers shared by the S3 operations: serde rendering with the S3 namespace,
-//! parsing request bodies, S3 date formats and `encoding-type=url` key encoding.
+//! parsing request bodies and S3 date formats. (`encoding-type=url` keys use the event
+//! record's encoder, [`crate::s3event::encode_key`].)
 
 use bytes::Bytes;
 use http::{Response, StatusCode, header};
@@ -15,11 +16,6 @@ use super::store::Owner;
 pub const S3_XMLNS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
 
 const XML_DECL: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
-
-/// Escapes text for an XML element or attribute.
-pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
-    quick_xml::escape::escape(s)
-}
 
 /// `<Owner><ID/><DisplayName/></Owner>` as version and multipart listings show it.
 #[derive(Serialize)]
@@ -100,13 +96,6 @@ pub fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(s.trim(), &Rfc3339).ok()
 }
 
-/// `encoding-type=url` encoding as S3 does it: form encoding (space → `+`), `/` kept.
-pub fn url_encode_key(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace("%2F", "/")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,14 +111,6 @@ mod tests {
             Some(datetime!(2009-10-12 17:50:30 UTC))
         );
         assert_eq!(parse_http_date("yesterday"), None);
-    }
-
-    #[test]
-    fn url_encoding_matches_s3() {
-        assert_eq!(url_encode_key("a b.txt"), "a+b.txt");
-        assert_eq!(url_encode_key("a+b.txt"), "a%2Bb.txt");
-        assert_eq!(url_encode_key("100%.csv"), "100%25.csv");
-        assert_eq!(url_encode_key("한/x.txt"), "%ED%95%9C/x.txt");
     }
 
     #[test]

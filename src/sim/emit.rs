@@ -13,8 +13,8 @@ use super::Simulator;
 use crate::auth::Account;
 use crate::dispatch::NewJob;
 use crate::notify::{NoMatch, NotificationConfiguration, matching};
-use crate::s3::event::{EncodedKey, EventName, S3Event};
 use crate::s3::{Bucket, Effect};
+use crate::s3event::{EncodedKey, EventName, S3Event};
 use crate::trace::{ConfigCheck, Delivery, MatchResult, Source};
 
 /// Who made the request that changed the store, as the event record reports it.

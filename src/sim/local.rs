@@ -108,7 +108,10 @@ impl Simulator {
     /// Runs one authenticated S3 request and emits the events of what it changed: the one
     /// path from a verified request to the store and the dispatcher.
     pub(crate) fn s3_call(&self, request: &S3Request) -> Result<Response<Bytes>, S3Error> {
-        let (result, effects) = self.s3().handle_with_effects(request);
+        let crate::s3::Handled {
+            response: result,
+            effects,
+        } = self.s3().handle(request);
         if let Some(bucket) = &request.bucket {
             self.emit(
                 bucket,

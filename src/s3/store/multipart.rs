@@ -15,6 +15,7 @@ use time::OffsetDateTime;
 
 use super::{Bucket, ContentHeaders, NewObject, Owner, StoreError, WriteOutcome, now_seconds};
 use crate::s3::checksum::{Checksum, ChecksumAlgorithm};
+use crate::s3::storage_class::StorageClass;
 
 /// The smallest size S3 allows for every part but the last (5 MiB).
 pub const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
@@ -65,7 +66,7 @@ pub struct NewUpload {
     /// User metadata.
     pub metadata: BTreeMap<String, String>,
     /// The storage class.
-    pub storage_class: String,
+    pub storage_class: StorageClass,
     /// The initiator and owner.
     pub owner: Owner,
     /// The checksum algorithm requested with `x-amz-checksum-algorithm`, if any.
@@ -125,7 +126,7 @@ pub struct UploadSummary {
     /// The initiator and owner.
     pub owner: Owner,
     /// The storage class.
-    pub storage_class: String,
+    pub storage_class: StorageClass,
     /// The requested checksum algorithm.
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
@@ -362,7 +363,7 @@ impl Bucket {
                 (Some(k), None) if key.as_str() <= k => continue,
                 _ => {}
             }
-            if let Some(cp) = super::common_prefix(key, prefix, delimiter) {
+            if let Some(cp) = super::list::common_prefix(key, prefix, delimiter) {
                 if page.common_prefixes.last().is_some_and(|l| l == cp) {
                     continue;
                 }
@@ -382,7 +383,7 @@ impl Bucket {
                     upload_id: id.clone(),
                     initiated: u.initiated,
                     owner: u.spec.owner.clone(),
-                    storage_class: u.spec.storage_class.clone(),
+                    storage_class: u.spec.storage_class,
                     checksum_algorithm: u.spec.checksum_algorithm,
                 });
                 page.last = Some((key.clone(), id.clone()));
@@ -447,7 +448,7 @@ mod tests {
         NewUpload {
             content: ContentHeaders::default(),
             metadata: BTreeMap::new(),
-            storage_class: "STANDARD".to_owned(),
+            storage_class: StorageClass::Standard,
             owner: owner(),
             checksum_algorithm: None,
         }

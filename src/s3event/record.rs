@@ -1,96 +1,23 @@
-//! The S3 event record (eventVersion 2.1): event names, key encoding, sequencer, and the
-//! `{"Records":[…]}` JSON renderer.
+//! One S3 event and its `{"Records":[…]}` JSON rendering, with the sequencer and event-time
+//! formats.
 //!
 //! The renderer writes the record straight into a preallocated buffer in the key order AWS
 //! emits (see the example in
 //! <https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html>);
 //! it never builds a `serde_json::Value` tree, and uses `serde_json` only to escape strings.
 
-use std::fmt;
 use std::io::Write as _;
 
 use time::OffsetDateTime;
+
+use super::key::encode_key_into;
+use super::name::EventName;
 
 /// The `eventVersion` of ObjectCreated / ObjectRemoved records.
 pub const EVENT_VERSION: &str = "2.1";
 
 /// The `eTag` AWS reports on `ObjectRemoved:DeleteMarkerCreated` (the MD5 of nothing).
 pub const DELETE_MARKER_ETAG: &str = "d41d8cd98f00b204e9800998ecf8427e";
-
-/// A concrete event S3 emits for an accepted write (never a wildcard).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EventName {
-    /// `ObjectCreated:Put`: PutObject, including a presigned PUT.
-    ObjectCreatedPut,
-    /// `ObjectCreated:Post`: a browser-form POST upload.
-    ObjectCreatedPost,
-    /// `ObjectCreated:Copy`: CopyObject.
-    ObjectCreatedCopy,
-    /// `ObjectCreated:CompleteMultipartUpload` (also objects built with UploadPartCopy).
-    ObjectCreatedCompleteMultipartUpload,
-    /// `ObjectRemoved:Delete`: DeleteObject / DeleteObjects (one event per key).
-    ObjectRemovedDelete,
-    /// `ObjectRemoved:DeleteMarkerCreated`: a delete in a versioned bucket that created a marker.
-    ObjectRemovedDeleteMarkerCreated,
-}
-
-impl EventName {
-    /// Every concrete event name, in a stable order.
-    pub const ALL: [Self; 6] = [
-        Self::ObjectCreatedPut,
-        Self::ObjectCreatedPost,
-        Self::ObjectCreatedCopy,
-        Self::ObjectCreatedCompleteMultipartUpload,
-        Self::ObjectRemovedDelete,
-        Self::ObjectRemovedDeleteMarkerCreated,
-    ];
-
-    /// The name as it appears in a record's `eventName`, e.g. `ObjectCreated:Put`.
-    pub const fn as_str(self) -> &'static str {
-        // The configuration form is `s3:` followed by the record form.
-        let full = self.config_name();
-        let (_, rest) = full.split_at(3);
-        rest
-    }
-
-    /// The name as written in a notification configuration, e.g. `s3:ObjectCreated:Put`.
-    pub const fn config_name(self) -> &'static str {
-        match self {
-            Self::ObjectCreatedPut => "s3:ObjectCreated:Put",
-            Self::ObjectCreatedPost => "s3:ObjectCreated:Post",
-            Self::ObjectCreatedCopy => "s3:ObjectCreated:Copy",
-            Self::ObjectCreatedCompleteMultipartUpload => {
-                "s3:ObjectCreated:CompleteMultipartUpload"
-            }
-            Self::ObjectRemovedDelete => "s3:ObjectRemoved:Delete",
-            Self::ObjectRemovedDeleteMarkerCreated => "s3:ObjectRemoved:DeleteMarkerCreated",
-        }
-    }
-
-    /// Whether this is an `ObjectCreated:*` event (records carry `size` and `eTag`).
-    pub const fn is_created(self) -> bool {
-        matches!(
-            self,
-            Self::ObjectCreatedPut
-                | Self::ObjectCreatedPost
-                | Self::ObjectCreatedCopy
-                | Self::ObjectCreatedCompleteMultipartUpload
-        )
-    }
-
-    /// Parses the record form (`ObjectCreated:Put`) or the configuration form
-    /// (`s3:ObjectCreated:Put`).
-    pub fn parse(name: &str) -> Option<Self> {
-        let name = name.strip_prefix("s3:").unwrap_or(name);
-        Self::ALL.into_iter().find(|e| e.as_str() == name)
-    }
-}
-
-impl fmt::Display for EventName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// One S3 event, as the store reports an accepted write: everything a record needs except
 /// the notification configuration `Id`, which differs per matching configuration.
@@ -184,7 +111,7 @@ impl S3Event {
         out.remove(start);
         out.extend_from_slice(b"},\"object\":{\"key\":\"");
         // The encoded key holds only unreserved ASCII and `%XX`/`+`: no JSON escaping needed.
-        encode_key_bytes(out, &self.key);
+        encode_key_into(out, &self.key);
         out.push(b'"');
         match self.name {
             EventName::ObjectRemovedDelete => {}
@@ -216,84 +143,6 @@ pub fn sequencer(value: u64) -> String {
     format!("{value:018X}")
 }
 
-/// Characters kept literal by [`encode_key`], besides ASCII letters and digits.
-///
-/// The set is Java's `URLEncoder` (form encoding: `.`, `-`, `_`, `*` safe, space → `+`)
-/// plus `/`, which AWS keeps literal in records today. AWS does not document the exact set;
-/// `a@b` → `a%40b`, `/` kept, space → `+`, `+` → `%2B` are observed; `*` safe and `~`, `=`,
-/// `(`, `)` encoded are this simulator's choice (unverified against AWS).
-pub const KEY_SAFE_CHARS: &str = ".-_*/";
-
-fn is_key_safe(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'*' | b'/')
-}
-
-/// Form-URL-encodes an object key as it appears in `s3.object.key` (and as notification
-/// filters are matched): space → `+`, [`KEY_SAFE_CHARS`] and ASCII alphanumerics kept, every
-/// other byte of the UTF-8 form as upper-case `%XX`.
-pub fn encode_key(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + 8);
-    encode_key_into(&mut out, key);
-    out
-}
-
-/// An object key in its URL-encoded form (see [`encode_key`]), borrowed when the raw key
-/// needs no encoding. Notification filters match against this form; encode once per event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct EncodedKey<'a>(std::borrow::Cow<'a, str>);
-
-impl<'a> EncodedKey<'a> {
-    /// Encodes `raw`; allocates only when some byte needs encoding.
-    pub fn new(raw: &'a str) -> Self {
-        if raw.bytes().all(is_key_safe) {
-            Self(std::borrow::Cow::Borrowed(raw))
-        } else {
-            Self(std::borrow::Cow::Owned(encode_key(raw)))
-        }
-    }
-
-    /// The encoded text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for EncodedKey<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Appends the encoded form of `key` to `out` (see [`encode_key`]).
-pub fn encode_key_into(out: &mut String, key: &str) {
-    for &b in key.as_bytes() {
-        if is_key_safe(b) {
-            out.push(char::from(b));
-        } else if b == b' ' {
-            out.push('+');
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
-        }
-    }
-}
-
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
-
-/// Byte-buffer twin of [`encode_key_into`], used by the renderer.
-fn encode_key_bytes(out: &mut Vec<u8>, key: &str) {
-    for &b in key.as_bytes() {
-        if is_key_safe(b) {
-            out.push(b);
-        } else if b == b' ' {
-            out.push(b'+');
-        } else {
-            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0x0f)]]);
-        }
-    }
-}
-
 /// Writes `time` in UTC as `1970-01-01T00:00:00.000Z`.
 fn write_event_time(out: &mut Vec<u8>, time: OffsetDateTime) {
     let utc = time.to_offset(time::UtcOffset::UTC);
@@ -323,28 +172,6 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
     // Serializing a `&str` into a `Vec<u8>` cannot fail; keep the output valid JSON anyway.
     if serde_json::to_writer(&mut *out, s).is_err() {
         out.extend_from_slice(b"\"\"");
-    }
-}
-
-impl super::Effect {
-    /// The S3 event this change emits, e.g. `ObjectCreated:Put`.
-    pub fn event_name(&self) -> EventName {
-        match self {
-            super::Effect::ObjectCreated { kind, .. } => match kind {
-                super::CreatedKind::Put => EventName::ObjectCreatedPut,
-                super::CreatedKind::Copy => EventName::ObjectCreatedCopy,
-                super::CreatedKind::CompleteMultipartUpload => {
-                    EventName::ObjectCreatedCompleteMultipartUpload
-                }
-                super::CreatedKind::Post => EventName::ObjectCreatedPost,
-            },
-            super::Effect::ObjectRemoved { outcome }
-                if outcome.kind == super::DeleteKind::MarkerCreated =>
-            {
-                EventName::ObjectRemovedDeleteMarkerCreated
-            }
-            super::Effect::ObjectRemoved { .. } => EventName::ObjectRemovedDelete,
-        }
     }
 }
 
@@ -529,66 +356,5 @@ mod tests {
         assert!(sequencer(0xff) < sequencer(0x100));
         assert!(sequencer(9) < sequencer(10));
         assert_eq!(sequencer(u64::MAX), "00FFFFFFFFFFFFFFFF");
-    }
-
-    #[test]
-    fn event_names_both_forms() {
-        assert_eq!(EventName::ObjectCreatedPut.as_str(), "ObjectCreated:Put");
-        assert_eq!(
-            EventName::ObjectCreatedPut.config_name(),
-            "s3:ObjectCreated:Put"
-        );
-        assert_eq!(
-            EventName::ObjectRemovedDeleteMarkerCreated.as_str(),
-            "ObjectRemoved:DeleteMarkerCreated"
-        );
-        for e in EventName::ALL {
-            assert_eq!(EventName::parse(e.as_str()), Some(e));
-            assert_eq!(EventName::parse(e.config_name()), Some(e));
-            assert_eq!(e.to_string(), e.as_str());
-        }
-        assert_eq!(EventName::parse("s3:ObjectCreated:*"), None);
-        assert!(EventName::ObjectCreatedCopy.is_created());
-        assert!(!EventName::ObjectRemovedDelete.is_created());
-    }
-
-    #[test]
-    fn encoded_key_borrows_when_nothing_to_encode() {
-        assert!(matches!(
-            EncodedKey::new("a/b.jpg").0,
-            std::borrow::Cow::Borrowed(_)
-        ));
-        assert!(matches!(
-            EncodedKey::new("a b").0,
-            std::borrow::Cow::Owned(_)
-        ));
-    }
-
-    /// Safe set chosen: ASCII letters, digits and `.-_*/` (Java URLEncoder plus `/`).
-    #[test]
-    fn key_encoding_table() {
-        for (raw, encoded) in [
-            ("HappyFace.jpg", "HappyFace.jpg"),
-            ("red flower.jpg", "red+flower.jpg"),
-            ("this im + age blah.txt", "this+im+%2B+age+blah.txt"),
-            ("a@b", "a%40b"),
-            (
-                "testupload/dir1/testfile.txt",
-                "testupload/dir1/testfile.txt",
-            ),
-            ("k=v", "k%3Dv"),
-            ("~home", "%7Ehome"),
-            ("star*", "star*"),
-            ("(1)", "%281%29"),
-            ("a-b_c.d", "a-b_c.d"),
-            ("é", "%C3%A9"),
-            ("日本", "%E6%97%A5%E6%9C%AC"),
-            ("%41", "%2541"),
-            ("a:b,c;d&e?f#g", "a%3Ab%2Cc%3Bd%26e%3Ff%23g"),
-            ("", ""),
-        ] {
-            assert_eq!(encode_key(raw), encoded, "key {raw:?}");
-            assert_eq!(EncodedKey::new(raw).as_str(), encoded, "key {raw:?}");
-        }
     }
 }
