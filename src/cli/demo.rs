@@ -332,7 +332,7 @@ impl Demo {
     }
 
     fn show(&self, trace: &TraceView) -> Step {
-        let rendered = super::trace::render(&serde_json::to_value(trace)?);
+        let rendered = super::trace::render(trace);
         for line in rendered.lines() {
             println!("      {}", self.paint.dim(line));
         }

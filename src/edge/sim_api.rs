@@ -28,7 +28,7 @@ use serde_json::{Value, json};
 use super::sim_trust::{self as trust, Caller};
 use super::{BodyError, query_pairs};
 use crate::sim::Simulator;
-use crate::trace::{Outcome, Query, TraceView};
+use crate::trace::{Outcome, Query, TraceList, TraceView};
 
 /// Answers one `/_s3lambda/...` request.
 pub(crate) async fn handle(
@@ -237,21 +237,23 @@ fn traces<'a>(
         limit,
     };
     if *caller == Caller::Admin {
-        return ok(&json!({ "traces": sim.journal().query(&query) }));
+        return ok(&json!(TraceList {
+            traces: sim.journal().query(&query)
+        }));
     }
     let limit = query.limit.unwrap_or(100);
     let all = Query {
         limit: Some(usize::MAX),
         ..query
     };
-    let views: Vec<_> = sim
+    let traces = sim
         .journal()
         .query(&all)
         .into_iter()
         .filter(|v| visible(caller, v))
         .take(limit)
         .collect();
-    ok(&json!({ "traces": views }))
+    ok(&json!(TraceList { traces }))
 }
 
 fn ok(value: &Value) -> Response<Bytes> {
