@@ -1,9 +1,9 @@
 //! The `Simulator`: configuration and the wiring of all services.
 //!
-//! One `Simulator` value holds every service (S3, Lambda, the handler runtime). The edge
-//! (`crate::edge`) wraps it in HTTP: `Simulator::serve` and `Simulator::start` are defined
-//! there, since the simulator knows nothing of HTTP. A Rust test or benchmark can use it
-//! in-process as well. Cloning is cheap: all clones share the same state.
+//! One `Simulator` value holds every service (S3, Lambda, the handler runtime). The edge wraps
+//! it in HTTP: `Simulator::serve` and `Simulator::start` are defined there, since the
+//! simulator knows nothing of HTTP. A Rust test or benchmark can use it in-process as well.
+//! Cloning is cheap: all clones share the same state.
 
 mod backend;
 mod config;

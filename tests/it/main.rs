@@ -1,6 +1,7 @@
 //! Integration tests: one binary, a module per flow. Each test starts a simulator on an
 //! ephemeral loopback port and drives it with the real AWS SDK clients.
 
+mod architecture;
 mod bad_input;
 mod cli;
 mod common;
