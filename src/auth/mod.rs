@@ -26,8 +26,6 @@ mod parse;
 mod payload;
 pub mod post_policy;
 mod presigned;
-#[cfg(test)]
-mod sdk_tests;
 pub mod testing;
 #[cfg(test)]
 mod vectors;

@@ -22,5 +22,7 @@ mod s3_multipart;
 mod s3_post;
 mod s3_versioning;
 mod scenario;
+mod sdk_auth;
+mod sdk_lambda;
 mod shutdown;
 mod sigv4;
