@@ -26,8 +26,9 @@ mod parse;
 mod payload;
 pub mod post_policy;
 mod presigned;
-#[cfg(test)]
-mod sdk_tests;
+/// Not API: request signers for this crate's own tests and benchmarks, hidden from the docs
+/// and free to change. Sign with `aws-sigv4` or an AWS SDK instead.
+#[doc(hidden)]
 pub mod testing;
 #[cfg(test)]
 mod vectors;

@@ -223,7 +223,7 @@ impl Demo {
             put.request_id
         ));
         let trace = self.only_trace(BUCKET).await?;
-        self.show(&trace)?;
+        self.show(&trace);
         let delivery = trace.deliveries.first();
         let version = delivery
             .and_then(|d| d.resolved_version.clone())
@@ -286,7 +286,7 @@ impl Demo {
         self.other
             .put_object(OTHER_BUCKET, "HappyFace.jpg", &b"{}"[..])?;
         let trace = self.only_trace(OTHER_BUCKET).await?;
-        self.show(&trace)?;
+        self.show(&trace);
         let outcome = outcome(&trace);
         self.check(
             "outcome",
@@ -331,12 +331,11 @@ impl Demo {
         }
     }
 
-    fn show(&self, trace: &TraceView) -> Step {
-        let rendered = super::trace::render(&serde_json::to_value(trace)?);
+    fn show(&self, trace: &TraceView) {
+        let rendered = super::trace::render(trace);
         for line in rendered.lines() {
             println!("      {}", self.paint.dim(line));
         }
-        Ok(())
     }
 
     fn summary(&self) -> bool {

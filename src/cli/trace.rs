@@ -2,12 +2,15 @@
 //! `/_s3lambda/traces` API and printed for people (or as JSON with `--json`).
 
 use std::fmt::Write as _;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::Value;
+
+use s3lambda::trace::{AttemptResult, MatchResult, TraceList, TraceView};
 
 /// `s3lambda trace` arguments.
 #[derive(Debug, clap::Args)]
@@ -63,9 +66,15 @@ pub async fn run(args: &TraceArgs) -> Result<String, String> {
     if args.json {
         return serde_json::to_string_pretty(&value).map_err(|e| e.to_string());
     }
-    let traces: Vec<Value> = match value.get("traces") {
-        Some(Value::Array(list)) => list.iter().rev().cloned().collect(),
-        _ => vec![value],
+    let traces: Vec<TraceView> = if value.get("traces").is_some() {
+        let list: TraceList = serde_json::from_value(value)
+            .map_err(|e| format!("{url} did not answer a list of traces: {e}"))?;
+        list.traces.into_iter().rev().collect()
+    } else {
+        vec![
+            serde_json::from_value(value)
+                .map_err(|e| format!("{url} did not answer a trace: {e}"))?,
+        ]
     };
     if traces.is_empty() {
         return Ok(
@@ -100,89 +109,89 @@ async fn get(url: &str) -> Result<String, String> {
     }
 }
 
-fn s(v: &Value) -> &str {
-    v.as_str().unwrap_or("")
-}
-
 /// One trace, as a few indented lines.
-pub fn render(trace: &Value) -> String {
+pub fn render(trace: &TraceView) -> String {
     let mut out = String::new();
-    let source = &trace["source"];
+    let source = &trace.source;
     let _ = writeln!(
         out,
         "{}  {}  s3://{}/{}  (S3 request {}){}",
-        s(&trace["id"]),
-        s(&source["eventName"]),
-        s(&source["bucket"]),
-        s(&source["key"]),
-        s(&source["requestId"]),
-        source["versionId"]
-            .as_str()
+        trace.id,
+        source.event_name,
+        source.bucket,
+        source.key,
+        source.request_id,
+        source
+            .version_id
+            .as_deref()
             .map(|v| format!(" version {v}"))
             .unwrap_or_default(),
     );
-    for config in trace["configurations"].as_array().into_iter().flatten() {
-        let result = &config["match"];
-        match s(&result["result"]) {
-            "matched" => {
+    for config in &trace.configurations {
+        match &config.result {
+            MatchResult::Matched => {
                 let _ = writeln!(
                     out,
                     "  configuration {:?}: matched -> {}",
-                    s(&config["configurationId"]),
-                    s(&config["destination"])
+                    config.configuration_id, config.destination
                 );
             }
-            _ => {
-                let _ = writeln!(out, "  {}", s(&result["detail"]));
+            MatchResult::EventType(why)
+            | MatchResult::Prefix(why)
+            | MatchResult::Suffix(why)
+            | MatchResult::DestinationNotSimulated(why) => {
+                let _ = writeln!(out, "  {why}");
             }
         }
     }
-    for d in trace["deliveries"].as_array().into_iter().flatten() {
-        let _ = writeln!(out, "  delivery to {}", s(&d["functionArn"]));
-        if let Some(v) = d["resolvedVersion"].as_str() {
+    for d in &trace.deliveries {
+        let _ = writeln!(out, "  delivery to {}", d.function_arn);
+        if let Some(v) = &d.resolved_version {
             let _ = writeln!(out, "    resolved to version {v}");
         }
-        if let Some(e) = d["resolutionError"].as_str() {
+        if let Some(e) = &d.resolution_error {
             let _ = writeln!(out, "    not resolved: {e}");
         }
-        if let Some(p) = d.get("policy").filter(|p| !p.is_null()) {
-            let _ = writeln!(out, "    policy: {}", s(&p["reason"]));
+        if let Some(p) = &d.policy {
+            let _ = writeln!(out, "    policy: {}", p.reason);
         }
-        for a in d["attempts"].as_array().into_iter().flatten() {
-            let result = &a["result"];
-            let what = match s(&result["kind"]) {
-                "success" => "succeeded".to_owned(),
-                "functionError" => format!(
-                    "{} error {}: {}",
-                    s(&result["functionError"]),
-                    s(&result["errorType"]),
-                    s(&result["errorMessage"])
-                ),
-                "throttled" => "throttled".to_owned(),
-                other => other.to_owned(),
+        for a in &d.attempts {
+            let what = match &a.result {
+                AttemptResult::Success => "succeeded".to_owned(),
+                AttemptResult::FunctionError {
+                    function_error,
+                    error_type,
+                    error_message,
+                } => format!("{function_error} error {error_type}: {error_message}"),
+                AttemptResult::Throttled => "throttled".to_owned(),
             };
             let _ = writeln!(
                 out,
                 "    attempt {}: {what} in {} ms (Lambda request {})",
-                a["number"],
-                a["duration"],
-                s(&a["requestId"])
+                a.number,
+                millis(a.duration),
+                a.request_id
             );
-            for line in s(&a["logTail"]).lines() {
+            for line in a.log_tail.lines() {
                 let _ = writeln!(out, "      | {line}");
             }
         }
-        let _ = writeln!(out, "    outcome: {}", s(&d["outcome"]));
+        let _ = writeln!(out, "    outcome: {}", d.outcome.as_str());
     }
-    match trace["outcome"].as_str() {
+    match trace.outcome {
         Some(o) => {
-            let _ = writeln!(out, "  => {o}");
+            let _ = writeln!(out, "  => {}", o.as_str());
         }
         None => {
             let _ = writeln!(out, "  => no configuration matched: nothing was delivered");
         }
     }
     out
+}
+
+/// A run time in milliseconds to the microsecond, written as the trace JSON writes it.
+fn millis(d: Duration) -> Value {
+    Value::from((d.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0)
 }
 
 #[cfg(test)]
@@ -192,19 +201,20 @@ mod tests {
     #[test]
     fn renders_a_denied_and_a_delivered_trace() {
         let trace = serde_json::json!({
-            "id": "evt-000000000007",
-            "source": {"bucket": "photos", "key": "in/a.jpg", "eventName": "ObjectCreated:Put", "requestId": "R1"},
+            "id": "evt-000000000007", "created": 1_700_000_000_000_u64,
+            "source": {"bucket": "photos", "key": "in/a.jpg", "eventName": "ObjectCreated:Put", "requestId": "R1", "bucketOwner": "000000000000"},
             "configurations": [
                 {"configurationId": "c1", "destination": "arn:f:PROD", "match": {"result": "matched"}},
                 {"configurationId": "c2", "destination": "arn:g", "match": {"result": "prefix", "detail": "configuration \"c2\" skipped: key prefix does not match"}}
             ],
             "deliveries": [{
-                "functionArn": "arn:f:PROD", "resolvedVersion": "1",
+                "configurationId": "c1", "functionArn": "arn:f:PROD", "resolvedVersion": "1",
                 "policy": {"allowed": false, "reason": "denied: policy of f:PROD has no statement for principal s3.amazonaws.com"},
                 "attempts": [], "outcome": "denied"
             }],
             "outcome": "denied"
         });
+        let trace: TraceView = serde_json::from_value(trace).expect("a trace");
         let text = render(&trace);
         assert!(
             text.starts_with("evt-000000000007  ObjectCreated:Put  s3://photos/in/a.jpg"),
@@ -217,12 +227,15 @@ mod tests {
         assert!(text.trim_end().ends_with("=> denied"));
 
         let delivered = serde_json::json!({
-            "id": "evt-1", "source": {"bucket": "b", "key": "k", "eventName": "ObjectCreated:Put", "requestId": "R"},
+            "id": "evt-1", "created": 1_700_000_000_000_u64,
+            "source": {"bucket": "b", "key": "k", "eventName": "ObjectCreated:Put", "requestId": "R", "bucketOwner": "000000000000"},
             "configurations": [], "outcome": "delivered",
-            "deliveries": [{"functionArn": "f", "outcome": "delivered", "attempts": [
-                {"number": 1, "duration": 1.5, "requestId": "L1", "result": {"kind": "success"}, "logTail": "START RequestId: L1 Version: 1\nEND RequestId: L1"}
+            "deliveries": [{"configurationId": "c", "functionArn": "f", "outcome": "delivered", "attempts": [
+                {"number": 1, "duration": 1.5, "requestId": "L1", "result": {"kind": "success"}, "logTail": "START RequestId: L1 Version: 1\nEND RequestId: L1",
+                 "started": 1_700_000_000_000_u64, "startedMicros": 1_700_000_000_000_000_u64, "endedMicros": 1_700_000_000_002_000_u64}
             ]}]
         });
+        let delivered: TraceView = serde_json::from_value(delivered).expect("a trace");
         let text = render(&delivered);
         assert!(
             text.contains("attempt 1: succeeded in 1.5 ms (Lambda request L1)"),

@@ -1,4 +1,5 @@
-//! The HTTP edge: one hyper listener, routing, request ids and wire error rendering.
+//! The HTTP edge: one hyper listener ([`serve`]), routing, wire error rendering, and the
+//! simulator's own API under `/_s3lambda/`.
 //!
 //! A request is routed by its head, and its signature checked as far as it can be without the
 //! body ([`crate::auth::authenticate_head`]): an anonymous or wrongly signed request is
@@ -10,106 +11,28 @@
 
 mod early;
 mod form;
-mod ids;
 mod lambda;
-mod limits;
 mod logs;
 mod route;
 mod s3;
+mod server;
+mod sim_api;
+mod sim_trust;
 
-use std::convert::Infallible;
-use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use http::request::Parts;
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::{Body as _, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 
-pub use ids::{RequestIds, S3Ids};
-pub use limits::EdgeLimits;
+pub use crate::sim::EdgeLimits;
 pub use route::{AddressError, S3Address, Target, route, s3_address};
+pub use server::serve;
 
 use crate::sim::Simulator;
-
-/// Serves `sim` on `listener` until `shutdown` resolves, then lets open connections finish
-/// their current request (up to ten seconds) and returns.
-///
-/// At most `edge.max_connections` connections are served at once: one accepted over the cap
-/// is closed at once. Each connection must send a complete request head within
-/// `edge.header_read_timeout_ms` of the server waiting for one (so an idle keep-alive
-/// connection is closed after that long too).
-pub async fn serve(listener: TcpListener, sim: Simulator, shutdown: impl Future<Output = ()>) {
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let limits = sim.config().edge.clone();
-    let permits = Arc::new(Semaphore::new(limits.max_connections));
-    let mut at_cap = false;
-    let mut shutdown = std::pin::pin!(shutdown);
-    loop {
-        let (stream, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(conn) => conn,
-                Err(e) => {
-                    // EMFILE and friends: back off briefly instead of spinning.
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            () = &mut shutdown => break,
-        };
-        let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
-            // Once per episode at warn, so a flood of connections does not flood the log.
-            if at_cap {
-                tracing::debug!(%peer, "connection closed: the connection cap is reached");
-            } else {
-                tracing::warn!(
-                    %peer,
-                    max_connections = limits.max_connections,
-                    "connection cap reached: closing new connections until some end"
-                );
-                at_cap = true;
-            }
-            drop(stream);
-            continue;
-        };
-        at_cap = false;
-        let _ = stream.set_nodelay(true);
-        let sim = sim.clone();
-        let service = service_fn(move |req| {
-            let sim = sim.clone();
-            async move { Ok::<_, Infallible>(handle(&sim, req, peer).await) }
-        });
-        let conn = http1::Builder::new()
-            .timer(TokioTimer::new())
-            .header_read_timeout(limits.header_read_timeout())
-            .keep_alive(true)
-            .max_buf_size(256 * 1024)
-            .serve_connection(TokioIo::new(stream), service);
-        let conn = graceful.watch(conn);
-        tokio::spawn(async move {
-            let _permit = permit;
-            if let Err(e) = conn.await {
-                tracing::debug!(error = %e, %peer, "connection ended with an error");
-            }
-        });
-    }
-    tracing::info!("shutting down: draining open connections");
-    if tokio::time::timeout(Duration::from_secs(10), graceful.shutdown())
-        .await
-        .is_err()
-    {
-        tracing::warn!("connections still open after 10 s; closing them");
-    }
-}
 
 /// One request, start to finish. Never fails: every error becomes the wire error of the
 /// service the request was addressed to.
@@ -165,7 +88,7 @@ async fn handle(
         Target::S3(address) => s3::handle(sim, &parts, head, body, address, peer),
         Target::Lambda => lambda::handle(sim, &parts, head, body).await,
         Target::Logs => logs::handle(sim, &parts, head, body),
-        Target::Sim => crate::sim::api::handle(sim, &parts, body).await,
+        Target::Sim => sim_api::handle(sim, &parts, body).await,
         // Refused by `early::check` already; answered the same way here.
         Target::BadS3Address(e) => s3::refuse_address(sim, &parts, e),
     };
@@ -191,7 +114,7 @@ const SIM_API_BODY_LIMIT: usize = 64 * 1024;
 
 /// Why a request body could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyError {
+pub(crate) enum BodyError {
     /// Larger than the configured limit.
     TooLarge,
     /// The client stopped sending before the body was complete.

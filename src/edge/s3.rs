@@ -11,7 +11,7 @@ use http::{HeaderValue, Response};
 use super::{AddressError, BodyError, S3Address, query_pairs};
 use crate::auth::{self, Account, SignedHead};
 use crate::s3::{S3Error, S3ErrorCode, S3Request};
-use crate::sim::Simulator;
+use crate::sim::{S3Ids, Simulator};
 
 pub(super) fn handle(
     sim: &Simulator,
@@ -61,7 +61,7 @@ pub(super) fn refuse_form(
 /// The response or its S3 error, with S3's response headers.
 fn respond(
     parts: &Parts,
-    ids: &super::S3Ids,
+    ids: &S3Ids,
     result: Result<Response<Bytes>, S3Error>,
 ) -> Response<Bytes> {
     let mut response = match result {
@@ -96,7 +96,7 @@ fn run(
     body: Result<Bytes, BodyError>,
     address: S3Address,
     peer: SocketAddr,
-    ids: &super::S3Ids,
+    ids: &S3Ids,
 ) -> Result<Response<Bytes>, S3Error> {
     let body = body.map_err(body_error)?;
     let signed = if is_form_upload(parts, &address) {

@@ -1,7 +1,7 @@
 //! The in-memory CloudWatch Logs store: log groups per account and region, their streams,
 //! and each stream's events, with bounded retention.
 //!
-//! Domain code only: no HTTP types here (the wire protocol lives in [`super::api`]).
+//! Domain code only: no HTTP types here, and nothing of the wire protocol that reads it.
 //!
 //! Layout and locking: one short-held [`RwLock`] maps (account, region, group name) to a
 //! shared group; each group maps stream names to shared streams behind its own

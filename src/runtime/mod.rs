@@ -12,7 +12,7 @@
 //! leaves this module.
 //!
 //! Handlers implement the `s3lambda:handler` world of `handlers/wit`; the built-in ones
-//! are in [`handlers`].
+//! are in `handlers` (not API: for the binary, the tests and the benchmarks).
 
 mod bindings;
 mod budget;
@@ -21,6 +21,10 @@ mod concurrency;
 mod config;
 mod engine;
 mod error;
+/// Not API: the built-in example handlers (including the misbehaving ones of the tests:
+/// `hog`, `spin`, `panic`), for the `s3lambda` binary, scenarios, tests and benchmarks;
+/// hidden from the docs and free to change.
+#[doc(hidden)]
 pub mod handlers;
 mod invocation;
 mod log;
@@ -30,7 +34,7 @@ mod store;
 mod tests;
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -80,11 +84,27 @@ pub struct Code {
 
 struct CodeInner {
     sha256: String,
-    pre: HandlerPre<State>,
+    component: Component,
     pre_async: bindings::asynchronous::HandlerPre<State>,
+    /// The template of the blocking [`Runtime::invoke`], made on its first call: the server
+    /// only runs handlers asynchronously, so a compile pays for one template, not two.
+    pre: OnceLock<HandlerPre<State>>,
 }
 
 impl Code {
+    /// The blocking template, made from the component on first use.
+    fn sync_pre(&self, linker: &Linker<State>) -> Result<&HandlerPre<State>, RuntimeError> {
+        if let Some(pre) = self.inner.pre.get() {
+            return Ok(pre);
+        }
+        let invalid = |e: wasmtime::Error| RuntimeError::InvalidCode(error_chain(&e));
+        let pre = linker
+            .instantiate_pre(&self.inner.component)
+            .and_then(HandlerPre::new)
+            .map_err(invalid)?;
+        Ok(self.inner.pre.get_or_init(|| pre))
+    }
+
     /// The code SHA-256 it was loaded under.
     pub fn sha256(&self) -> &str {
         &self.inner.sha256
@@ -210,12 +230,6 @@ impl Runtime {
         let invalid = |e: wasmtime::Error| RuntimeError::InvalidCode(error_chain(&e));
         let started = Instant::now();
         let component = Component::new(&self.inner.engine, wasm).map_err(invalid)?;
-        let pre = self
-            .inner
-            .linker
-            .instantiate_pre(&component)
-            .map_err(invalid)?;
-        let pre = HandlerPre::new(pre).map_err(invalid)?;
         let pre_async = self
             .inner
             .linker_async
@@ -226,8 +240,9 @@ impl Runtime {
         let code = Code {
             inner: Arc::new(CodeInner {
                 sha256: code_sha256.to_owned(),
-                pre,
+                component,
                 pre_async,
+                pre: OnceLock::new(),
             }),
         };
         Ok(self
@@ -264,14 +279,18 @@ impl Runtime {
     /// A function that fails (handled error, trap, timeout, out of memory) is an `Ok`
     /// [`Outcome`] with a [`FunctionResult::Error`]; `Err` means it did not run
     /// ([`RuntimeError::Throttled`]). Waits (blocking) while the memory budget is spent.
+    ///
+    /// For tests and benchmarks (the server runs [`Runtime::invoke_async`]): its instance
+    /// template is made for `code` on its first call.
     pub fn invoke(&self, code: &Code, inv: &Invocation) -> Result<Outcome, RuntimeError> {
         let inner = &*self.inner;
+        let pre = code.sync_pre(&inner.linker)?;
         let _permit = self.admit(inv)?;
         let Some(_memory) = inner.budget.reserve_blocking(inv.memory_mb) else {
             return Ok(self.too_large(inv));
         };
         let capture = LogCapture::new(inner.config.max_log_bytes);
-        let run = run_sync(&inner.engine, code, inv, &capture);
+        let run = run_sync(&inner.engine, pre, inv, &capture);
         finish(run, &capture, inv, inner.config.max_instances)
     }
 
@@ -434,14 +453,17 @@ fn store_until(
 
 /// Instantiate and call the guest on this thread; the first epoch tick past the timeout
 /// traps it.
-fn run_sync(engine: &Engine, code: &Code, inv: &Invocation, capture: &LogCapture) -> Run {
+fn run_sync(
+    engine: &Engine,
+    pre: &HandlerPre<State>,
+    inv: &Invocation,
+    capture: &LogCapture,
+) -> Run {
     let start = Instant::now();
     let mut store = store_until(engine, inv, capture, start, UpdateDeadline::Continue);
     let ctx = context(inv);
     let event = String::from_utf8_lossy(&inv.payload);
-    let called = code
-        .inner
-        .pre
+    let called = pre
         .instantiate(&mut store)
         .and_then(|handler| handler.call_handle(&mut store, &event, &ctx));
     Run::ended(called, start, &store)

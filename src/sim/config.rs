@@ -5,8 +5,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::EdgeLimits;
 use crate::auth::Account;
-use crate::edge::EdgeLimits;
 use crate::logs::LogsConfig;
 
 /// Everything `s3lambda serve` can be told. Every field has a default that works.

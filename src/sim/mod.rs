@@ -1,33 +1,34 @@
 //! The `Simulator`: configuration and the wiring of all services.
 //!
-//! One `Simulator` value holds every service (S3, Lambda, the handler runtime). `serve` wraps
-//! it in HTTP; a Rust test or benchmark can use it in-process as well. Cloning is cheap: all
-//! clones share the same state.
+//! One `Simulator` value holds every service (S3, Lambda, the handler runtime). The edge wraps
+//! it in HTTP: `Simulator::serve` and `Simulator::start` are defined there, since the
+//! simulator knows nothing of HTTP. A Rust test or benchmark can use it in-process as well.
+//! Cloning is cheap: all clones share the same state.
 
-pub mod api;
 mod backend;
 mod config;
+mod edge_limits;
 mod emit;
 mod execute;
+mod ids;
 mod invoker;
 mod local;
-pub mod trust;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 pub use config::{AccountConfig, Config, ConfigError};
+pub use edge_limits::EdgeLimits;
 pub(crate) use emit::Origin;
+pub use ids::{RequestIds, S3Ids};
 pub(crate) use local::encode as encode_path_segment;
 pub use local::{Invoked, LocalClient, ObjectWrite};
 
 use crate::auth::Keyring;
 use crate::dispatch::{DispatchConfig, Dispatcher};
-use crate::edge::RequestIds;
 use crate::lambda::Lambda;
 use crate::logs::LogStore;
 use crate::runtime::{Runtime, RuntimeConfig, RuntimeError};
@@ -265,37 +266,6 @@ impl Simulator {
             examples,
         }
     }
-
-    /// Serves HTTP on `listener` until `shutdown` resolves.
-    pub async fn serve(self, listener: TcpListener, shutdown: impl Future<Output = ()>) {
-        self.start_dispatch();
-        crate::edge::serve(listener, self, shutdown).await;
-    }
-
-    /// Binds `addr` (port 0 for an ephemeral port) and serves in a background task until the
-    /// returned handle is dropped or shut down.
-    pub async fn start(self, addr: SocketAddr) -> Result<Server, SimError> {
-        let listener = TcpListener::bind(addr)
-            .await
-            .map_err(|source| SimError::Bind { addr, source })?;
-        let local = listener
-            .local_addr()
-            .map_err(|source| SimError::Bind { addr, source })?;
-        let (tx, rx) = oneshot::channel::<()>();
-        let sim = self.clone();
-        let task = tokio::spawn(async move {
-            sim.serve(listener, async {
-                let _ = rx.await;
-            })
-            .await;
-        });
-        Ok(Server {
-            addr: local,
-            sim: self,
-            stop: Some(tx),
-            task: Some(task),
-        })
-    }
 }
 
 /// What [`Simulator::drain`] left undone.
@@ -312,7 +282,8 @@ impl DrainReport {
     pub const EXAMPLES: usize = 10;
 }
 
-/// A simulator serving HTTP in the background. Dropping it stops the server.
+/// A simulator serving HTTP in the background (started by `Simulator::start`, which the edge
+/// defines). Dropping it stops the server.
 pub struct Server {
     addr: SocketAddr,
     sim: Simulator,
@@ -321,6 +292,21 @@ pub struct Server {
 }
 
 impl Server {
+    /// A handle on a server task running on `addr`, stopped by sending on `stop`.
+    pub(crate) fn running(
+        addr: SocketAddr,
+        sim: Simulator,
+        stop: oneshot::Sender<()>,
+        task: tokio::task::JoinHandle<()>,
+    ) -> Self {
+        Self {
+            addr,
+            sim,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
         self.addr

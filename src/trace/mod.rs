@@ -12,5 +12,5 @@ mod record;
 pub use journal::{AttemptLog, InFlight, Journal, Query};
 pub use record::{
     Attempt, AttemptResult, ConfigCheck, Delivery, MatchResult, Outcome, PolicyCheck, Source,
-    Trace, TraceView, unix_micros,
+    Trace, TraceList, TraceView, unix_micros,
 };

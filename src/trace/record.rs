@@ -1,12 +1,15 @@
 //! The trace of one event: its source, the configurations considered, and each delivery.
+//!
+//! The snapshot types ([`TraceView`] and what it holds) serialize to the simulator API's JSON
+//! and deserialize from it, so a reader of that API (`s3lambda trace`) reads the same types.
 
 use std::time::{Duration, SystemTime};
 
 use parking_lot::Mutex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The S3 request an event came from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Source {
     /// The bucket.
@@ -25,7 +28,7 @@ pub struct Source {
 }
 
 /// Whether one notification configuration matched the event, and if not, why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", content = "detail", rename_all = "camelCase")]
 pub enum MatchResult {
     /// It matched; a delivery follows.
@@ -41,7 +44,7 @@ pub enum MatchResult {
 }
 
 /// One configuration considered for the event.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigCheck {
     /// The configuration `Id`.
@@ -54,7 +57,7 @@ pub struct ConfigCheck {
 }
 
 /// The resource-policy decision for a delivery.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PolicyCheck {
     /// Whether S3 may invoke.
@@ -67,7 +70,7 @@ pub struct PolicyCheck {
 }
 
 /// How one attempt ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum AttemptResult {
     /// The handler returned a result.
@@ -87,7 +90,7 @@ pub enum AttemptResult {
 }
 
 /// One attempt to run the handler.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Attempt {
     /// 1 for the first attempt.
@@ -112,7 +115,7 @@ pub struct Attempt {
 }
 
 /// Where a delivery stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Outcome {
     /// Queued or running.
@@ -168,7 +171,7 @@ impl Outcome {
 }
 
 /// The delivery of an event to one function.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Delivery {
     /// The configuration that matched.
@@ -224,7 +227,7 @@ struct State {
 }
 
 /// A snapshot of a trace, for queries and JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TraceView {
     /// The event id, e.g. `evt-000000000042`.
@@ -242,6 +245,13 @@ pub struct TraceView {
     /// (`delivered` only when all were). `None` when no configuration matched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
+}
+
+/// The simulator API's answer to a trace query (`GET /_s3lambda/traces`): most recent first.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TraceList {
+    /// The matching traces.
+    pub traces: Vec<TraceView>,
 }
 
 impl Trace {
@@ -399,11 +409,16 @@ pub fn unix_micros(t: SystemTime) -> u64 {
 }
 
 mod unix_millis {
-    use std::time::{SystemTime, UNIX_EPOCH};
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
     pub fn serialize<S: serde::Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
         let ms = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
         s.serialize_u64(u64::try_from(ms).unwrap_or(u64::MAX))
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SystemTime, D::Error> {
+        let ms = <u64 as serde::Deserialize>::deserialize(d)?;
+        Ok(UNIX_EPOCH + Duration::from_millis(ms))
     }
 }
 
@@ -412,5 +427,147 @@ mod millis {
 
     pub fn serialize<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_f64((d.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0)
+    }
+
+    /// A negative, infinite or unrepresentable number is an error, not a panic.
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let ms = <f64 as serde::Deserialize>::deserialize(d)?;
+        Duration::try_from_secs_f64(ms / 1000.0).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A trace with every kind of configuration result, attempt result and optional field.
+    fn full_trace() -> TraceView {
+        let trace = Trace::new(
+            42,
+            Source {
+                bucket: "photos".into(),
+                key: "in/a b.jpg".into(),
+                event_name: "ObjectCreated:Put".into(),
+                request_id: "0123456789ABCDEF".into(),
+                version_id: Some("v1".into()),
+                bucket_owner: "000000000000".into(),
+            },
+        );
+        trace.set_configurations(vec![
+            ConfigCheck {
+                configuration_id: "c1".into(),
+                destination: "arn:aws:lambda:us-east-1:000000000000:function:f:PROD".into(),
+                result: MatchResult::Matched,
+            },
+            ConfigCheck {
+                configuration_id: "c2".into(),
+                destination: "arn:g".into(),
+                result: MatchResult::Prefix("skipped: key prefix does not match".into()),
+            },
+            ConfigCheck {
+                configuration_id: "c3".into(),
+                destination: "arn:aws:sqs:us-east-1:000000000000:q".into(),
+                result: MatchResult::DestinationNotSimulated("SQS is not simulated".into()),
+            },
+        ]);
+        let started = std::time::UNIX_EPOCH + Duration::from_millis(1_700_000_000_123);
+        let attempt = |number, result| Attempt {
+            number,
+            request_id: format!("req-{number}"),
+            started,
+            started_micros: 1_700_000_000_123_456,
+            ended_micros: 1_700_000_000_125_000,
+            duration: Duration::from_micros(1_544),
+            result,
+            log_tail: "START RequestId: req\nEND RequestId: req".into(),
+        };
+        let mut delivered = Delivery::new(
+            "c1".into(),
+            "arn:aws:lambda:us-east-1:000000000000:function:f:PROD".into(),
+        );
+        delivered.resolved_version = Some("1".into());
+        delivered.policy = Some(PolicyCheck {
+            allowed: true,
+            statement: Some("s3-invoke".into()),
+            reason: "allowed by statement s3-invoke".into(),
+        });
+        delivered.attempts = vec![
+            attempt(
+                1,
+                AttemptResult::FunctionError {
+                    function_error: "Unhandled".into(),
+                    error_type: "Runtime.ExitError".into(),
+                    error_message: "boom".into(),
+                },
+            ),
+            attempt(2, AttemptResult::Throttled),
+            attempt(3, AttemptResult::Success),
+        ];
+        delivered.outcome = Outcome::Delivered;
+        trace.add_delivery(delivered);
+        let mut unresolved = Delivery::new("c1".into(), "arn:gone".into());
+        unresolved.resolution_error = Some("Function not found: arn:gone".into());
+        unresolved.outcome = Outcome::Unresolved;
+        trace.add_delivery(unresolved);
+        trace.view()
+    }
+
+    /// What the simulator API writes, `s3lambda trace` reads back field for field: a field
+    /// renamed on one side only fails here instead of blanking the CLI's output.
+    #[test]
+    fn a_trace_view_round_trips_through_json() {
+        let view = full_trace();
+        let json = serde_json::to_value(&view).expect("serializes");
+        let back: TraceView = serde_json::from_value(json.clone()).expect("deserializes");
+        assert_eq!(serde_json::to_value(&back).expect("serializes"), json);
+        assert_eq!(back.id, "evt-000000000042");
+        assert_eq!(back.source.version_id.as_deref(), Some("v1"));
+        assert_eq!(back.configurations[0].result, MatchResult::Matched);
+        assert_eq!(
+            back.deliveries[0].attempts[0].duration,
+            Duration::from_micros(1_544)
+        );
+        assert_eq!(
+            back.deliveries[0].attempts[2].result,
+            AttemptResult::Success
+        );
+        assert_eq!(back.deliveries[1].outcome, Outcome::Unresolved);
+        assert_eq!(back.outcome, Some(Outcome::Unresolved));
+
+        let list = TraceList { traces: vec![view] };
+        let json = serde_json::to_string(&list).expect("serializes");
+        let back: TraceList = serde_json::from_str(&json).expect("deserializes");
+        assert_eq!(serde_json::to_string(&back).expect("serializes"), json);
+    }
+
+    /// The wire names the CLI and scripts rely on.
+    #[test]
+    fn the_trace_json_keeps_its_field_names() {
+        let json = serde_json::to_value(full_trace()).expect("serializes");
+        assert_eq!(json["source"]["eventName"], "ObjectCreated:Put");
+        assert_eq!(json["source"]["bucketOwner"], "000000000000");
+        assert_eq!(json["configurations"][1]["match"]["result"], "prefix");
+        assert_eq!(json["deliveries"][0]["resolvedVersion"], "1");
+        assert_eq!(
+            json["deliveries"][0]["attempts"][0]["result"]["kind"],
+            "functionError"
+        );
+        assert_eq!(
+            json["deliveries"][0]["attempts"][0]["result"]["errorType"],
+            "Runtime.ExitError"
+        );
+        assert_eq!(json["deliveries"][0]["attempts"][0]["duration"], 1.544);
+        assert_eq!(
+            json["deliveries"][0]["attempts"][0]["started"],
+            1_700_000_000_123_u64
+        );
+        assert_eq!(json["outcome"], "unresolved");
+    }
+
+    #[test]
+    fn a_negative_duration_is_an_error_not_a_panic() {
+        let mut json = serde_json::to_value(full_trace()).expect("serializes");
+        json["deliveries"][0]["attempts"][0]["duration"] = serde_json::json!(-1.0);
+        assert!(serde_json::from_value::<TraceView>(json).is_err());
     }
 }

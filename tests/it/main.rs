@@ -1,6 +1,7 @@
 //! Integration tests: one binary, a module per flow. Each test starts a simulator on an
 //! ephemeral loopback port and drives it with the real AWS SDK clients.
 
+mod architecture;
 mod bad_input;
 mod cli;
 mod common;
@@ -21,5 +22,7 @@ mod s3_multipart;
 mod s3_post;
 mod s3_versioning;
 mod scenario;
+mod sdk_auth;
+mod sdk_lambda;
 mod shutdown;
 mod sigv4;

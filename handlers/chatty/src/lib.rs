@@ -14,7 +14,8 @@ fn handle(event: &str, _ctx: &s3lambda_guest::Context) -> Result<String, s3lambd
         // 100 bytes a line: "line 0000001 " and padding.
         let text = format!("line {line:07} {:-<86}\n", "");
         let take = text.len().min(total - written);
-        out.write_all(&text.as_bytes()[..take]).map_err(|e| s3lambda_guest::Error::new("WriteError", e.to_string()))?;
+        out.write_all(&text.as_bytes()[..take])
+            .map_err(|e| s3lambda_guest::Error::new("WriteError", e.to_string()))?;
         written += take;
         line += 1;
     }

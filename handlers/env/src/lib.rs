@@ -4,7 +4,9 @@
 use serde_json::{Map, Value, json};
 
 fn handle(_event: &str, ctx: &s3lambda_guest::Context) -> Result<String, s3lambda_guest::Error> {
-    let env: Map<String, Value> = std::env::vars().map(|(k, v)| (k, Value::String(v))).collect();
+    let env: Map<String, Value> = std::env::vars()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
     let context = json!({
         "requestId": ctx.request_id,
         "invokedFunctionArn": ctx.invoked_function_arn,

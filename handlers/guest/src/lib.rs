@@ -12,8 +12,9 @@
 //! JSON or a handled [`Error`]. What it prints to stdout or stderr is its log. A panic is
 //! an unhandled error (the instance traps).
 
-/// The bindings generated from `handlers/wit` (the `handler` world).
-#[allow(missing_docs)]
+/// The bindings generated from `handlers/wit` (the `handler` world). Generated code: the
+/// context record has more fields than clippy's argument limit.
+#[allow(missing_docs, clippy::too_many_arguments)]
 pub mod bindings {
     wit_bindgen::generate!({
         path: "../wit",
@@ -31,7 +32,10 @@ pub use bindings::FunctionError as Error;
 impl Error {
     /// A handled error with this `errorType` and `errorMessage`.
     pub fn new(error_type: impl Into<String>, error_message: impl Into<String>) -> Self {
-        Self { error_type: error_type.into(), error_message: error_message.into() }
+        Self {
+            error_type: error_type.into(),
+            error_message: error_message.into(),
+        }
     }
 }
 

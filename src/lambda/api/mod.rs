@@ -235,6 +235,4 @@ impl Lambda {
 }
 
 #[cfg(test)]
-mod sdk_tests;
-#[cfg(test)]
 mod tests;

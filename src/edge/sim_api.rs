@@ -1,7 +1,7 @@
 //! The simulator's own HTTP API under `/_s3lambda/`: traces, counters, destination records,
 //! wait-for-idle and reset. JSON in and out; unsigned, as a local control API.
 //!
-//! Trust model (see [`super::trust`]): bound to loopback by default, an unsigned caller is the
+//! Trust model (see [`super::sim_trust`]): bound to loopback by default, an unsigned caller is the
 //! local administrator and sees every account; a SigV4-signed caller sees only its account's
 //! traces, destination records and delivery logs and may not reset. Cross-origin requests are
 //! refused, and `reset` needs `Content-Type: application/json` or an `x-s3lambda-client`
@@ -25,13 +25,13 @@ use http::request::Parts;
 use http::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
-use super::Simulator;
-use super::trust::{self, Caller};
-use crate::edge::BodyError;
-use crate::trace::{Outcome, Query, TraceView};
+use super::sim_trust::{self as trust, Caller};
+use super::{BodyError, query_pairs};
+use crate::sim::Simulator;
+use crate::trace::{Outcome, Query, TraceList, TraceView};
 
 /// Answers one `/_s3lambda/...` request.
-pub async fn handle(
+pub(crate) async fn handle(
     sim: &Simulator,
     parts: &Parts,
     body: Result<Bytes, BodyError>,
@@ -56,7 +56,7 @@ pub async fn handle(
             return error(status, code, &message);
         }
     };
-    let query = crate::edge::query_pairs(&parts.uri);
+    let query = query_pairs(&parts.uri);
     let param = |name: &str| {
         query
             .iter()
@@ -237,21 +237,23 @@ fn traces<'a>(
         limit,
     };
     if *caller == Caller::Admin {
-        return ok(&json!({ "traces": sim.journal().query(&query) }));
+        return ok(&json!(TraceList {
+            traces: sim.journal().query(&query)
+        }));
     }
     let limit = query.limit.unwrap_or(100);
     let all = Query {
         limit: Some(usize::MAX),
         ..query
     };
-    let views: Vec<_> = sim
+    let traces = sim
         .journal()
         .query(&all)
         .into_iter()
         .filter(|v| visible(caller, v))
         .take(limit)
         .collect();
-    ok(&json!({ "traces": views }))
+    ok(&json!(TraceList { traces }))
 }
 
 fn ok(value: &Value) -> Response<Bytes> {

@@ -1,5 +1,6 @@
 //! Requests signed by the real `aws-sdk-s3` / `aws-sdk-lambda` clients, sent to a throwaway
-//! hyper listener that runs [`authenticate`](super::authenticate) on each one.
+//! hyper listener that runs `s3lambda::auth::authenticate` on each one (moved out of the library's unit tests so
+//! the AWS SDKs are linked into this test binary only).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use parking_lot::Mutex;
 
-use super::{Account, Keyring, PayloadMode, authenticate};
+use s3lambda::auth::{Account, Keyring, PayloadMode, authenticate};
 
 /// What the listener saw for one request.
 #[derive(Debug, Clone)]

@@ -22,15 +22,15 @@ use bytes::Bytes;
 use http::request::Parts;
 use http::{Method, StatusCode};
 
-use super::Simulator;
 use crate::auth::{self, AuthError};
+use crate::sim::Simulator;
 
 /// The header a non-browser client may send instead of a JSON content type.
-pub const CLIENT_HEADER: &str = "x-s3lambda-client";
+pub(crate) const CLIENT_HEADER: &str = "x-s3lambda-client";
 
 /// Who is calling.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Caller {
+pub(crate) enum Caller {
     /// An unsigned request: the local administrator, who sees every account.
     Admin,
     /// A SigV4-signed request: sees what belongs to this account id only.
@@ -56,10 +56,10 @@ impl Caller {
 }
 
 /// A refused request: status, error code, message.
-pub type Refusal = (StatusCode, &'static str, String);
+pub(crate) type Refusal = (StatusCode, &'static str, String);
 
 /// Refuses cross-origin requests and state-changing requests a browser form could send.
-pub fn check_origin(parts: &Parts, state_changing: bool) -> Result<(), Refusal> {
+pub(crate) fn check_origin(parts: &Parts, state_changing: bool) -> Result<(), Refusal> {
     if let Some(origin) = parts.headers.get(http::header::ORIGIN) {
         let origin = origin.to_str().unwrap_or_default();
         let host = parts
@@ -102,13 +102,13 @@ fn is_json(parts: &Parts) -> bool {
 }
 
 /// Whether a request changes the simulator's state (the rest only read or wait).
-pub fn is_state_changing(method: &Method, path: &str) -> bool {
+pub(crate) fn is_state_changing(method: &Method, path: &str) -> bool {
     !matches!(*method, Method::GET | Method::HEAD) && path != "/_s3lambda/wait"
 }
 
 /// The caller of a request: its key's account when it is signed (and the signature holds),
 /// the local administrator when it is not.
-pub fn caller(sim: &Simulator, parts: &Parts, body: Bytes) -> Result<Caller, Refusal> {
+pub(crate) fn caller(sim: &Simulator, parts: &Parts, body: Bytes) -> Result<Caller, Refusal> {
     match auth::authenticate(parts, body, sim.keyring(), SystemTime::now()) {
         Ok(authed) => Ok(Caller::Account(authed.account.id.clone())),
         Err(AuthError::Unsigned) => Ok(Caller::Admin),

@@ -1,5 +1,6 @@
 //! The real aws-sdk-lambda against the handler behind a bare hyper server (no SigV4 check):
-//! field names, status codes and typed errors as the SDK parses them.
+//! field names, status codes and typed errors as the SDK parses them. (An integration test,
+//! so the AWS SDKs are linked into this test binary only, not the library's unit tests.)
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -15,8 +16,10 @@ use aws_sdk_lambda::types::{
 };
 use http_body_util::{BodyExt, Full};
 
-use super::*;
-use crate::lambda::package::zip_of;
+use s3lambda::lambda::api::{
+    InvokeFuture, InvokeRequest, InvokeResponse, Invoker, Lambda, LambdaRequest,
+};
+use s3lambda::lambda::package::zip_of;
 
 struct Echo;
 
