@@ -19,7 +19,6 @@ use time::OffsetDateTime;
 use s3lambda::arn::{FunctionRef, NameKind};
 use s3lambda::auth::testing::{Payload, Signer, Streaming, streaming_request};
 use s3lambda::auth::{Account, Keyring, authenticate};
-use s3lambda::dispatch::DispatchConfig;
 use s3lambda::lambda::LambdaRequest;
 use s3lambda::lambda::package::zip_of;
 use s3lambda::lambda::policy::{
@@ -28,6 +27,7 @@ use s3lambda::lambda::policy::{
 use s3lambda::lambda::registry::{AliasInput, ConfigUpdate, CreateFunction, Registry};
 use s3lambda::notify::matching::{explain, matching_lambdas};
 use s3lambda::notify::{EventType, KeyFilter, LambdaConfig, NotificationConfiguration};
+use s3lambda::pipeline::DispatchConfig;
 use s3lambda::runtime::handlers::ECHO;
 use s3lambda::s3::event::{EncodedKey, EventName, S3Event};
 use s3lambda::s3::store::{ContentHeaders, NewObject, Owner};

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use dashmap::DashMap;
 use dashmap::mapref::one::{Ref, RefMut};
 
-use super::config::{Alias, Derived, Fingerprint, FunctionConfig, now, revision};
+use super::config::{Alias, Fingerprint, FunctionConfig, now, revision};
 use super::error::LambdaError;
 use super::invoke_config::{EventInvokeConfig, epoch_now};
 use super::policy::{
@@ -598,7 +598,6 @@ impl Registry {
             revision_id: revision(),
             architectures: input.architectures.unwrap_or_else(|| vec!["x86_64".into()]),
             ephemeral_storage,
-            derived: Derived::default(),
         };
         let mut f = Function {
             latest: Arc::new(latest),
