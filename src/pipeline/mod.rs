@@ -1,16 +1,16 @@
 //! The event pipeline, from an accepted S3 write to a handler's return, typed end to end:
 //!
-//! 1. **emit** ([`emit`]): the bucket's notification configurations are matched, each
+//! 1. **emit** (`emit.rs`): the bucket's notification configurations are matched, each
 //!    matching Lambda configuration gets the event record, the event its trace, and each
-//!    delivery a place in the queue;
-//! 2. **authorize** ([`authorize`]): before its first attempt a delivery resolves the
+//!    delivery a place in the queue (`queue.rs`, `job.rs`);
+//! 2. **authorize** ([`authorize_s3`]): before its first attempt a delivery resolves the
 //!    configured ARN and checks that S3 may invoke it (the same check validates a
 //!    notification configuration's destinations when it is put);
-//! 3. **execute** ([`worker`], [`execute`]): attempts run in the WebAssembly runtime with
-//!    Lambda's asynchronous retry schedule ([`schedule`]), and the outcome is written to the
-//!    trace, counted, and kept as a destination record ([`destination`]).
+//! 3. **execute** (`worker.rs`, `execute.rs`): attempts run in the WebAssembly runtime with
+//!    Lambda's asynchronous retry schedule (`schedule.rs`), and the outcome is written to
+//!    the trace, counted, and kept as a [`DestinationRecord`].
 //!
-//! The Lambda API's `Invoke` runs code through the same executor ([`invoker`]).
+//! The Lambda API's `Invoke` runs code through the same executor (`invoker.rs`).
 
 mod authorize;
 mod backend;
@@ -30,6 +30,7 @@ mod tests;
 
 use std::sync::Arc;
 
+pub use authorize::{Grant, Target, authorize_s3};
 pub use destination::{Condition, DestinationRecord, Records};
 pub(crate) use emit::Origin;
 pub(crate) use execute::Executor;

@@ -63,7 +63,10 @@ impl<S, V> BySnapshot<S, V> {
         // An entry at this address is this snapshot's: the entry's `Weak` keeps the
         // allocation from being freed and reused by another snapshot.
         let entries = self.inner.read();
-        entries.map.get(&key(snapshot)).map(|(_, value)| Arc::clone(value))
+        entries
+            .map
+            .get(&key(snapshot))
+            .map(|(_, value)| Arc::clone(value))
     }
 
     /// Stores `value` for `snapshot` unless another caller stored one first; returns the
