@@ -19,7 +19,6 @@ use time::OffsetDateTime;
 use s3lambda::arn::{FunctionRef, NameKind};
 use s3lambda::auth::testing::{Payload, Signer, Streaming, streaming_request};
 use s3lambda::auth::{Account, Keyring, authenticate};
-use s3lambda::dispatch::DispatchConfig;
 use s3lambda::lambda::LambdaRequest;
 use s3lambda::lambda::package::zip_of;
 use s3lambda::lambda::policy::{
@@ -28,6 +27,7 @@ use s3lambda::lambda::policy::{
 use s3lambda::lambda::registry::{AliasInput, ConfigUpdate, CreateFunction, Registry};
 use s3lambda::notify::matching::{explain, matching_lambdas};
 use s3lambda::notify::{EventType, KeyFilter, LambdaConfig, NotificationConfiguration};
+use s3lambda::pipeline::{DispatchConfig, Target, authorize_s3};
 use s3lambda::runtime::handlers::ECHO;
 use s3lambda::s3::store::{ContentHeaders, NewObject, Owner};
 use s3lambda::s3event::{EncodedKey, EventName, S3Event};
@@ -358,6 +358,19 @@ fn bench_resolve(c: &mut Criterion, reg: &mut Registered) {
             let r = FunctionRef::parse(black_box(&arn), NameKind::Plain).expect("arn");
             registry.resolve_with(ACCOUNT, REGION, &r, 0.5)
         });
+    });
+    // The whole check a delivery gets before its first attempt: parse, resolve, evaluate
+    // the alias's policy with S3's request context.
+    let source_arn = format!("arn:aws:s3:::{BUCKET}");
+    let target = Target {
+        function_arn: &arn,
+        region: REGION,
+        source_arn: &source_arn,
+        source_account: ACCOUNT,
+    };
+    assert!(authorize_s3(&registry, &target).is_ok());
+    reg.bench(&mut g, name, "authorize_s3", "alias_arn", |b| {
+        b.iter(|| authorize_s3(&registry, black_box(&target)));
     });
     g.finish();
 }

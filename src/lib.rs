@@ -52,11 +52,11 @@
 
 pub mod arn;
 pub mod auth;
-pub mod dispatch;
 pub mod edge;
 pub mod lambda;
 pub mod logs;
 pub mod notify;
+pub mod pipeline;
 #[cfg(test)]
 mod prop_tests;
 pub mod runtime;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use s3lambda::dispatch::{DispatchConfig, Timing};
+use s3lambda::pipeline::{DispatchConfig, Timing};
 use s3lambda::sim::{AccountConfig, Config, Simulator};
 
 mod cli;

@@ -1,9 +1,7 @@
 //! Function configuration snapshots ($LATEST and published versions) and alias records.
 
-use std::any::Any;
 use std::collections::BTreeMap;
-use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use super::package::Package;
 use crate::arn;
@@ -69,46 +67,6 @@ pub struct FunctionConfig {
     pub architectures: Vec<String>,
     /// `EphemeralStorage.Size` in MB.
     pub ephemeral_storage: u32,
-    /// What the executor derives from this snapshot once (compiled code, log names,
-    /// environment). Empty in a clone, so a changed `$LATEST` derives afresh.
-    pub derived: Derived,
-}
-
-/// A once-per-snapshot slot for data derived from a [`FunctionConfig`] by another layer
-/// (the executor keeps its prepared invocation template here). Cloning yields an empty
-/// slot: a clone is about to be changed, and what was derived may no longer hold.
-#[derive(Default)]
-pub struct Derived(OnceLock<Arc<dyn Any + Send + Sync>>);
-
-impl Derived {
-    /// The data, if set and of type `T`.
-    pub fn get<T: Any + Send + Sync>(&self) -> Option<Arc<T>> {
-        Arc::clone(self.0.get()?).downcast().ok()
-    }
-
-    /// Stores `value` unless something was stored first; returns what is stored (of type `T`).
-    pub fn set<T: Any + Send + Sync>(&self, value: Arc<T>) -> Arc<T> {
-        let stored = self
-            .0
-            .get_or_init(|| Arc::clone(&value) as Arc<dyn Any + Send + Sync>);
-        Arc::clone(stored).downcast().unwrap_or(value)
-    }
-}
-
-impl Clone for Derived {
-    fn clone(&self) -> Self {
-        Self::default()
-    }
-}
-
-impl fmt::Debug for Derived {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.get().is_some() {
-            "Derived(set)"
-        } else {
-            "Derived(empty)"
-        })
-    }
 }
 
 impl FunctionConfig {

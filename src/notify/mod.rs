@@ -9,6 +9,7 @@
 pub mod config;
 pub mod error;
 pub mod matching;
+pub mod raw;
 pub mod validate;
 pub mod xml;
 

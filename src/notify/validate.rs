@@ -23,7 +23,9 @@ use super::config::{
     TopicConfig,
 };
 use super::error::{NotifyError, NotifyErrorCode};
-use super::xml::{RawConfig, RawNotificationConfiguration};
+use super::raw::{RawConfig, RawNotificationConfiguration};
+use crate::arn::Arn;
+use crate::lambda::policy::Refusal;
 
 /// `InvalidArgument` message for an unparseable destination ARN (recorded from AWS; also
 /// returned when destination validation is skipped).
@@ -110,31 +112,14 @@ pub struct BucketContext<'a> {
     pub region: &'a str,
 }
 
-/// Checks that S3 may deliver to a destination; implemented by the dispatcher (registry +
-/// resource policy for Lambda). An `Err` carries the reason, for traces and logs only: the
-/// client sees AWS's fixed "Not authorized" text.
+/// Checks that S3 may invoke a Lambda destination; implemented by the event pipeline with
+/// the authorization every delivery gets (registry + resource policy). A refusal is for
+/// traces and logs only: the client sees AWS's fixed text ([`not_authorized_to_invoke`]).
+/// Queue and topic destinations are accepted unchecked: the simulator has no SQS or SNS.
 pub trait DestinationValidator {
     /// Whether `function_arn` (exactly as configured, qualifier included) exists and its
-    /// resource policy lets `s3.amazonaws.com` invoke it for `bucket` owned by `bucket_owner`.
-    fn check_lambda(
-        &self,
-        function_arn: &str,
-        bucket: &str,
-        bucket_owner: &str,
-        bucket_region: &str,
-    ) -> Result<(), String>;
-
-    /// Whether S3 may publish to the queue. The simulator has no SQS: accepted by default.
-    fn check_queue(&self, queue_arn: &str, bucket: &str, bucket_owner: &str) -> Result<(), String> {
-        let _ = (queue_arn, bucket, bucket_owner);
-        Ok(())
-    }
-
-    /// Whether S3 may publish to the topic. The simulator has no SNS: accepted by default.
-    fn check_topic(&self, topic_arn: &str, bucket: &str, bucket_owner: &str) -> Result<(), String> {
-        let _ = (topic_arn, bucket, bucket_owner);
-        Ok(())
-    }
+    /// resource policy lets `s3.amazonaws.com` invoke it for `bucket`.
+    fn check_lambda(&self, function_arn: &str, bucket: &BucketContext<'_>) -> Result<(), Refusal>;
 }
 
 /// A validator that accepts every destination (for tests and in-process use).
@@ -142,7 +127,7 @@ pub trait DestinationValidator {
 pub struct AcceptAll;
 
 impl DestinationValidator for AcceptAll {
-    fn check_lambda(&self, _: &str, _: &str, _: &str, _: &str) -> Result<(), String> {
+    fn check_lambda(&self, _: &str, _: &BucketContext<'_>) -> Result<(), Refusal> {
         Ok(())
     }
 }
@@ -153,30 +138,16 @@ pub fn generate_id() -> String {
     base64::engine::general_purpose::STANDARD.encode(uuid::Uuid::new_v4().to_string())
 }
 
-/// The parts of an ARN the checks need.
-struct ArnParts<'a> {
-    region: &'a str,
-}
-
 /// Parses `arn:partition:service:region:account:resource` for a destination of `kind`:
 /// every part non-empty, service `lambda` (resource `function:name[:qualifier]`), `sqs` or
 /// `sns` (resource one name). Anything else "could not be parsed" (a wrong service included:
 /// this simulator's choice).
-fn parse_arn(kind: DestinationKind, arn: &str) -> Option<ArnParts<'_>> {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return None;
-    };
-    if [partition, region, account].iter().any(|p| p.is_empty()) {
+fn parse_arn(kind: DestinationKind, text: &str) -> Option<Arn> {
+    let arn = Arn::parse(text).ok()?;
+    if arn.region.is_empty() || arn.account.is_empty() {
         return None;
     }
+    let resource = arn.resource.as_str();
     let resource_ok = match kind {
         DestinationKind::Lambda => {
             let mut r = resource.split(':');
@@ -184,16 +155,16 @@ fn parse_arn(kind: DestinationKind, arn: &str) -> Option<ArnParts<'_>> {
                 (r.next(), r.next(), r.next(), r.next()),
                 (Some("function"), Some(name), qualifier, None)
                     if !name.is_empty() && qualifier.is_none_or(|q| !q.is_empty())
-            ) && service == "lambda"
+            ) && arn.service == "lambda"
         }
         DestinationKind::Queue => {
-            service == "sqs" && !resource.is_empty() && !resource.contains(':')
+            arn.service == "sqs" && !resource.is_empty() && !resource.contains(':')
         }
         DestinationKind::Topic => {
-            service == "sns" && !resource.is_empty() && !resource.contains(':')
+            arn.service == "sns" && !resource.is_empty() && !resource.contains(':')
         }
     };
-    resource_ok.then_some(ArnParts { region })
+    resource_ok.then_some(arn)
 }
 
 /// Builds the key filter from the raw rules (names case-insensitive).
@@ -332,7 +303,12 @@ pub fn validate(
     Ok(config)
 }
 
-/// Asks the validator about every destination; all failures are reported together.
+/// The `ArgumentValue{n}` of a Lambda destination S3 may not invoke.
+pub fn not_authorized_to_invoke(function_arn: &str) -> String {
+    format!("Not authorized to invoke function [{function_arn}]")
+}
+
+/// Asks the validator about every Lambda destination; all refusals are reported together.
 fn check_destinations(
     config: &NotificationConfiguration,
     bucket: &BucketContext<'_>,
@@ -341,30 +317,22 @@ fn check_destinations(
     let mut arguments = Vec::new();
     let mut n = 0;
     for dest in config.destinations() {
-        let (result, denial) = match dest.kind {
-            DestinationKind::Lambda => (
-                validator.check_lambda(dest.arn, bucket.bucket, bucket.owner, bucket.region),
-                format!("Not authorized to invoke function [{}]", dest.arn),
-            ),
-            DestinationKind::Queue => (
-                validator.check_queue(dest.arn, bucket.bucket, bucket.owner),
-                "Permissions on the destination queue do not allow S3 to publish notifications from this bucket".to_owned(),
-            ),
-            DestinationKind::Topic => (
-                validator.check_topic(dest.arn, bucket.bucket, bucket.owner),
-                "Permissions on the destination topic do not allow S3 to publish notifications from this bucket".to_owned(),
-            ),
-        };
-        if let Err(reason) = result {
+        if dest.kind != DestinationKind::Lambda {
+            continue;
+        }
+        if let Err(refusal) = validator.check_lambda(dest.arn, bucket) {
             n += 1;
             tracing::info!(
                 bucket = bucket.bucket,
                 destination = dest.arn,
-                reason,
+                reason = %refusal,
                 "notification destination refused"
             );
             arguments.push((format!("ArgumentName{n}"), format!("{}, null", dest.arn)));
-            arguments.push((format!("ArgumentValue{n}"), denial));
+            arguments.push((
+                format!("ArgumentValue{n}"),
+                not_authorized_to_invoke(dest.arn),
+            ));
         }
     }
     if arguments.is_empty() {
@@ -383,6 +351,8 @@ mod tests {
     use std::fmt::Write as _;
 
     use super::*;
+    use crate::lambda::LambdaError;
+    use crate::lambda::policy::Unresolved;
     use crate::notify::xml;
 
     const BUCKET: BucketContext<'static> = BucketContext {
@@ -415,19 +385,15 @@ mod tests {
     /// Refuses functions whose name contains "missing".
     struct Refuse;
     impl DestinationValidator for Refuse {
-        fn check_lambda(
-            &self,
-            arn: &str,
-            bucket: &str,
-            owner: &str,
-            region: &str,
-        ) -> Result<(), String> {
+        fn check_lambda(&self, arn: &str, bucket: &BucketContext<'_>) -> Result<(), Refusal> {
             assert_eq!(
-                (bucket, owner, region),
+                (bucket.bucket, bucket.owner, bucket.region),
                 ("mybucket", "000000000000", "us-east-1")
             );
             if arn.contains("missing") {
-                Err(format!("function {arn} not found"))
+                Err(Refusal::Unresolved(Unresolved::NotFound(
+                    LambdaError::ResourceNotFound(format!("function {arn} not found")),
+                )))
             } else {
                 Ok(())
             }

@@ -5,7 +5,7 @@
 //! The Lambda element is `CloudFunctionConfiguration` with `<CloudFunction>` (the SDK's
 //! `LambdaFunctionConfiguration` / `LambdaFunctionArn` are member names only); every list is
 //! flattened. Parsing checks structure only ([`NotifyError`] `MalformedXML`); values are
-//! checked by [`crate::notify::validate`].
+//! checked when the raw configurations are validated.
 
 use std::fmt::Write as _;
 
@@ -15,42 +15,10 @@ use quick_xml::events::Event;
 
 use super::config::{DestinationKind, KeyFilter, NotificationConfiguration};
 use super::error::NotifyError;
+use super::raw::{RawConfig, RawFilterRule, RawNotificationConfiguration};
 
 /// The S3 XML namespace of the GET response.
 pub const S3_XMLNS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
-
-/// A PUT body parsed for structure, before value validation.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RawNotificationConfiguration {
-    /// Every destination configuration, of every kind, in document order.
-    pub configs: Vec<RawConfig>,
-    /// Whether `<EventBridgeConfiguration>` is present.
-    pub event_bridge: bool,
-}
-
-/// One destination configuration as written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawConfig {
-    /// Which configuration element it came from.
-    pub kind: DestinationKind,
-    /// `<Id>`, if given.
-    pub id: Option<String>,
-    /// The destination ARN text (`<CloudFunction>`, `<Queue>` or `<Topic>`).
-    pub arn: String,
-    /// Each `<Event>` text, in order (at least one).
-    pub events: Vec<String>,
-    /// Each `<FilterRule>` of `<Filter><S3Key>`, in order.
-    pub rules: Vec<RawFilterRule>,
-}
-
-/// One `<FilterRule>` as written (the name is not yet checked).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawFilterRule {
-    /// `<Name>` text.
-    pub name: String,
-    /// `<Value>` text (may be empty).
-    pub value: String,
-}
 
 /// A parsed element: local name, direct text, children.
 #[derive(Debug, Default)]

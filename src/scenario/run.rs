@@ -16,7 +16,7 @@ use super::schema::{
     Action, Bucket, DEFAULT_ACCOUNT, Function, Notification, Permission, Scenario, Spanned,
     function_name,
 };
-use crate::dispatch::DispatchConfig;
+use crate::pipeline::DispatchConfig;
 use crate::runtime::handlers;
 use crate::sim::{LocalClient, Simulator, encode_path_segment as seg};
 use crate::trace::Query;

@@ -5,13 +5,9 @@
 //! simulator knows nothing of HTTP. A Rust test or benchmark can use it in-process as well.
 //! Cloning is cheap: all clones share the same state.
 
-mod backend;
 mod config;
 mod edge_limits;
-mod emit;
-mod execute;
 mod ids;
-mod invoker;
 mod local;
 
 use std::net::SocketAddr;
@@ -20,19 +16,19 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
+pub(crate) use crate::pipeline::Origin;
 pub use config::{AccountConfig, Config, ConfigError};
 pub use edge_limits::EdgeLimits;
-pub(crate) use emit::Origin;
 pub use ids::{RequestIds, S3Ids};
 pub(crate) use local::encode as encode_path_segment;
 pub use local::{Invoked, LocalClient, ObjectWrite};
 
 use crate::auth::Keyring;
-use crate::dispatch::{DispatchConfig, Dispatcher};
 use crate::lambda::Lambda;
 use crate::logs::LogStore;
+use crate::pipeline::{DispatchConfig, Dispatcher, Executor, Pipeline, RuntimeInvoker};
 use crate::runtime::{Runtime, RuntimeConfig, RuntimeError};
-use crate::s3::{S3, S3Config};
+use crate::s3::{Effect, S3, S3Config};
 use crate::trace::{Journal, Outcome, Query};
 
 /// The whole simulator. Cheap to clone; clones share state.
@@ -49,8 +45,7 @@ struct Shared {
     lambda: Lambda,
     runtime: Runtime,
     journal: Arc<Journal>,
-    dispatcher: Dispatcher,
-    backend: Arc<backend::LambdaBackend>,
+    pipeline: Pipeline,
     logs: LogStore,
 }
 
@@ -140,9 +135,9 @@ impl SimulatorBuilder {
         let keyring = Keyring::new(self.config.accounts());
         let runtime = Runtime::new(self.config.runtime.apply(self.runtime))?;
         let logs = LogStore::new(self.config.logs);
-        let executor = execute::Executor::new(runtime.clone(), logs.clone());
+        let executor = Executor::new(runtime.clone(), logs.clone());
         let journal = Arc::new(Journal::new(self.journal_capacity.unwrap_or(100_000)));
-        let lambda = Lambda::new(Arc::new(invoker::RuntimeInvoker::new(
+        let lambda = Lambda::new(Arc::new(RuntimeInvoker::new(
             executor.clone(),
             Arc::clone(&journal),
         )));
@@ -150,15 +145,19 @@ impl SimulatorBuilder {
             .registry()
             .packages()
             .set_limit(self.config.max_code_storage_bytes);
-        let backend = Arc::new(backend::LambdaBackend::new(lambda.clone(), executor));
+        let pipeline = Pipeline::new(
+            &self.dispatch,
+            Arc::clone(&journal),
+            lambda.clone(),
+            executor,
+        );
         let s3 = S3::with_validator(
             S3Config {
                 default_region: self.config.region.clone(),
                 ..S3Config::default()
             },
-            Arc::clone(&backend) as Arc<dyn crate::notify::DestinationValidator + Send + Sync>,
+            pipeline.destination_validator(),
         );
-        let dispatcher = Dispatcher::new(&self.dispatch, Arc::clone(&journal));
         Ok(Simulator {
             shared: Arc::new(Shared {
                 config: self.config,
@@ -168,8 +167,7 @@ impl SimulatorBuilder {
                 lambda,
                 runtime,
                 journal,
-                dispatcher,
-                backend,
+                pipeline,
                 logs,
             }),
         })
@@ -224,15 +222,20 @@ impl Simulator {
 
     /// The dispatcher of S3 event deliveries.
     pub fn dispatcher(&self) -> &Dispatcher {
-        &self.shared.dispatcher
+        self.shared.pipeline.dispatcher()
     }
 
     /// Starts the dispatcher's workers if they are not running yet. Needs a tokio runtime;
     /// `serve` and `start` call it.
     pub fn start_dispatch(&self) {
+        self.shared.pipeline.start();
+    }
+
+    /// Emits the events of `effects`, the changes one accepted request made to `bucket`.
+    pub(crate) fn emit(&self, bucket: &str, effects: Vec<Effect>, origin: &Origin<'_>) {
         self.shared
-            .dispatcher
-            .start(Arc::clone(&self.shared.backend) as Arc<dyn crate::dispatch::Backend>);
+            .pipeline
+            .emit(&self.shared.s3, bucket, effects, origin);
     }
 
     /// Forgets every bucket, function, trace and destination record.
@@ -240,7 +243,7 @@ impl Simulator {
         self.shared.s3.clear();
         self.shared.lambda.registry().clear();
         self.shared.journal.clear();
-        self.shared.dispatcher.records().clear();
+        self.dispatcher().records().clear();
         self.shared.logs.clear();
     }
 

@@ -191,6 +191,24 @@ pub(super) struct Cond {
     pub(super) key: Key,
 }
 
+impl Cond {
+    /// The expected value, as written in the statement.
+    pub(super) fn expected<'s>(&self, st: &'s Statement) -> &'s str {
+        st.condition
+            .get(self.block)
+            .and_then(|(_, pairs)| pairs.get(self.pair))
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The operator and key names, as written in the statement.
+    pub(super) fn names<'s>(&self, st: &'s Statement) -> (&'s str, &'s str) {
+        st.condition
+            .get(self.block)
+            .and_then(|(op, pairs)| Some((op.as_str(), pairs.get(self.pair)?.0.as_str())))
+            .unwrap_or_default()
+    }
+}
+
 /// One statement, parsed.
 #[derive(Debug, Clone)]
 pub(super) struct Rule {
@@ -239,7 +257,7 @@ impl Rule {
 
 /// A [`Policy`] with its statements parsed for evaluation. Dereferences to the document.
 /// Build it once when the document changes (the registry keeps one per scope), then
-/// evaluate it per request with [`CompiledPolicy::evaluate`](super::eval).
+/// evaluate it per request with [`CompiledPolicy::evaluate`].
 #[derive(Debug, Clone, Default)]
 pub struct CompiledPolicy {
     policy: Policy,

@@ -5,140 +5,22 @@
 //! condition holds. `ArnLike`/`ArnEquals` compare the six ARN parts separately (`*` and `?`
 //! never cross a part boundary); `StringLike` wildcards span colons; values are compared
 //! case-sensitively, condition key names case-insensitively; a key missing from the
-//! request makes a positive condition false.
+//! request makes a positive condition false. The words of every decision are in
+//! [`super::reason`].
 //!
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>
 
-use std::fmt;
-
-use super::compiled::{ArnPattern, CompiledPolicy, Cond, Key, Op, Pattern, Rule};
+use super::compiled::{ArnPattern, CompiledPolicy, Cond, Op, Pattern, Rule};
+use super::context::{Caller, Decision, RequestContext};
+use super::reason::{self, Failure};
 use super::statement::{Policy, Principal, Statement};
 use crate::arn::Arn;
-
-/// Who is calling.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Caller {
-    /// An AWS service principal such as `s3.amazonaws.com`.
-    Service(String),
-    /// An account (its root or any identity in it), 12 digits.
-    Account(String),
-    /// An IAM identity ARN (role, user, assumed role).
-    Arn(String),
-}
-
-impl fmt::Display for Caller {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Service(s) => f.write_str(s),
-            Self::Account(a) => write!(f, "account {a}"),
-            Self::Arn(a) => f.write_str(a),
-        }
-    }
-}
-
-/// The request being authorized.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestContext {
-    /// The caller.
-    pub principal: Caller,
-    /// The action, e.g. `lambda:InvokeFunction`.
-    pub action: String,
-    /// `aws:SourceArn`, e.g. `arn:aws:s3:::photos`.
-    pub source_arn: Option<String>,
-    /// `aws:SourceAccount`, the bucket owner for S3.
-    pub source_account: Option<String>,
-    /// `aws:PrincipalOrgID`.
-    pub principal_org_id: Option<String>,
-    /// `lambda:EventSourceToken` (non-AWS event sources such as Alexa).
-    pub event_source_token: Option<String>,
-    /// `lambda:FunctionUrlAuthType` (`NONE` or `AWS_IAM`, function URL calls only).
-    pub function_url_auth_type: Option<String>,
-    /// The invoked function ARN, qualified or not, as the caller named it.
-    pub resource: String,
-}
-
-impl RequestContext {
-    /// A context with no optional keys set.
-    pub fn new(principal: Caller, action: &str, resource: &str) -> Self {
-        Self {
-            principal,
-            action: action.into(),
-            source_arn: None,
-            source_account: None,
-            principal_org_id: None,
-            event_source_token: None,
-            function_url_auth_type: None,
-            resource: resource.into(),
-        }
-    }
-
-    /// S3 invoking `resource` for the bucket `bucket` owned by `owner`.
-    pub fn s3(bucket: &str, owner: &str, resource: &str) -> Self {
-        Self {
-            source_arn: Some(format!("arn:aws:s3:::{bucket}")),
-            source_account: Some(owner.into()),
-            ..Self::new(
-                Caller::Service("s3.amazonaws.com".into()),
-                "lambda:InvokeFunction",
-                resource,
-            )
-        }
-    }
-
-    /// The value of a condition key, if the request carries it.
-    fn value(&self, key: Key) -> Option<&str> {
-        match key {
-            Key::SourceArn => self.source_arn.as_deref(),
-            Key::SourceAccount => self.source_account.as_deref(),
-            Key::PrincipalOrgId => self.principal_org_id.as_deref(),
-            Key::EventSourceToken => self.event_source_token.as_deref(),
-            Key::FunctionUrlAuthType => self.function_url_auth_type.as_deref(),
-            Key::PrincipalAccount => match &self.principal {
-                Caller::Account(a) => Some(a),
-                Caller::Arn(a) => a.split(':').nth(4),
-                Caller::Service(_) => None,
-            },
-            Key::Other => None,
-        }
-    }
-}
-
-/// The outcome of an evaluation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decision {
-    /// True if a statement allowed the request.
-    pub allowed: bool,
-    /// The Sid of the statement that allowed it.
-    pub statement: Option<String>,
-    /// Why, in words a user can act on.
-    pub reason: String,
-}
-
-/// `f` or `f:PROD` for a function ARN (or the input if it is not one).
-pub fn scope_label(resource: &str) -> String {
-    Arn::parse(resource)
-        .ok()
-        .and_then(|arn| arn.resource.strip_prefix("function:").map(str::to_owned))
-        .unwrap_or_else(|| resource.to_owned())
-}
 
 /// Evaluates `policy` (of the scope `ctx.resource` designates) for `ctx`. Parses the
 /// statements first: where one document is evaluated many times, keep a
 /// [`CompiledPolicy`] and call [`CompiledPolicy::evaluate`].
 pub fn evaluate(policy: &Policy, ctx: &RequestContext) -> Decision {
     CompiledPolicy::new(policy.clone()).evaluate(ctx)
-}
-
-/// Why one statement did not apply, with borrowed values (formatted only on denial).
-#[derive(Debug, Clone, Copy)]
-enum Failure<'a> {
-    Action,
-    Resource,
-    /// A positive condition's key is absent from the request.
-    Missing(&'a Cond),
-    Unsupported(&'a Cond),
-    /// The value does not match (positive operator) or matches (negated operator).
-    Compared(&'a Cond, &'a str),
 }
 
 impl CompiledPolicy {
@@ -153,11 +35,7 @@ impl CompiledPolicy {
                 return Decision {
                     allowed: true,
                     statement: Some(st.sid.clone()),
-                    reason: format!(
-                        "allowed by statement \"{}\" of the policy of {}",
-                        st.sid,
-                        scope_label(&ctx.resource)
-                    ),
+                    reason: reason::allowed(&st.sid, ctx),
                 };
             }
         }
@@ -166,46 +44,17 @@ impl CompiledPolicy {
 
     /// The denial and its reasons (the slow path: it formats every failure).
     fn denial(&self, ctx: &RequestContext) -> Decision {
-        let label = scope_label(&ctx.resource);
         let statements = &self.policy().statements;
         if statements.is_empty() {
-            let hint = match label.split_once(':') {
-                // Lambda refuses a permission on `$LATEST`: the unqualified function's
-                // policy is the one that covers it.
-                Some((name, "$LATEST")) => format!(
-                    "{name} has no resource-based policy, which also covers {label}; add one with AddPermission on {name} without a qualifier"
-                ),
-                Some((_, q)) => format!(
-                    "{label} has no resource-based policy; add one with AddPermission with Qualifier={q}"
-                ),
-                None => format!("{label} has no resource-based policy; add one with AddPermission"),
-            };
-            return deny(format!(
-                "denied: policy of {label} has no statement for principal {} ({hint})",
-                ctx.principal
-            ));
+            return reason::no_policy(ctx);
         }
-        let failures: Vec<String> = statements
+        let failures: Vec<(&Statement, Failure<'_>)> = statements
             .iter()
             .zip(&self.rules)
             .filter(|(st, _)| principal_matches(&st.principal, &ctx.principal))
-            .filter_map(|(st, rule)| {
-                let why = check_rule(rule, st, ctx).err()?;
-                Some(format!(
-                    "statement \"{}\" did not match: {}",
-                    st.sid,
-                    describe(why, st, ctx)
-                ))
-            })
+            .filter_map(|(st, rule)| Some((st, check_rule(rule, st, ctx).err()?)))
             .collect();
-        if failures.is_empty() {
-            deny(format!(
-                "denied: policy of {label} has no statement for principal {}",
-                ctx.principal
-            ))
-        } else {
-            deny(format!("denied: {}", failures.join("; ")))
-        }
+        reason::no_statement_applies(&failures, ctx)
     }
 }
 
@@ -224,13 +73,10 @@ pub fn explain_other_scopes(scopes: &[(String, Policy)], ctx: &RequestContext) -
         };
         let d = evaluate(policy, &moved);
         if let (true, Some(sid)) = (d.allowed, d.statement) {
-            hits.push(format!(
-                "statement \"{sid}\" matched on {} only",
-                scope_label(arn)
-            ));
+            hits.push(reason::matched_elsewhere(&sid, arn));
         }
     }
-    (!hits.is_empty()).then(|| hits.join("; "))
+    (!hits.is_empty()).then(|| reason::join(&hits))
 }
 
 /// Evaluates `policy` and, on denial, appends which other scopes would have allowed the
@@ -241,21 +87,23 @@ pub fn authorize(
     scopes: &[(String, Policy)],
     ctx: &RequestContext,
 ) -> Decision {
-    let mut d = policy.evaluate(ctx);
-    if !d.allowed
-        && let Some(more) = explain_other_scopes(scopes, ctx)
-    {
-        d.reason = format!("{}; {more}", d.reason);
-    }
-    d
+    authorize_with(policy, ctx, || scopes.to_vec())
 }
 
-fn deny(reason: String) -> Decision {
-    Decision {
-        allowed: false,
-        statement: None,
-        reason,
+/// [`authorize`], asking for the other scopes only on denial (the allowed path reads no
+/// other policy).
+pub fn authorize_with(
+    policy: &CompiledPolicy,
+    ctx: &RequestContext,
+    scopes: impl FnOnce() -> Vec<(String, Policy)>,
+) -> Decision {
+    let mut d = policy.evaluate(ctx);
+    if !d.allowed
+        && let Some(more) = explain_other_scopes(&scopes(), ctx)
+    {
+        d.reason = reason::with_elsewhere(&d.reason, &more);
     }
+    d
 }
 
 fn principal_matches(p: &Principal, caller: &Caller) -> bool {
@@ -299,14 +147,6 @@ fn check_rule<'a>(
     Ok(())
 }
 
-/// The expected value of a condition, as written in the statement.
-fn expected<'s>(cond: &Cond, st: &'s Statement) -> &'s str {
-    st.condition
-        .get(cond.block)
-        .and_then(|(_, pairs)| pairs.get(cond.pair))
-        .map_or("", |(_, v)| v.as_str())
-}
-
 fn check_condition<'a>(
     cond: &'a Cond,
     st: &Statement,
@@ -321,8 +161,8 @@ fn check_condition<'a>(
         };
     };
     let matched = match &cond.op {
-        Op::Equals => actual == expected(cond, st),
-        Op::EqualsIgnoreCase | Op::Bool => actual.eq_ignore_ascii_case(expected(cond, st)),
+        Op::Equals => actual == cond.expected(st),
+        Op::EqualsIgnoreCase | Op::Bool => actual.eq_ignore_ascii_case(cond.expected(st)),
         Op::Like(p) => p.matches(actual),
         Op::Arn(p) => p.matches(actual),
         Op::Unsupported => return Err(Failure::Unsupported(cond)),
@@ -331,40 +171,6 @@ fn check_condition<'a>(
         Err(Failure::Compared(cond, actual))
     } else {
         Ok(())
-    }
-}
-
-/// The words for a failure.
-fn describe(why: Failure<'_>, st: &Statement, ctx: &RequestContext) -> String {
-    let names = |cond: &Cond| {
-        st.condition
-            .get(cond.block)
-            .and_then(|(op, pairs)| Some((op.as_str(), pairs.get(cond.pair)?.0.as_str())))
-            .unwrap_or_default()
-    };
-    match why {
-        Failure::Action => format!("Action \"{}\" does not cover {}", st.action, ctx.action),
-        Failure::Resource => format!(
-            "Resource \"{}\" does not match the invoked ARN \"{}\" (a grant covers only the qualifier it names)",
-            st.resource, ctx.resource
-        ),
-        Failure::Missing(cond) => {
-            let (op, key) = names(cond);
-            let expected = expected(cond, st);
-            format!("{op} {key} requires \"{expected}\" but the request carries no {key}")
-        }
-        Failure::Unsupported(cond) => {
-            format!("unsupported condition operator {}", names(cond).0)
-        }
-        Failure::Compared(cond, actual) => {
-            let (op, key) = names(cond);
-            let expected = expected(cond, st);
-            if cond.negated {
-                format!("{op} {key} \"{actual}\" matches \"{expected}\"")
-            } else {
-                format!("{op} {key} \"{actual}\" does not match \"{expected}\"")
-            }
-        }
     }
 }
 
@@ -382,24 +188,6 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 mod tests {
     use super::*;
     use crate::lambda::policy::statement::{PermissionRequest, build_statement};
-
-    #[test]
-    fn scope_label_strips_function_arn_and_keeps_other_input() {
-        assert_eq!(
-            scope_label("arn:aws:lambda:us-east-1:123456789012:function:f:PROD"),
-            "f:PROD"
-        );
-        assert_eq!(
-            scope_label("arn:aws:lambda:us-east-1:123456789012:function:f"),
-            "f"
-        );
-        assert_eq!(scope_label("arn:aws:s3:::bucket"), "arn:aws:s3:::bucket");
-        assert_eq!(
-            scope_label("arn::lambda:r:a:function:f"),
-            "arn::lambda:r:a:function:f"
-        );
-        assert_eq!(scope_label("f"), "f");
-    }
 
     const F: &str = "arn:aws:lambda:us-east-1:111111111111:function:helloworld";
 

@@ -11,7 +11,7 @@ use super::validate::{
     validate_role,
 };
 use crate::arn::{self, ArnError, FunctionRef, Qualifier};
-use crate::lambda::config::{Derived, FunctionConfig, now, revision};
+use crate::lambda::config::{FunctionConfig, now, revision};
 use crate::lambda::error::LambdaError;
 use crate::lambda::input::{CodeUpdate, ConfigUpdate, CreateFunction};
 use crate::lambda::limits;
@@ -80,7 +80,6 @@ impl Registry {
             revision_id: revision(),
             architectures: input.architectures.unwrap_or_else(|| vec!["x86_64".into()]),
             ephemeral_storage,
-            derived: Derived::default(),
         };
         let mut f = Function::new(latest, input.tags);
         let entry = self.functions.entry(key.clone());

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use super::resolution::Resolved;
 use super::scope::Scope;
 use super::store::{Function, Registry};
 use super::validate::{POLICY_REVISION_MSG, check_revision};
@@ -183,21 +182,5 @@ impl Registry {
         let scopes = f.scoped_policies();
         drop(f);
         Some(policy::authorize(&policy, &scopes, ctx))
-    }
-
-    /// Authorizes an invocation of `resolved` by `ctx` (whose `resource` should be
-    /// `resolved.invoked_arn`) against the policy of its scope; a denial names the other
-    /// scopes whose statements would have matched.
-    pub fn authorize(&self, resolved: &Resolved, ctx: &RequestContext) -> Decision {
-        let r = FunctionRef {
-            name: resolved.function_name.clone(),
-            account: Some(resolved.account.clone()),
-            region: Some(resolved.region.clone()),
-            qualifier: None,
-        };
-        let scopes = self
-            .policies(&resolved.account, &resolved.region, &r)
-            .unwrap_or_default();
-        policy::authorize(&resolved.policy, &scopes, ctx)
     }
 }

@@ -8,7 +8,7 @@ use crate::arn::{FunctionRef, NameKind, Qualifier};
 use crate::lambda::config::FunctionConfig;
 use crate::lambda::error::LambdaError;
 use crate::lambda::package;
-use crate::lambda::policy::{PermissionRequest, RequestContext};
+use crate::lambda::policy::PermissionRequest;
 
 const A: &str = "000000000000";
 const R: &str = "us-east-1";
@@ -742,20 +742,25 @@ fn permissions_per_scope() {
             .message(),
         format!("Cannot find alias arn: {ARN}:BETA")
     );
-    // Authorization through the registry: the alias grant does not cover the version.
-    let on_alias = reg.resolve_with(A, R, &fref("f:PROD"), 0.0).unwrap();
-    assert!(
-        reg.authorize(
-            &on_alias,
-            &RequestContext::s3("b", A, &on_alias.invoked_arn)
+    // Authorization as S3 asks it (the one `authorize_s3` delivery and destination
+    // validation use): the alias grant does not cover the version.
+    let s3_may_invoke = |function_arn: &str| {
+        crate::pipeline::authorize_s3(
+            &reg,
+            &crate::pipeline::Target {
+                function_arn,
+                region: R,
+                source_arn: "arn:aws:s3:::b",
+                source_account: A,
+            },
         )
-        .allowed
-    );
-    let on_version = reg.resolve_with(A, R, &fref("f:1"), 0.0).unwrap();
-    let d = reg.authorize(
-        &on_version,
-        &RequestContext::s3("b", A, &on_version.invoked_arn),
-    );
+    };
+    assert!(s3_may_invoke(&format!("{ARN}:PROD")).is_ok());
+    let Err(crate::lambda::policy::Refusal::Denied { decision: d, .. }) =
+        s3_may_invoke(&format!("{ARN}:1"))
+    else {
+        panic!("S3 may not invoke version 1 under an alias grant");
+    };
     assert!(!d.allowed);
     assert!(
         d.reason

@@ -9,13 +9,13 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-use super::Simulator;
+use super::job::NewJob;
+use super::queue::Dispatcher;
 use crate::auth::Account;
-use crate::dispatch::NewJob;
 use crate::notify::{NoMatch, NotificationConfiguration, matching};
-use crate::s3::{Bucket, Effect};
+use crate::s3::{Bucket, Effect, S3};
 use crate::s3event::{EncodedKey, EventName, S3Event};
-use crate::trace::{ConfigCheck, Delivery, MatchResult, Source};
+use crate::trace::{ConfigCheck, Delivery, Journal, MatchResult, Source};
 
 /// Who made the request that changed the store, as the event record reports it.
 #[derive(Debug, Clone, Copy)]
@@ -30,37 +30,42 @@ pub(crate) struct Origin<'a> {
     pub host_id: &'a str,
 }
 
-impl Simulator {
-    /// Emits the events of `effects`, the changes one accepted request made to `bucket`.
-    pub(crate) fn emit(&self, bucket: &str, effects: Vec<Effect>, origin: &Origin<'_>) {
-        if effects.is_empty() {
-            return;
-        }
-        let Some(config) = self.s3().notification(bucket) else {
-            return;
-        };
-        let Some(bucket) = self.s3().store().bucket(bucket) else {
-            return; // deleted meanwhile: nothing to notify
-        };
-        self.start_dispatch();
+/// The events of one accepted request, for one bucket with a notification configuration.
+pub(super) struct Emission<'a> {
+    bucket: Arc<Bucket>,
+    config: Arc<NotificationConfiguration>,
+    origin: &'a Origin<'a>,
+    target: JobTarget,
+}
+
+impl<'a> Emission<'a> {
+    /// The emission of a request to `bucket`, or `None` when the bucket has no notification
+    /// configuration (no event, as with AWS) or is gone.
+    pub(super) fn new(s3: &S3, bucket: &str, origin: &'a Origin<'a>) -> Option<Self> {
+        let config = s3.notification(bucket)?;
+        let bucket = s3.store().bucket(bucket)?; // deleted meanwhile: nothing to notify
         let target = JobTarget {
             region: bucket.region.as_str().into(),
             source_arn: format!("arn:aws:s3:::{}", bucket.name).into(),
             source_account: bucket.owner.account_id.as_str().into(),
         };
-        for effect in effects {
-            self.emit_one(&bucket, &config, &effect, origin, &target);
-        }
+        Some(Self {
+            bucket,
+            config,
+            origin,
+            target,
+        })
     }
 
-    fn emit_one(
-        &self,
-        bucket: &Bucket,
-        config: &Arc<NotificationConfiguration>,
-        effect: &Effect,
-        origin: &Origin<'_>,
-        target: &JobTarget,
-    ) {
+    /// Emits the event of one change: its trace, and a delivery for each matching
+    /// Lambda configuration.
+    pub(super) fn emit(&self, journal: &Journal, dispatcher: &Dispatcher, effect: &Effect) {
+        let Self {
+            bucket,
+            config,
+            origin,
+            target,
+        } = self;
         let name = effect.event_name();
         let event = match effect {
             Effect::ObjectCreated { outcome, .. } => S3Event {
@@ -79,7 +84,7 @@ impl Simulator {
             },
         };
         let key = EncodedKey::new(&event.key);
-        let trace = self.journal().begin(Source {
+        let trace = journal.begin(Source {
             bucket: event.bucket.clone(),
             key: event.key.clone(),
             event_name: name.as_str().to_owned(),
@@ -99,7 +104,7 @@ impl Simulator {
                 lambda.id.clone(),
                 lambda.function_arn.clone(),
             ));
-            self.dispatcher().submit(NewJob {
+            dispatcher.submit(NewJob {
                 trace: Arc::clone(&trace),
                 delivery,
                 function_arn: lambda.function_arn.clone(),

@@ -2,24 +2,31 @@
 
 use std::collections::VecDeque;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use parking_lot::Mutex;
 
+use super::authorize::Target;
+use super::backend::{AsyncConfig, AttemptOutcome, Authorized, Backend, Ran, RanError};
+use super::job::NewJob;
 use super::*;
-use crate::trace::{AttemptResult, Delivery, Journal, Outcome, PolicyCheck, Source, TraceView};
+use crate::lambda::LambdaError;
+use crate::lambda::policy::{Decision, Refusal, Unresolved};
+use crate::runtime::ErrorKind;
+use crate::trace::{AttemptResult, Delivery, Journal, Outcome, Source, TraceView};
 
 struct Script {
-    authorize: Result<Authorized, Refusal>,
+    authorize: Result<Authorized<()>, Refusal>,
     attempts: Mutex<VecDeque<AttemptOutcome>>,
     seen: Mutex<Vec<tokio::time::Instant>>,
 }
 
 impl Backend for Script {
-    fn authorize(&self, _target: &Target<'_>) -> Result<Authorized, Refusal> {
+    type Resolution = ();
+
+    fn authorize(&self, _target: &Target<'_>) -> Result<Authorized<()>, Refusal> {
         self.authorize.clone()
     }
 
@@ -27,41 +34,43 @@ impl Backend for Script {
         &self,
         _target: &Target<'_>,
         _payload: Bytes,
-        _resolution: Option<super::Resolution>,
-    ) -> Pin<Box<dyn Future<Output = AttemptOutcome> + Send + 'static>> {
+        _resolution: Option<()>,
+    ) -> impl Future<Output = AttemptOutcome> + Send + 'static {
         self.seen.lock().push(tokio::time::Instant::now());
         let next = self
             .attempts
             .lock()
             .pop_front()
             .unwrap_or_else(|| ran(None));
-        Box::pin(async move { next })
+        async move { next }
     }
 }
 
 #[allow(clippy::unnecessary_wraps)] // the shape `Backend::authorize` returns
-fn allowed(config: AsyncConfig) -> Result<Authorized, Refusal> {
+fn allowed(config: AsyncConfig) -> Result<Authorized<()>, Refusal> {
     Ok(Authorized {
         resolved_version: "1".into(),
-        policy: PolicyCheck {
+        decision: Decision {
             allowed: true,
             statement: Some("1".into()),
             reason: "allowed by statement 1".into(),
         },
         config,
-        resolution: None,
+        resolution: (),
     })
 }
 
-fn ran(error: Option<&str>) -> AttemptOutcome {
+fn ran(error: Option<ErrorKind>) -> AttemptOutcome {
     AttemptOutcome::Ran(Ran {
         request_id: "req".into(),
         executed_version: "1".into(),
         function_arn: "arn:aws:lambda:us-east-1:000000000000:function:f:1".into(),
         duration: Duration::from_millis(2),
-        function_error: error.map(str::to_owned),
-        error_type: error.map_or(String::new(), |_| "HandledError".into()),
-        error_message: error.map_or(String::new(), |_| "it failed".into()),
+        error: error.map(|kind| RanError {
+            kind,
+            error_type: "HandledError".into(),
+            error_message: "it failed".into(),
+        }),
         response: Bytes::from_static(b"{}"),
         log_tail: "log".into(),
     })
@@ -78,7 +87,7 @@ async fn deliver(script: Script, timing: Timing) -> (TraceView, Dispatcher, Arc<
         Arc::clone(&journal),
     );
     let script = Arc::new(script);
-    dispatcher.start(Arc::clone(&script) as Arc<dyn Backend>);
+    dispatcher.start(Arc::clone(&script));
     let trace = journal.begin(Source {
         bucket: "b".into(),
         key: "k".into(),
@@ -105,7 +114,7 @@ async fn deliver(script: Script, timing: Timing) -> (TraceView, Dispatcher, Arc<
     (trace.view(), dispatcher, script)
 }
 
-fn script(authorize: Result<Authorized, Refusal>, attempts: Vec<AttemptOutcome>) -> Script {
+fn script(authorize: Result<Authorized<()>, Refusal>, attempts: Vec<AttemptOutcome>) -> Script {
     Script {
         authorize,
         attempts: Mutex::new(attempts.into()),
@@ -144,9 +153,9 @@ async fn function_errors_are_retried_twice_after_one_and_two_minutes() {
         ..AsyncConfig::default()
     };
     let failing = vec![
-        ran(Some("Handled")),
-        ran(Some("Handled")),
-        ran(Some("Handled")),
+        ran(Some(ErrorKind::Handled)),
+        ran(Some(ErrorKind::Handled)),
+        ran(Some(ErrorKind::Handled)),
     ];
     let (view, dispatcher, script) = deliver(script(allowed(config), failing), Timing::aws()).await;
     let d = &view.deliveries[0];
@@ -178,7 +187,7 @@ async fn function_errors_are_retried_twice_after_one_and_two_minutes() {
 async fn denial_is_final_and_explained() {
     let denied = Err(Refusal::Denied {
         resolved_version: "1".into(),
-        policy: PolicyCheck {
+        decision: Decision {
             allowed: false,
             statement: None,
             reason: "policy of f:PROD has no statement for principal s3.amazonaws.com".into(),
@@ -207,7 +216,9 @@ async fn denial_is_final_and_explained() {
 async fn unresolvable_functions_are_final() {
     let (view, _, _) = deliver(
         script(
-            Err(Refusal::Unresolved("Function not found: f:PROD".into())),
+            Err(Refusal::Unresolved(Unresolved::NotFound(
+                LambdaError::ResourceNotFound("Function not found: f:PROD".into()),
+            ))),
             vec![],
         ),
         Timing::aws(),
@@ -249,7 +260,10 @@ async fn throttles_back_off_then_deliver_and_zero_concurrency_fails_at_once() {
     )
     .await;
     assert_eq!(view.deliveries[0].outcome, Outcome::Throttled);
-    assert_eq!(dispatcher.records().all()[0].condition, "ThrottledNoRetry");
+    assert_eq!(
+        dispatcher.records().all()[0].condition,
+        Condition::ThrottledNoRetry
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -259,9 +273,9 @@ async fn retries_past_the_maximum_age_expire() {
         ..AsyncConfig::default()
     };
     let failing = vec![
-        ran(Some("Unhandled")),
-        ran(Some("Unhandled")),
-        ran(Some("Unhandled")),
+        ran(Some(ErrorKind::Unhandled)),
+        ran(Some(ErrorKind::Unhandled)),
+        ran(Some(ErrorKind::Unhandled)),
     ];
     let (view, dispatcher, _) = deliver(script(allowed(config), failing), Timing::aws()).await;
     assert_eq!(view.deliveries[0].outcome, Outcome::Expired);
@@ -270,15 +284,18 @@ async fn retries_past_the_maximum_age_expire() {
         2,
         "the third would start after 180 s"
     );
-    assert_eq!(dispatcher.records().all()[0].condition, "EventAgeExceeded");
+    assert_eq!(
+        dispatcher.records().all()[0].condition,
+        Condition::EventAgeExceeded
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn default_timing_runs_the_schedule_in_milliseconds() {
     let failing = vec![
-        ran(Some("Handled")),
-        ran(Some("Handled")),
-        ran(Some("Handled")),
+        ran(Some(ErrorKind::Handled)),
+        ran(Some(ErrorKind::Handled)),
+        ran(Some(ErrorKind::Handled)),
     ];
     let (_, _, script) = deliver(
         script(allowed(AsyncConfig::default()), failing),

@@ -1,16 +1,18 @@
 //! The workers: take a job, authorize it once, run attempts, retry or finish, record it all.
 
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use tokio::sync::{Semaphore, mpsc};
 use tokio::time::Instant;
 
-use super::backend::{AttemptOutcome, Authorized, Backend, Ran, Refusal, Target};
-use super::destination::{DestinationRecord, RecordInput, Records};
+use super::authorize::Target;
+use super::backend::{AsyncConfig, AttemptOutcome, Authorized, Backend, Ran};
+use super::destination::{Condition, DestinationRecord, RecordInput, Records};
+use super::job::Job;
 use super::schedule::{self, Next, Timing};
-use super::{AsyncConfig, Job};
-use crate::trace::{Attempt, AttemptResult, Journal, Outcome};
+use crate::lambda::policy::{Decision, Refusal};
+use crate::trace::{Attempt, AttemptResult, Journal, Outcome, PolicyCheck, unix_micros};
 
 /// What every worker shares.
 pub(super) struct Context {
@@ -21,10 +23,10 @@ pub(super) struct Context {
 }
 
 /// Runs up to `workers` jobs at a time until the queue closes.
-pub(super) fn spawn(
+pub(super) fn spawn<B: Backend>(
     mut rx: mpsc::UnboundedReceiver<Job>,
     workers: usize,
-    backend: Arc<dyn Backend>,
+    backend: Arc<B>,
     ctx: Context,
 ) {
     let ctx = Arc::new(ctx);
@@ -44,7 +46,68 @@ pub(super) fn spawn(
     });
 }
 
-async fn run(mut job: Job, backend: &dyn Backend, ctx: &Context) {
+/// How a delivery ended: final, written to its trace and counted once by [`finish`].
+#[derive(Debug)]
+pub(super) enum End {
+    /// The handler returned a result.
+    Delivered,
+    /// Given up after attempts (or before one, when the event was already too old).
+    Failed(Condition),
+    /// The resource policy does not let S3 invoke the function.
+    Denied {
+        /// The version the configured ARN resolved to.
+        resolved_version: String,
+        /// The decision and why.
+        policy: PolicyCheck,
+    },
+    /// The function, version or alias does not exist.
+    Unresolved(String),
+    /// Never attempted: the simulator stopped first.
+    Abandoned(&'static str),
+}
+
+impl End {
+    fn outcome(&self) -> Outcome {
+        match self {
+            Self::Delivered => Outcome::Delivered,
+            Self::Failed(condition) => condition.outcome(),
+            Self::Denied { .. } => Outcome::Denied,
+            Self::Unresolved(_) => Outcome::Unresolved,
+            Self::Abandoned(_) => Outcome::Failed,
+        }
+    }
+}
+
+/// Records a delivery's final outcome in its trace and counts it in the journal.
+pub(super) fn finish(job: &Job, journal: &Journal, end: End) {
+    let outcome = end.outcome();
+    job.trace.update_delivery(job.delivery, |d| {
+        match end {
+            End::Delivered | End::Failed(_) => {}
+            End::Denied {
+                resolved_version,
+                policy,
+            } => {
+                d.resolved_version = Some(resolved_version);
+                d.policy = Some(policy);
+            }
+            End::Unresolved(reason) => d.resolution_error = Some(reason),
+            End::Abandoned(reason) => d.resolution_error = Some(reason.to_owned()),
+        }
+        d.outcome = outcome;
+    });
+    journal.count(outcome);
+}
+
+fn policy_check(decision: Decision) -> PolicyCheck {
+    PolicyCheck {
+        allowed: decision.allowed,
+        statement: decision.statement,
+        reason: decision.reason,
+    }
+}
+
+async fn run<B: Backend>(mut job: Job, backend: &B, ctx: &Context) {
     let target = Target {
         function_arn: &job.function_arn,
         region: &job.region,
@@ -58,46 +121,42 @@ async fn run(mut job: Job, backend: &dyn Backend, ctx: &Context) {
         match backend.authorize(&target) {
             Ok(Authorized {
                 resolved_version,
-                policy,
+                decision,
                 config,
                 resolution: resolved,
             }) => {
                 job.trace.update_delivery(job.delivery, |d| {
                     d.resolved_version = Some(resolved_version);
-                    d.policy = Some(policy);
+                    d.policy = Some(policy_check(decision));
                 });
                 job.state.config = Some(config.clone());
-                resolution = resolved;
+                resolution = Some(resolved);
                 config
             }
             Err(Refusal::Denied {
                 resolved_version,
-                policy,
+                decision,
             }) => {
-                tracing::info!(event = %job.trace.display_id(), function = %job.function_arn, reason = %policy.reason, "delivery denied");
-                job.trace.update_delivery(job.delivery, |d| {
-                    d.resolved_version = Some(resolved_version);
-                    d.policy = Some(policy);
-                    d.outcome = Outcome::Denied;
-                });
-                ctx.journal.count(Outcome::Denied);
+                tracing::info!(event = %job.trace.display_id(), function = %job.function_arn, reason = %decision.reason, "delivery denied");
+                let policy = policy_check(decision);
+                finish(
+                    &job,
+                    &ctx.journal,
+                    End::Denied {
+                        resolved_version,
+                        policy,
+                    },
+                );
                 return;
             }
             Err(Refusal::Unresolved(reason)) => {
-                unresolved(&job, ctx, reason);
+                unresolved(&job, ctx, reason.to_string());
                 return;
             }
         }
     };
     if schedule::expired(&job.state, &config, Instant::now()) {
-        finish_failed(
-            &job,
-            ctx,
-            &config,
-            Outcome::Expired,
-            "EventAgeExceeded",
-            None,
-        );
+        fail(&job, ctx, &config, Condition::EventAgeExceeded, None);
         return;
     }
     let started = SystemTime::now();
@@ -107,46 +166,34 @@ async fn run(mut job: Job, backend: &dyn Backend, ctx: &Context) {
     {
         AttemptOutcome::Ran(mut ran) => {
             job.state.runs += 1;
-            let result = match &ran.function_error {
+            let result = match &ran.error {
                 None => AttemptResult::Success,
-                Some(kind) => AttemptResult::FunctionError {
-                    function_error: kind.clone(),
-                    error_type: ran.error_type.clone(),
-                    error_message: ran.error_message.clone(),
+                Some(e) => AttemptResult::FunctionError {
+                    function_error: e.kind.as_str().to_owned(),
+                    error_type: e.error_type.clone(),
+                    error_message: e.error_message.clone(),
                 },
             };
             push_attempt(&job, &mut ran, started, result);
-            if ran.function_error.is_none() {
-                job.trace
-                    .update_delivery(job.delivery, |d| d.outcome = Outcome::Delivered);
-                ctx.journal.count(Outcome::Delivered);
+            if ran.error.is_none() {
+                finish(&job, &ctx.journal, End::Delivered);
                 if let Some(dest) = &config.on_success {
-                    ctx.records
-                        .push(record(&job, Some(dest.clone()), "Success", Some(&ran)));
+                    ctx.records.push(record(
+                        &job,
+                        Some(dest.clone()),
+                        Condition::Success,
+                        Some(&ran),
+                    ));
                 }
                 return;
             }
             match schedule::after_function_error(&job.state, &config, ctx.timing, Instant::now()) {
                 Next::RetryAfter { sleep, aws } => retry(job, ctx, sleep, aws),
                 Next::RetriesExhausted => {
-                    finish_failed(
-                        &job,
-                        ctx,
-                        &config,
-                        Outcome::Failed,
-                        "RetriesExhausted",
-                        Some(&ran),
-                    );
+                    fail(&job, ctx, &config, Condition::RetriesExhausted, Some(&ran));
                 }
                 Next::EventAgeExceeded => {
-                    finish_failed(
-                        &job,
-                        ctx,
-                        &config,
-                        Outcome::Expired,
-                        "EventAgeExceeded",
-                        Some(&ran),
-                    );
+                    fail(&job, ctx, &config, Condition::EventAgeExceeded, Some(&ran));
                 }
             }
         }
@@ -158,39 +205,25 @@ async fn run(mut job: Job, backend: &dyn Backend, ctx: &Context) {
                     number,
                     request_id: String::new(),
                     started,
-                    started_micros: crate::trace::unix_micros(started),
-                    ended_micros: crate::trace::unix_micros(SystemTime::now()),
-                    duration: std::time::Duration::ZERO,
+                    started_micros: unix_micros(started),
+                    ended_micros: unix_micros(SystemTime::now()),
+                    duration: Duration::ZERO,
                     result: AttemptResult::Throttled,
                     log_tail: reason.clone(),
                 });
             });
             if !retryable {
-                finish_failed(
-                    &job,
-                    ctx,
-                    &config,
-                    Outcome::Throttled,
-                    "ThrottledNoRetry",
-                    None,
-                );
+                fail(&job, ctx, &config, Condition::ThrottledNoRetry, None);
                 return;
             }
             match schedule::after_throttle(&job.state, &config, ctx.timing, Instant::now()) {
                 Next::RetryAfter { sleep, aws } => retry(job, ctx, sleep, aws),
                 Next::RetriesExhausted | Next::EventAgeExceeded => {
-                    finish_failed(
-                        &job,
-                        ctx,
-                        &config,
-                        Outcome::Expired,
-                        "EventAgeExceeded",
-                        None,
-                    );
+                    fail(&job, ctx, &config, Condition::EventAgeExceeded, None);
                 }
             }
         }
-        AttemptOutcome::Unresolved(reason) => unresolved(&job, ctx, reason),
+        AttemptOutcome::Unresolved(reason) => unresolved(&job, ctx, reason.to_string()),
     }
 }
 
@@ -206,8 +239,8 @@ fn push_attempt(job: &Job, ran: &mut Ran, started: SystemTime, result: AttemptRe
             number,
             request_id: ran.request_id.clone(),
             started,
-            started_micros: crate::trace::unix_micros(started),
-            ended_micros: crate::trace::unix_micros(SystemTime::now()),
+            started_micros: unix_micros(started),
+            ended_micros: unix_micros(SystemTime::now()),
             duration: ran.duration,
             result,
             log_tail,
@@ -217,16 +250,12 @@ fn push_attempt(job: &Job, ran: &mut Ran, started: SystemTime, result: AttemptRe
 
 fn unresolved(job: &Job, ctx: &Context, reason: String) {
     tracing::info!(event = %job.trace.display_id(), function = %job.function_arn, %reason, "delivery unresolved");
-    job.trace.update_delivery(job.delivery, |d| {
-        d.resolution_error = Some(reason);
-        d.outcome = Outcome::Unresolved;
-    });
-    ctx.journal.count(Outcome::Unresolved);
+    finish(job, &ctx.journal, End::Unresolved(reason));
 }
 
 /// Re-queues `job` after sleeping `sleep`, the scaled form of the AWS wait `aws` (it stays
 /// in flight meanwhile).
-fn retry(mut job: Job, ctx: &Context, sleep: std::time::Duration, aws: std::time::Duration) {
+fn retry(mut job: Job, ctx: &Context, sleep: Duration, aws: Duration) {
     job.state.wait(sleep, aws);
     let tx = ctx.tx.clone();
     tokio::spawn(async move {
@@ -237,18 +266,10 @@ fn retry(mut job: Job, ctx: &Context, sleep: std::time::Duration, aws: std::time
     });
 }
 
-fn finish_failed(
-    job: &Job,
-    ctx: &Context,
-    config: &AsyncConfig,
-    outcome: Outcome,
-    condition: &str,
-    ran: Option<&Ran>,
-) {
-    tracing::info!(event = %job.trace.display_id(), function = %job.function_arn, condition, "delivery failed");
-    job.trace
-        .update_delivery(job.delivery, |d| d.outcome = outcome);
-    ctx.journal.count(outcome);
+/// Gives up on a delivery and keeps its failure record.
+fn fail(job: &Job, ctx: &Context, config: &AsyncConfig, condition: Condition, ran: Option<&Ran>) {
+    tracing::info!(event = %job.trace.display_id(), function = %job.function_arn, condition = condition.as_str(), "delivery failed");
+    finish(job, &ctx.journal, End::Failed(condition));
     ctx.records
         .push(record(job, config.on_failure.clone(), condition, ran));
 }
@@ -256,7 +277,7 @@ fn finish_failed(
 fn record(
     job: &Job,
     destination: Option<String>,
-    condition: &str,
+    condition: Condition,
     ran: Option<&Ran>,
 ) -> DestinationRecord {
     DestinationRecord::build(RecordInput {
@@ -267,7 +288,7 @@ fn record(
         approximate_invoke_count: job.state.runs + job.state.throttles,
         request_payload: &job.payload,
         executed_version: ran.map(|r| r.executed_version.as_str()),
-        function_error: ran.and_then(|r| r.function_error.as_deref()),
+        function_error: ran.and_then(|r| r.error.as_ref()).map(|e| e.kind),
         response_payload: ran.map(|r| r.response.as_ref()),
         event_id: job.trace.display_id(),
     })

@@ -1,82 +1,53 @@
-//! The steps a delivery needs from the rest of the simulator: resolve and authorize, invoke.
+//! The steps a delivery needs from the rest of the simulator: authorize, then invoke.
 
-use std::any::Any;
 use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 
-use crate::trace::PolicyCheck;
+use super::authorize::Target;
+use crate::lambda::policy::{Decision, Refusal, Unresolved};
+use crate::runtime::ErrorKind;
 
 /// What the dispatcher asks of Lambda. The simulator implements it with the function
-/// registry, the resource-policy evaluator and the WebAssembly runtime.
-pub trait Backend: Send + Sync + 'static {
+/// registry, [`authorize_s3`](super::authorize::authorize_s3) and the WebAssembly runtime.
+pub(crate) trait Backend: Send + Sync + 'static {
+    /// What [`Backend::authorize`] resolved, handed to the first attempt so a delivery
+    /// resolves its ARN once.
+    type Resolution: Send + 'static;
+
     /// Resolves the configured function ARN and evaluates that qualifier's resource policy
     /// for `s3.amazonaws.com` invoking from `source_arn` / `source_account`.
-    fn authorize(&self, target: &Target<'_>) -> Result<Authorized, Refusal>;
+    fn authorize(&self, target: &Target<'_>) -> Result<Authorized<Self::Resolution>, Refusal>;
 
     /// Runs one attempt and invokes the handler. The first attempt gets the resolution
-    /// [`Backend::authorize`] made ([`Authorized::resolution`]); a retry gets `None` and
-    /// resolves the ARN again (an alias may have moved, a weighted alias picks per
-    /// invocation).
+    /// [`Backend::authorize`] made; a retry gets `None` and resolves the ARN again (an
+    /// alias may have moved, a weighted alias picks per invocation).
     fn invoke(
         &self,
         target: &Target<'_>,
         payload: Bytes,
-        resolution: Option<Resolution>,
-    ) -> Pin<Box<dyn Future<Output = AttemptOutcome> + Send + 'static>>;
-}
-
-/// What [`Backend::authorize`] resolved, opaque to the dispatcher, handed back to the
-/// first attempt so a delivery resolves its ARN once.
-pub type Resolution = Arc<dyn Any + Send + Sync>;
-
-/// The function a delivery is for, and the request context S3 presents.
-#[derive(Debug, Clone, Copy)]
-pub struct Target<'a> {
-    /// The function ARN as configured on the bucket.
-    pub function_arn: &'a str,
-    /// The bucket's region.
-    pub region: &'a str,
-    /// `arn:aws:s3:::{bucket}`.
-    pub source_arn: &'a str,
-    /// The bucket owner's account id.
-    pub source_account: &'a str,
+        resolution: Option<Self::Resolution>,
+    ) -> impl Future<Output = AttemptOutcome> + Send + 'static;
 }
 
 /// A delivery S3 may make.
 #[derive(Debug, Clone)]
-pub struct Authorized {
+pub(crate) struct Authorized<R> {
     /// The version the configured ARN resolved to (`$LATEST`, `1`, ...; for a weighted
     /// alias, the version this check picked: each attempt picks again).
     pub resolved_version: String,
     /// The decision and the statement that allowed it.
-    pub policy: PolicyCheck,
+    pub decision: Decision,
     /// The asynchronous-invocation settings of the configured qualifier.
     pub config: AsyncConfig,
     /// The resolution behind this decision, for the first attempt.
-    pub resolution: Option<Resolution>,
-}
-
-/// Why a delivery will not be made. Final: no retries, as with AWS.
-#[derive(Debug, Clone)]
-pub enum Refusal {
-    /// The function, version or alias does not exist; the text says which.
-    Unresolved(String),
-    /// The qualifier's resource policy does not allow it; the check says why.
-    Denied {
-        /// The version the configured ARN resolved to.
-        resolved_version: String,
-        /// The decision and why.
-        policy: PolicyCheck,
-    },
+    pub resolution: R,
 }
 
 /// `PutFunctionEventInvokeConfig` settings for a qualifier, with Lambda's defaults.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AsyncConfig {
+pub(crate) struct AsyncConfig {
     /// Retries after a function error: 0 to 2 (default 2).
     pub max_retries: u32,
     /// The oldest an event may get before it is discarded (default 6 hours).
@@ -100,7 +71,7 @@ impl Default for AsyncConfig {
 
 /// How one attempt ended.
 #[derive(Debug, Clone)]
-pub enum AttemptOutcome {
+pub(crate) enum AttemptOutcome {
     /// The handler ran (successfully or not).
     Ran(Ran),
     /// Lambda refused to run it now.
@@ -111,12 +82,12 @@ pub enum AttemptOutcome {
         reason: String,
     },
     /// The function, version or alias is gone (e.g. deleted after the configuration).
-    Unresolved(String),
+    Unresolved(Unresolved),
 }
 
 /// A handler run.
 #[derive(Debug, Clone)]
-pub struct Ran {
+pub(crate) struct Ran {
     /// The Lambda request id.
     pub request_id: String,
     /// The version that ran.
@@ -125,14 +96,21 @@ pub struct Ran {
     pub function_arn: String,
     /// The handler's run time.
     pub duration: Duration,
-    /// `None` on success, else `Handled` or `Unhandled`.
-    pub function_error: Option<String>,
-    /// The error's `errorType`, when it failed.
-    pub error_type: String,
-    /// The error's `errorMessage`, when it failed.
-    pub error_message: String,
+    /// `None` on success, else the error as the runtime reported it.
+    pub error: Option<RanError>,
     /// The response payload (the result, or the error JSON).
     pub response: Bytes,
     /// The last lines of the log.
     pub log_tail: String,
+}
+
+/// A function error of a run.
+#[derive(Debug, Clone)]
+pub(crate) struct RanError {
+    /// `Handled` or `Unhandled`.
+    pub kind: ErrorKind,
+    /// The error's `errorType`.
+    pub error_type: String,
+    /// The error's `errorMessage`.
+    pub error_message: String,
 }

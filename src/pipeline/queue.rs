@@ -1,4 +1,4 @@
-//! Push-model dispatch: S3 event deliveries queued and run as Lambda runs async invocations.
+//! The delivery queue: S3 event deliveries queued and run as Lambda runs async invocations.
 //!
 //! Each matched notification configuration becomes a [`Job`]. A worker asks the [`Backend`] to
 //! resolve the configured function ARN and check that qualifier's resource policy (a denial
@@ -10,27 +10,17 @@
 //! All delays are multiplied by [`Timing`], so tests run AWS's schedule in milliseconds.
 //! See <https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html>.
 
-mod backend;
-mod destination;
-mod schedule;
-mod worker;
-
-#[cfg(test)]
-mod tests;
-
 use std::sync::Arc;
 
-use bytes::Bytes;
 use parking_lot::Mutex;
 use tokio::sync::mpsc;
 
-pub use backend::{
-    AsyncConfig, AttemptOutcome, Authorized, Backend, Ran, Refusal, Resolution, Target,
-};
-pub use destination::{DestinationRecord, Records};
-pub use schedule::Timing;
-
-use crate::trace::{InFlight, Journal, Trace};
+use super::backend::Backend;
+use super::destination::Records;
+use super::job::{Job, NewJob};
+use super::schedule::Timing;
+use super::worker::{self, End};
+use crate::trace::Journal;
 
 /// How the dispatcher runs.
 #[derive(Debug, Clone)]
@@ -53,27 +43,6 @@ impl Default for DispatchConfig {
     }
 }
 
-/// One delivery of an S3 event to one function, as queued.
-#[derive(Debug)]
-pub struct Job {
-    /// The event's trace.
-    pub trace: Arc<Trace>,
-    /// The index of this delivery in the trace.
-    pub delivery: usize,
-    /// The function ARN as the notification configuration names it.
-    pub function_arn: String,
-    /// The S3 event message (`{"Records":[...]}`).
-    pub payload: Bytes,
-    /// The bucket's region.
-    pub region: Arc<str>,
-    /// `arn:aws:s3:::{bucket}`: `AWS:SourceArn` of the request context.
-    pub source_arn: Arc<str>,
-    /// The bucket owner: `AWS:SourceAccount`.
-    pub source_account: Arc<str>,
-    pub(crate) state: schedule::JobState,
-    pub(crate) _in_flight: InFlight,
-}
-
 /// The dispatcher: a queue and its workers. Cheap to clone.
 #[derive(Clone)]
 pub struct Dispatcher {
@@ -90,28 +59,9 @@ struct Shared {
     workers: usize,
 }
 
-/// A new delivery for [`Dispatcher::submit`].
-#[derive(Debug)]
-pub struct NewJob {
-    /// The event's trace.
-    pub trace: Arc<Trace>,
-    /// The delivery's index in the trace.
-    pub delivery: usize,
-    /// The configured function ARN.
-    pub function_arn: String,
-    /// The event message.
-    pub payload: Bytes,
-    /// The bucket's region (shared by every delivery of one request).
-    pub region: Arc<str>,
-    /// The bucket's ARN (shared by every delivery of one request).
-    pub source_arn: Arc<str>,
-    /// The bucket owner's account id (shared by every delivery of one request).
-    pub source_account: Arc<str>,
-}
-
 impl Dispatcher {
     /// A dispatcher feeding `journal`; call [`Dispatcher::start`] inside a tokio runtime.
-    pub fn new(config: &DispatchConfig, journal: Arc<Journal>) -> Self {
+    pub(crate) fn new(config: &DispatchConfig, journal: Arc<Journal>) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
         Self {
             shared: Arc::new(Shared {
@@ -128,7 +78,7 @@ impl Dispatcher {
 
     /// Starts the workers (once; later calls do nothing). They stop when every clone of the
     /// dispatcher is dropped.
-    pub fn start(&self, backend: Arc<dyn Backend>) {
+    pub(crate) fn start<B: Backend>(&self, backend: Arc<B>) {
         // Called on every emitted write: once running, answer without taking the lock.
         if self
             .shared
@@ -157,26 +107,16 @@ impl Dispatcher {
     }
 
     /// Queues a delivery. It counts as in flight until its outcome is final.
-    pub fn submit(&self, job: NewJob) {
-        let job = Job {
-            trace: job.trace,
-            delivery: job.delivery,
-            function_arn: job.function_arn,
-            payload: job.payload,
-            region: job.region,
-            source_arn: job.source_arn,
-            source_account: job.source_account,
-            state: schedule::JobState::new(),
-            _in_flight: self.shared.journal.in_flight(),
-        };
+    pub(crate) fn submit(&self, job: NewJob) {
+        let job = job.queued(self.shared.journal.in_flight());
         if let Err(e) = self.shared.tx.send(job) {
             // Only when the workers are gone (shutdown): the trace says so.
             let job = e.0;
-            job.trace.update_delivery(job.delivery, |d| {
-                d.resolution_error = Some("the simulator is shutting down".into());
-                d.outcome = crate::trace::Outcome::Failed;
-            });
-            self.shared.journal.count(crate::trace::Outcome::Failed);
+            worker::finish(
+                &job,
+                &self.shared.journal,
+                End::Abandoned("the simulator is shutting down"),
+            );
         }
     }
 

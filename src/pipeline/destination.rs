@@ -15,6 +15,44 @@ use parking_lot::Mutex;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::runtime::ErrorKind;
+use crate::trace::Outcome;
+
+/// Why a record was sent: the `requestContext.condition` of Lambda's invocation record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Condition {
+    /// The handler returned a result.
+    Success,
+    /// Every retry of a function error failed.
+    RetriesExhausted,
+    /// The event grew older than its maximum age.
+    EventAgeExceeded,
+    /// Throttled where waiting cannot help (reserved concurrency 0).
+    ThrottledNoRetry,
+}
+
+impl Condition {
+    /// The name, as Lambda writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Success => "Success",
+            Self::RetriesExhausted => "RetriesExhausted",
+            Self::EventAgeExceeded => "EventAgeExceeded",
+            Self::ThrottledNoRetry => "ThrottledNoRetry",
+        }
+    }
+
+    /// The trace outcome of a delivery that ends with this record.
+    pub(crate) fn outcome(self) -> Outcome {
+        match self {
+            Self::Success => Outcome::Delivered,
+            Self::RetriesExhausted => Outcome::Failed,
+            Self::EventAgeExceeded => Outcome::Expired,
+            Self::ThrottledNoRetry => Outcome::Throttled,
+        }
+    }
+}
+
 /// One invocation record and where it was sent.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -23,7 +61,7 @@ pub struct DestinationRecord {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
     /// `RetriesExhausted`, `EventAgeExceeded`, `ThrottledNoRetry` or `Success`.
-    pub condition: String,
+    pub condition: Condition,
     /// The function ARN, qualified with the version that ran.
     pub function_arn: String,
     /// The event's trace id.
@@ -36,13 +74,13 @@ pub struct DestinationRecord {
 #[derive(Debug)]
 pub(crate) struct RecordInput<'a> {
     pub destination: Option<String>,
-    pub condition: &'a str,
+    pub condition: Condition,
     pub request_id: &'a str,
     pub function_arn: &'a str,
     pub approximate_invoke_count: u32,
     pub request_payload: &'a [u8],
     pub executed_version: Option<&'a str>,
-    pub function_error: Option<&'a str>,
+    pub function_error: Option<ErrorKind>,
     pub response_payload: Option<&'a [u8]>,
     pub event_id: String,
 }
@@ -58,7 +96,7 @@ impl DestinationRecord {
             response_context["executedVersion"] = json!(v);
         }
         if let Some(e) = input.function_error {
-            response_context["functionError"] = json!(e);
+            response_context["functionError"] = json!(e.as_str());
         }
         let mut record = json!({
             "version": "1.0",
@@ -66,7 +104,7 @@ impl DestinationRecord {
             "requestContext": {
                 "requestId": input.request_id,
                 "functionArn": input.function_arn,
-                "condition": input.condition,
+                "condition": input.condition.as_str(),
                 "approximateInvokeCount": input.approximate_invoke_count,
             },
             "requestPayload": payload(input.request_payload),
@@ -77,7 +115,7 @@ impl DestinationRecord {
         }
         Self {
             destination: input.destination,
-            condition: input.condition.to_owned(),
+            condition: input.condition,
             function_arn: input.function_arn.to_owned(),
             event_id: input.event_id,
             record,
@@ -136,13 +174,13 @@ mod tests {
     fn failure_record_has_lambdas_shape() {
         let r = DestinationRecord::build(RecordInput {
             destination: Some("arn:aws:sqs:us-east-1:000000000000:dlq".into()),
-            condition: "RetriesExhausted",
+            condition: Condition::RetriesExhausted,
             request_id: "req-1",
             function_arn: "arn:aws:lambda:us-east-1:000000000000:function:fail:$LATEST",
             approximate_invoke_count: 3,
             request_payload: br#"{"Records":[]}"#,
             executed_version: Some("$LATEST"),
-            function_error: Some("Handled"),
+            function_error: Some(ErrorKind::Handled),
             response_payload: Some(br#"{"errorMessage":"no","errorType":"HandledError"}"#),
             event_id: "evt-1".into(),
         });
@@ -164,7 +202,7 @@ mod tests {
         for i in 0..3 {
             records.push(DestinationRecord {
                 destination: None,
-                condition: "Success".into(),
+                condition: Condition::Success,
                 function_arn: "f".into(),
                 event_id: format!("evt-{i}"),
                 record: Value::Null,

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::AsyncConfig;
+use super::backend::AsyncConfig;
 
 /// The scale of every delay. AWS waits 1 and 2 minutes between retries; a factor of 0.001
 /// makes that 60 and 120 ms.

@@ -7,17 +7,20 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
+use super::prepared::{Prepared, PreparedCache};
 use crate::lambda::registry::Resolved;
 use crate::logs::{LogStore, lambda_group_name, lambda_stream_name, now_ms};
-use crate::runtime::{Code, Invocation, Outcome, Runtime, RuntimeError};
+use crate::runtime::{Invocation, Outcome, Runtime, RuntimeError};
 
-/// Turns a [`Resolved`] function version into a runtime invocation.
+/// Turns a [`Resolved`] function version into a runtime invocation. Cheap to clone: clones
+/// share the template cache.
 #[derive(Clone)]
 pub(crate) struct Executor {
     runtime: Runtime,
     logs: LogStore,
     /// One execution-environment id per simulator, as Lambda names log streams after one.
     environment_id: Arc<str>,
+    prepared: Arc<PreparedCache>,
 }
 
 impl Executor {
@@ -26,6 +29,7 @@ impl Executor {
             runtime,
             logs,
             environment_id: uuid::Uuid::new_v4().simple().to_string().into(),
+            prepared: Arc::default(),
         }
     }
 
@@ -77,9 +81,7 @@ impl Executor {
     /// the compiled code, the log group and stream names and the environment.
     async fn prepare(&self, resolved: &Resolved) -> Result<Arc<Prepared>, RuntimeError> {
         let config = &resolved.config;
-        if let Some(prepared) = config.derived.get::<Prepared>()
-            && prepared.environment_id == self.environment_id
-        {
+        if let Some(prepared) = self.prepared.get(config) {
             return Ok(prepared);
         }
         let package = &config.code;
@@ -97,7 +99,6 @@ impl Executor {
         let stream_date = time::OffsetDateTime::now_utc().date();
         let prepared = Arc::new(Prepared {
             code,
-            environment_id: Arc::clone(&self.environment_id),
             log_group: lambda_group_name(&resolved.function_name),
             log_stream: lambda_stream_name(
                 stream_date,
@@ -111,22 +112,6 @@ impl Executor {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
         });
-        // Another simulator sharing the registry keeps its own (different environment id).
-        Ok(if config.derived.get::<Prepared>().is_none() {
-            config.derived.set(prepared)
-        } else {
-            prepared
-        })
+        Ok(self.prepared.insert(config, prepared))
     }
-}
-
-/// An invocation template of one function version for one executor.
-struct Prepared {
-    code: Code,
-    environment_id: Arc<str>,
-    log_group: String,
-    /// The stream name on `stream_date` (Lambda names streams by day).
-    log_stream: String,
-    stream_date: time::Date,
-    env: Arc<[(String, String)]>,
 }

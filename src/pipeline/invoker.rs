@@ -1,12 +1,11 @@
 //! The Lambda API's `Invoke`: runs the resolved version through the [`Executor`].
 
-use crate::lambda::LambdaError;
 use std::sync::Arc;
 
+use super::execute::Executor;
+use crate::lambda::LambdaError;
 use crate::lambda::api::{InvocationType, InvokeFuture, InvokeRequest, InvokeResponse, Invoker};
 use crate::runtime::{FunctionResult, RuntimeError};
-
-use super::execute::Executor;
 use crate::trace::Journal;
 
 /// Runs Lambda API invocations in the WebAssembly runtime.
