@@ -30,7 +30,7 @@ pub(crate) struct Job {
     pub _in_flight: InFlight,
 }
 
-/// A new delivery for [`Dispatcher::submit`](super::queue::Dispatcher::submit).
+/// A new delivery, as the queue (`Dispatcher::submit`) takes it.
 #[derive(Debug)]
 pub(crate) struct NewJob {
     /// The event's trace.
