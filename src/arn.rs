@@ -11,6 +11,8 @@
 
 use std::fmt;
 
+use crate::validation::{Offending, validation_message};
+
 /// The pattern Lambda quotes for `FunctionName` (CreateFunction), as recorded against AWS.
 pub const FUNCTION_NAME_PATTERN: &str = r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?";
 /// The pattern Lambda quotes for `NamespacedFunctionName` (Get*, Invoke, policy and alias
@@ -57,31 +59,6 @@ pub enum ArnError {
     /// The qualifier in the function name differs from the `Qualifier` parameter.
     #[error("The derived qualifier from the function name does not match the specified qualifier.")]
     QualifierMismatch,
-}
-
-/// How the service framework shows the offending value in a constraint failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Offending<'a> {
-    /// A value, shown quoted: `Value 'x' at ...`.
-    Value(&'a str),
-    /// A missing member: `Value null at ...`.
-    Null,
-    /// A value the framework does not echo (maps): `Value at ...`.
-    Hidden,
-}
-
-/// The one text of a failed framework constraint, as AWS's service framework words it
-/// (Lambda and CloudWatch Logs):
-/// `1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {constraint}`.
-pub fn validation_message(value: Offending<'_>, field: &str, constraint: &str) -> String {
-    let shown = match value {
-        Offending::Value(v) => format!("'{v}' "),
-        Offending::Null => "null ".to_owned(),
-        Offending::Hidden => String::new(),
-    };
-    format!(
-        "1 validation error detected: Value {shown}at '{field}' failed to satisfy constraint: {constraint}"
-    )
 }
 
 impl ArnError {

@@ -65,4 +65,5 @@ pub mod s3event;
 pub mod scenario;
 pub mod sim;
 pub mod trace;
+pub mod validation;
 pub mod xml;

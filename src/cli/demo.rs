@@ -8,6 +8,7 @@ use std::time::Duration;
 use anstyle::{AnsiColor, Style};
 use serde_json::{Value, json};
 
+use s3lambda::arn::LATEST;
 use s3lambda::lambda::package::zip_of;
 use s3lambda::runtime::handlers;
 use s3lambda::sim::{LocalClient, Simulator};
@@ -119,13 +120,10 @@ impl Demo {
         let arn = text(&created["FunctionArn"]);
         self.check("FunctionArn", &arn, FUNCTION_ARN, self.paint.cyan(&arn));
         let version = text(&created["Version"]);
-        self.check("Version", &version, "$LATEST", "version $LATEST");
+        self.check("Version", &version, LATEST, "version $LATEST");
 
         self.heading("Alias DEV -> $LATEST");
-        let dev = self
-            .aws
-            .create_alias("helloworld", "DEV", "$LATEST")
-            .await?;
+        let dev = self.aws.create_alias("helloworld", "DEV", LATEST).await?;
         let dev_arn = text(&dev["AliasArn"]);
         let want = format!("{FUNCTION_ARN}:DEV");
         self.check("DEV AliasArn", &dev_arn, &want, self.paint.cyan(&dev_arn));
@@ -162,7 +160,7 @@ impl Demo {
         self.check("BETA FunctionVersion", &got, "2", "BETA -> 2");
 
         self.heading("Invoke each alias: which version runs?");
-        for (alias, want) in [("PROD", "1"), ("BETA", "2"), ("DEV", "$LATEST")] {
+        for (alias, want) in [("PROD", "1"), ("BETA", "2"), ("DEV", LATEST)] {
             let out = self
                 .aws
                 .invoke(&format!("helloworld:{alias}"), br#"{"key1":"value1"}"#)

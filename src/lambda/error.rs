@@ -9,7 +9,8 @@
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode};
 
-use crate::arn::{self, ArnError, Offending};
+use crate::arn::ArnError;
+use crate::validation::{Offending, validation_message};
 
 /// Every error the Lambda control plane reports.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -144,7 +145,7 @@ impl LambdaError {
         field: &str,
         constraint: impl std::fmt::Display,
     ) -> Self {
-        Self::Validation(arn::validation_message(
+        Self::Validation(validation_message(
             Offending::Value(&value.to_string()),
             field,
             &constraint.to_string(),
@@ -153,17 +154,13 @@ impl LambdaError {
 
     /// 400 `ValidationException` for a missing member: `Value null at '{field}' ...`.
     pub fn validation_null(field: &str, constraint: &str) -> Self {
-        Self::Validation(arn::validation_message(Offending::Null, field, constraint))
+        Self::Validation(validation_message(Offending::Null, field, constraint))
     }
 
     /// 400 `ValidationException` for a value the framework does not echo (a map):
     /// `Value at '{field}' ...`.
     pub fn validation_hidden(field: &str, constraint: &str) -> Self {
-        Self::Validation(arn::validation_message(
-            Offending::Hidden,
-            field,
-            constraint,
-        ))
+        Self::Validation(validation_message(Offending::Hidden, field, constraint))
     }
 
     /// `Function not found: {arn}`.

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use super::store::{EventKey, LogEvent, LogStore, StreamInfo};
 
+use crate::validation::{Offending, validation_message};
+
 /// The `X-Amz-Target` prefix of every CloudWatch Logs operation.
 pub const TARGET_PREFIX: &str = "Logs_20140328.";
 /// The content type of awsJson1.1 requests and responses.
@@ -154,11 +156,15 @@ fn invalid(message: impl Into<String>) -> LogsError {
 fn limit(value: Option<i64>, max: i64, default: usize) -> Result<usize, LogsError> {
     match value {
         None => Ok(default),
-        Some(v) if v < 1 => Err(invalid(format!(
-            "1 validation error detected: Value '{v}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
+        Some(v) if v < 1 => Err(invalid(validation_message(
+            Offending::Value(&v.to_string()),
+            "limit",
+            "Member must have value greater than or equal to 1",
         ))),
-        Some(v) if v > max => Err(invalid(format!(
-            "1 validation error detected: Value '{v}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to {max}"
+        Some(v) if v > max => Err(invalid(validation_message(
+            Offending::Value(&v.to_string()),
+            "limit",
+            &format!("Member must have value less than or equal to {max}"),
         ))),
         Some(v) => Ok(usize::try_from(v).unwrap_or(default)),
     }
@@ -422,8 +428,10 @@ impl LogStore {
             None | Some("LogStreamName") => StreamOrder::Name,
             Some("LastEventTime") => StreamOrder::LastEventTime,
             Some(other) => {
-                return Err(invalid(format!(
-                    "1 validation error detected: Value '{other}' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LastEventTime, LogStreamName]"
+                return Err(invalid(validation_message(
+                    Offending::Value(other),
+                    "orderBy",
+                    "Member must satisfy enum value set: [LastEventTime, LogStreamName]",
                 )));
             }
         };
@@ -521,9 +529,13 @@ impl LogStore {
             input.log_group_name,
             input.log_group_identifier,
         )?;
-        let stream = input
-            .log_stream_name
-            .ok_or_else(|| invalid("1 validation error detected: Value null at 'logStreamName' failed to satisfy constraint: Member must not be null"))?;
+        let stream = input.log_stream_name.ok_or_else(|| {
+            invalid(validation_message(
+                Offending::Null,
+                "logStreamName",
+                "Member must not be null",
+            ))
+        })?;
         let limit = limit(input.limit, 10_000, 10_000)?;
         let token = input
             .next_token
@@ -615,7 +627,12 @@ impl LogStore {
             && (names.is_empty() || names.len() > 100)
         {
             return Err(invalid(format!(
-                "1 validation error detected: Value at 'logStreamNames' failed to satisfy constraint: Member must have length between 1 and 100 (got {})",
+                "{} (got {})",
+                validation_message(
+                    Offending::Hidden,
+                    "logStreamNames",
+                    "Member must have length between 1 and 100"
+                ),
                 names.len()
             )));
         }

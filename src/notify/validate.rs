@@ -12,7 +12,7 @@
 //! [`SkipDestinationValidation::Skip`]. Nothing is stored when any check fails.
 //!
 //! Sources: <https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html>
-//! and recorded AWS responses (see `/work/shared/aws-reference.md` §1).
+//! and AWS's recorded responses, summarised in `fixtures/notification/README.md`.
 
 use std::collections::HashSet;
 

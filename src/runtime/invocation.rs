@@ -45,7 +45,7 @@ impl Invocation {
                 "arn:aws:lambda:us-east-1:000000000000:function:{function_name}"
             ),
             function_name: function_name.to_owned(),
-            function_version: "$LATEST".to_owned(),
+            function_version: crate::arn::LATEST.to_owned(),
             memory_mb: 128,
             timeout: Duration::from_secs(3),
             env: Arc::new([]),

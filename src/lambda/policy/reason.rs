@@ -43,7 +43,7 @@ pub(super) fn allowed(sid: &str, ctx: &RequestContext) -> String {
 pub(super) fn no_policy(ctx: &RequestContext) -> Decision {
     let label = scope_label(&ctx.resource);
     let hint = match label.split_once(':') {
-        Some((name, "$LATEST")) => format!(
+        Some((name, crate::arn::LATEST)) => format!(
             "{name} has no resource-based policy, which also covers {label}; add one with AddPermission on {name} without a qualifier"
         ),
         Some((_, q)) => format!(

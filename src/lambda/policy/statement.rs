@@ -326,9 +326,11 @@ pub fn build_statement(req: &PermissionRequest, resource: &str) -> Result<Statem
     }
     if let Some(t) = &req.function_url_auth_type {
         if t != "NONE" && t != "AWS_IAM" {
-            return Err(LambdaError::Validation(format!(
-                "1 validation error detected: Value '{t}' at 'functionUrlAuthType' failed to satisfy constraint: Member must satisfy enum value set: [NONE, AWS_IAM]"
-            )));
+            return Err(LambdaError::validation(
+                t,
+                "functionUrlAuthType",
+                "Member must satisfy enum value set: [NONE, AWS_IAM]",
+            ));
         }
         string_equals.push(("lambda:FunctionUrlAuthType".to_owned(), t.clone()));
     }
