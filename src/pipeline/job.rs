@@ -7,23 +7,12 @@ use bytes::Bytes;
 use super::schedule::JobState;
 use crate::trace::{InFlight, Trace};
 
-/// A queued delivery: what S3 sends, to which function, and where it is in its schedule.
+/// A queued delivery: what S3 sends, to which function ([`NewJob`]), and where it is in its
+/// schedule.
 #[derive(Debug)]
 pub(crate) struct Job {
-    /// The event's trace.
-    pub trace: Arc<Trace>,
-    /// The index of this delivery in the trace.
-    pub delivery: usize,
-    /// The function ARN as the notification configuration names it.
-    pub function_arn: String,
-    /// The S3 event message (`{"Records":[...]}`).
-    pub payload: Bytes,
-    /// The bucket's region.
-    pub region: Arc<str>,
-    /// `arn:aws:s3:::{bucket}`: `AWS:SourceArn` of the request context.
-    pub source_arn: Arc<str>,
-    /// The bucket owner: `AWS:SourceAccount`.
-    pub source_account: Arc<str>,
+    /// What to deliver, as submitted.
+    pub spec: NewJob,
     /// Attempts, waits and settings so far.
     pub state: JobState,
     /// Counts the delivery as in flight until the job is dropped.
@@ -53,13 +42,7 @@ impl NewJob {
     /// The job, at the start of its schedule, counted as in flight by `in_flight`.
     pub(crate) fn queued(self, in_flight: InFlight) -> Job {
         Job {
-            trace: self.trace,
-            delivery: self.delivery,
-            function_arn: self.function_arn,
-            payload: self.payload,
-            region: self.region,
-            source_arn: self.source_arn,
-            source_account: self.source_account,
+            spec: self,
             state: JobState::new(),
             _in_flight: in_flight,
         }

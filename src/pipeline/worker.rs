@@ -81,7 +81,7 @@ impl End {
 /// Records a delivery's final outcome in its trace and counts it in the journal.
 pub(super) fn finish(job: &Job, journal: &Journal, end: End) {
     let outcome = end.outcome();
-    job.trace.update_delivery(job.delivery, |d| {
+    job.spec.trace.update_delivery(job.spec.delivery, |d| {
         match end {
             End::Delivered | End::Failed(_) => {}
             End::Denied {
@@ -109,10 +109,10 @@ fn policy_check(decision: Decision) -> PolicyCheck {
 
 async fn run<B: Backend>(mut job: Job, backend: &B, ctx: &Context) {
     let target = Target {
-        function_arn: &job.function_arn,
-        region: &job.region,
-        source_arn: &job.source_arn,
-        source_account: &job.source_account,
+        function_arn: &job.spec.function_arn,
+        region: &job.spec.region,
+        source_arn: &job.spec.source_arn,
+        source_account: &job.spec.source_account,
     };
     let mut resolution = None;
     let config = if let Some(config) = &job.state.config {
@@ -125,7 +125,7 @@ async fn run<B: Backend>(mut job: Job, backend: &B, ctx: &Context) {
                 config,
                 resolution: resolved,
             }) => {
-                job.trace.update_delivery(job.delivery, |d| {
+                job.spec.trace.update_delivery(job.spec.delivery, |d| {
                     d.resolved_version = Some(resolved_version);
                     d.policy = Some(policy_check(decision));
                 });
@@ -137,7 +137,7 @@ async fn run<B: Backend>(mut job: Job, backend: &B, ctx: &Context) {
                 resolved_version,
                 decision,
             }) => {
-                tracing::info!(event = %job.trace.display_id(), function = %job.function_arn, reason = %decision.reason, "delivery denied");
+                tracing::info!(event = %job.spec.trace.display_id(), function = %job.spec.function_arn, reason = %decision.reason, "delivery denied");
                 let policy = policy_check(decision);
                 finish(
                     &job,
@@ -161,7 +161,7 @@ async fn run<B: Backend>(mut job: Job, backend: &B, ctx: &Context) {
     }
     let started = SystemTime::now();
     match backend
-        .invoke(&target, job.payload.clone(), resolution)
+        .invoke(&target, job.spec.payload.clone(), resolution)
         .await
     {
         AttemptOutcome::Ran(mut ran) => {
@@ -200,7 +200,7 @@ async fn run<B: Backend>(mut job: Job, backend: &B, ctx: &Context) {
         AttemptOutcome::Throttled { retryable, reason } => {
             job.state.throttles += 1;
             let number = job.state.runs + job.state.throttles;
-            job.trace.update_delivery(job.delivery, |d| {
+            job.spec.trace.update_delivery(job.spec.delivery, |d| {
                 d.attempts.push(Attempt {
                     number,
                     request_id: String::new(),
@@ -231,7 +231,7 @@ async fn run<B: Backend>(mut job: Job, backend: &B, ctx: &Context) {
 fn push_attempt(job: &Job, ran: &mut Ran, started: SystemTime, result: AttemptResult) {
     let number = job.state.runs + job.state.throttles;
     let log_tail = std::mem::take(&mut ran.log_tail);
-    job.trace.update_delivery(job.delivery, |d| {
+    job.spec.trace.update_delivery(job.spec.delivery, |d| {
         if d.resolved_version.as_deref() != Some(ran.executed_version.as_str()) {
             d.resolved_version = Some(ran.executed_version.clone());
         }
@@ -249,7 +249,7 @@ fn push_attempt(job: &Job, ran: &mut Ran, started: SystemTime, result: AttemptRe
 }
 
 fn unresolved(job: &Job, ctx: &Context, reason: String) {
-    tracing::info!(event = %job.trace.display_id(), function = %job.function_arn, %reason, "delivery unresolved");
+    tracing::info!(event = %job.spec.trace.display_id(), function = %job.spec.function_arn, %reason, "delivery unresolved");
     finish(job, &ctx.journal, End::Unresolved(reason));
 }
 
@@ -268,7 +268,7 @@ fn retry(mut job: Job, ctx: &Context, sleep: Duration, aws: Duration) {
 
 /// Gives up on a delivery and keeps its failure record.
 fn fail(job: &Job, ctx: &Context, config: &AsyncConfig, condition: Condition, ran: Option<&Ran>) {
-    tracing::info!(event = %job.trace.display_id(), function = %job.function_arn, condition = condition.as_str(), "delivery failed");
+    tracing::info!(event = %job.spec.trace.display_id(), function = %job.spec.function_arn, condition = condition.as_str(), "delivery failed");
     finish(job, &ctx.journal, End::Failed(condition));
     ctx.records
         .push(record(job, config.on_failure.clone(), condition, ran));
@@ -284,12 +284,12 @@ fn record(
         destination,
         condition,
         request_id: ran.map_or("", |r| r.request_id.as_str()),
-        function_arn: ran.map_or(job.function_arn.as_str(), |r| r.function_arn.as_str()),
+        function_arn: ran.map_or(job.spec.function_arn.as_str(), |r| r.function_arn.as_str()),
         approximate_invoke_count: job.state.runs + job.state.throttles,
-        request_payload: &job.payload,
+        request_payload: &job.spec.payload,
         executed_version: ran.map(|r| r.executed_version.as_str()),
         function_error: ran.and_then(|r| r.error.as_ref()).map(|e| e.kind),
         response_payload: ran.map(|r| r.response.as_ref()),
-        event_id: job.trace.display_id(),
+        event_id: job.spec.trace.display_id(),
     })
 }

@@ -133,10 +133,11 @@ impl PostForm {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn body(parts: &[(&str, Option<&str>, &str)]) -> Bytes {
+    /// A `multipart/form-data` body with the boundary `XyZ`: `(name, filename, value)` parts.
+    pub(in crate::s3) fn body(parts: &[(&str, Option<&str>, &str)]) -> Bytes {
         let mut out = String::new();
         for (name, filename, value) in parts {
             out.push_str("--XyZ\r\nContent-Disposition: form-data; name=\"");

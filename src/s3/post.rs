@@ -159,24 +159,7 @@ fn location(req: &S3Request, bucket: &str, key: &str) -> String {
 mod tests {
     use super::*;
 
-    fn body(parts: &[(&str, Option<&str>, &str)]) -> Bytes {
-        let mut out = String::new();
-        for (name, filename, value) in parts {
-            out.push_str("--XyZ\r\nContent-Disposition: form-data; name=\"");
-            out.push_str(name);
-            out.push('"');
-            if let Some(f) = filename {
-                out.push_str("; filename=\"");
-                out.push_str(f);
-                out.push('"');
-            }
-            out.push_str("\r\n\r\n");
-            out.push_str(value);
-            out.push_str("\r\n");
-        }
-        out.push_str("--XyZ--\r\n");
-        Bytes::from(out)
-    }
+    use crate::s3::form::tests::body;
 
     const CT: &str = "multipart/form-data; boundary=XyZ";
 
