@@ -82,6 +82,10 @@ struct ServeArgs {
     /// [default: 4096].
     #[arg(long, value_name = "N")]
     max_connections: Option<usize>,
+    /// Accept runtimes AWS has deprecated (nodejs6.10, python2.7, ...) with a warning, so old
+    /// tutorials replay verbatim; without it they are refused as AWS refuses them.
+    #[arg(long)]
+    legacy_runtimes: bool,
 }
 
 fn parse_account(s: &str) -> Result<AccountConfig, String> {
@@ -177,6 +181,7 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         config.region = region;
     }
     config.accounts.extend(args.accounts);
+    config.legacy_runtimes |= args.legacy_runtimes;
     if let Some(secs) = args.shutdown_grace {
         config.shutdown_grace_secs = secs;
     }

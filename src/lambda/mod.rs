@@ -14,6 +14,7 @@ pub mod limits;
 pub mod package;
 pub mod policy;
 pub mod registry;
+pub mod runtimes;
 
 pub use api::{InvocationType, InvokeRequest, InvokeResponse, Invoker, Lambda, LambdaRequest};
 pub use error::LambdaError;

@@ -43,6 +43,11 @@ pub struct Config {
     /// CreateFunction or UpdateFunctionCode that would pass it is refused with
     /// `CodeStorageExceededException`. Default 2 GiB.
     pub max_code_storage_bytes: u64,
+    /// Accept runtimes AWS has deprecated (`nodejs6.10`, `python2.7`, ...) on CreateFunction
+    /// and UpdateFunctionConfiguration, with a warning in the log, so old tutorials replay
+    /// verbatim (`--legacy-runtimes`). Default `false`: refused with AWS's
+    /// `InvalidParameterValueException`, which names the runtime to move to.
+    pub legacy_runtimes: bool,
 
     // Handlers.
     /// The handler runtime (the `[runtime]` table): handler threads and the cap on the
@@ -64,6 +69,7 @@ impl Default for Config {
             edge: EdgeLimits::default(),
             shutdown_grace_secs: 30,
             max_code_storage_bytes: crate::lambda::package::DEFAULT_CODE_STORAGE,
+            legacy_runtimes: false,
             runtime: crate::runtime::RuntimeSettings::default(),
         }
     }

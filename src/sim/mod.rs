@@ -25,6 +25,7 @@ pub use local::{Invoked, LocalClient, ObjectWrite};
 
 use crate::auth::Keyring;
 use crate::lambda::Lambda;
+use crate::lambda::runtimes::Deprecated;
 use crate::logs::LogStore;
 use crate::pipeline::{DispatchConfig, Dispatcher, Executor, Pipeline, RuntimeInvoker};
 use crate::runtime::{Runtime, RuntimeConfig, RuntimeError};
@@ -145,6 +146,14 @@ impl SimulatorBuilder {
             .registry()
             .packages()
             .set_limit(self.config.max_code_storage_bytes);
+        lambda
+            .registry()
+            .runtimes()
+            .set(if self.config.legacy_runtimes {
+                Deprecated::Accept
+            } else {
+                Deprecated::Refuse
+            });
         let pipeline = Pipeline::new(
             &self.dispatch,
             Arc::clone(&journal),

@@ -17,6 +17,7 @@ mod packages;
 mod parser_limits;
 mod raw;
 mod runtime_limits;
+mod runtimes;
 mod s3_api;
 mod s3_multipart;
 mod s3_post;

@@ -49,6 +49,7 @@ impl Registry {
         limits::description(input.description.as_deref())?;
         limits::handler(input.handler.as_deref())?;
         limits::runtime(input.runtime.as_deref())?;
+        self.runtimes.check(input.runtime.as_deref())?;
         limits::architectures(input.architectures.as_deref())?;
         limits::tags(&input.tags)?;
         validate_role(&input.role)?;
@@ -233,6 +234,7 @@ impl Registry {
         limits::description(u.description.as_deref())?;
         limits::handler(u.handler.as_deref())?;
         limits::runtime(u.runtime.as_deref())?;
+        self.runtimes.check(u.runtime.as_deref())?;
         if let Some(t) = u.timeout {
             validate_range(t, "timeout", 1, 900)?;
         }

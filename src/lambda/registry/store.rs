@@ -17,6 +17,7 @@ use crate::lambda::error::LambdaError;
 use crate::lambda::invoke_config::EventInvokeConfig;
 use crate::lambda::package;
 use crate::lambda::policy::CompiledPolicy;
+use crate::lambda::runtimes::RuntimePolicy;
 
 /// Default and maximum page size of the list operations.
 pub const MAX_PAGE: usize = 50;
@@ -80,6 +81,8 @@ pub struct Registry {
     pub(super) functions: DashMap<FunctionKey, Function>,
     /// Deployment packages, each stored once and capped in total.
     pub(super) packages: package::PackageStore,
+    /// What a deprecated `Runtime` gets.
+    pub(super) runtimes: RuntimePolicy,
 }
 
 /// One page of `items` starting at the item whose key is `marker`, and the next marker.
@@ -188,6 +191,11 @@ impl Registry {
     /// The deployment packages of all functions (each stored once, with a cap).
     pub fn packages(&self) -> &package::PackageStore {
         &self.packages
+    }
+
+    /// What a deprecated `Runtime` gets on create and update (refused by default, as AWS does).
+    pub fn runtimes(&self) -> &RuntimePolicy {
+        &self.runtimes
     }
 
     /// Removes every function (simulator reset).
