@@ -1,10 +1,9 @@
 //! Which service a request is for, and S3 path-style or virtual-host addressing.
 //!
-//! Lambda's REST paths (`/2015-03-31/...`, `/2019-09-25/...`, `/2017-10-31/...`, ...) go to the
-//! Lambda API, `/_s3lambda/...` to the simulator's own API, everything else to S3. For S3 the
-//! bucket comes
-//! from the first path segment (path style) or from the `Host` header (`{bucket}.{domain}`,
-//! virtual-host style) — see
+//! Lambda's REST paths (`/2015-03-31/...`, `/2019-09-25/...`: every API version the Lambda
+//! router knows) go to the Lambda API, `/_s3lambda/...` to the simulator's own API, everything
+//! else to S3. For S3 the bucket comes from the first path segment (path style) or from the
+//! `Host` header (`{bucket}.{domain}`, virtual-host style) — see
 //! <https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html>.
 
 use percent_encoding::percent_decode_str;
@@ -56,16 +55,6 @@ impl AddressError {
     }
 }
 
-/// Lambda API path prefixes (API versions).
-const LAMBDA_PREFIXES: [&str; 6] = [
-    "/2015-03-31/",
-    "/2019-09-25/",
-    "/2017-03-31/",
-    "/2017-10-31/",
-    "/2019-09-30/",
-    "/2021-10-31/",
-];
-
 /// Decides where a request goes from its raw path, `Host` and `X-Amz-Target` headers.
 pub fn route(
     path: &str,
@@ -76,7 +65,7 @@ pub fn route(
     if path == "/" && amz_target.is_some_and(crate::logs::is_logs_target) {
         return Target::Logs;
     }
-    if LAMBDA_PREFIXES.iter().any(|p| path.starts_with(p)) {
+    if crate::lambda::api::router::is_lambda_path(path) {
         return Target::Lambda;
     }
     if path == "/_s3lambda" || path.starts_with("/_s3lambda/") {
@@ -179,6 +168,23 @@ mod tests {
             ),
             ("/2017-10-31/functions/f/concurrency", None, Target::Lambda),
             ("/2019-09-30/functions/f/concurrency", None, Target::Lambda),
+            ("/2016-08-19/account-settings", None, Target::Lambda),
+            ("/2018-10-31/layers", None, Target::Lambda),
+            (
+                "/2020-06-30/functions/f/code-signing-config",
+                None,
+                Target::Lambda,
+            ),
+            (
+                "/2021-07-20/functions/f/runtime-management-config",
+                None,
+                Target::Lambda,
+            ),
+            (
+                "/2024-08-31/functions/f/recursion-config",
+                None,
+                Target::Lambda,
+            ),
             ("/_s3lambda/traces", None, Target::Sim),
             ("/", Some("127.0.0.1:4566"), s3(None, None)),
             ("/b", Some("localhost:4566"), s3(Some("b"), None)),

@@ -9,6 +9,7 @@ mod concurrency;
 mod dispatch;
 mod edge_limits;
 mod isolation;
+mod lambda_routes;
 pub mod lambda_tutorial;
 mod loadgen;
 pub mod logs;

@@ -1,7 +1,6 @@
 //! Matches a Lambda request's method and path to an operation.
 //!
-//! Every API date prefix (`/2015-03-31/`, `/2019-09-25/`, `/2017-10-31/`, `/2019-09-30/`) is
-//! accepted for every operation; path segments are
+//! Every API version prefix ([`PREFIXES`]) is accepted for every operation; path segments are
 //! percent-decoded (SDKs encode the `:` of ARNs as `%3A`).
 
 use http::Method;
@@ -106,12 +105,30 @@ impl Route {
     }
 }
 
-/// API date prefixes the router accepts.
-pub const PREFIXES: [&str; 4] = [
+/// The API versions of the Lambda REST paths (`/{version}/...`), every one the service model
+/// uses: `2014-11-13` (InvokeAsync), `2015-03-31` (functions, event source mappings),
+/// `2016-08-19` (account settings), `2017-03-31` (tags), `2017-10-31` (concurrency),
+/// `2018-10-31` (layers), `2019-09-25` (event invoke configs), `2019-09-30` (provisioned
+/// concurrency), `2020-04-22` (code signing configs), `2020-06-30` (a function's code signing
+/// config), `2021-07-20` (runtime management), `2021-10-31` (function URLs), `2021-11-15`
+/// (response streaming), `2024-08-31` (recursion config). A path under any of them is
+/// Lambda's, so an operation s3lambda does not simulate is answered in Lambda's protocol
+/// (`UnknownOperationException`), never by S3.
+pub const PREFIXES: [&str; 14] = [
+    "/2014-11-13/",
     "/2015-03-31/",
-    "/2019-09-25/",
+    "/2016-08-19/",
+    "/2017-03-31/",
     "/2017-10-31/",
+    "/2018-10-31/",
+    "/2019-09-25/",
     "/2019-09-30/",
+    "/2020-04-22/",
+    "/2020-06-30/",
+    "/2021-07-20/",
+    "/2021-10-31/",
+    "/2021-11-15/",
+    "/2024-08-31/",
 ];
 
 /// True if `path` belongs to the Lambda API (for the edge's routing).
