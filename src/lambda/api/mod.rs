@@ -8,6 +8,7 @@
 //! <https://docs.aws.amazon.com/lambda/latest/api/API_Operations.html>
 
 pub mod access;
+pub mod account;
 pub mod aliases;
 pub mod concurrency;
 pub mod functions;
@@ -193,6 +194,10 @@ impl Lambda {
             Route::PutFunctionConcurrency(f) => concurrency::put(reg, r, a, &f),
             Route::GetFunctionConcurrency(f) => concurrency::get(reg, r, a, &f),
             Route::DeleteFunctionConcurrency(f) => concurrency::delete(reg, r, a, &f),
+            Route::GetAccountSettings => account::get_account_settings(reg, r, a),
+            Route::ListLayers => Ok(account::empty_list(r, "Layers")),
+            Route::ListEventSourceMappings => Ok(account::empty_list(r, "EventSourceMappings")),
+            Route::GetFunctionRecursionConfig(f) => account::get_recursion_config(reg, r, a, &f),
         }
     }
 

@@ -63,6 +63,14 @@ pub enum Route {
     GetFunctionConcurrency(String),
     /// `DELETE /functions/{name}/concurrency`.
     DeleteFunctionConcurrency(String),
+    /// `GET /account-settings` (API 2016-08-19).
+    GetAccountSettings,
+    /// `GET /layers` (API 2018-10-31).
+    ListLayers,
+    /// `GET /event-source-mappings` (API 2015-03-31).
+    ListEventSourceMappings,
+    /// `GET /functions/{name}/recursion-config` (API 2024-08-31).
+    GetFunctionRecursionConfig(String),
 }
 
 impl Route {
@@ -71,7 +79,11 @@ impl Route {
     /// any) is not in the path.
     pub fn function_action(&self) -> Option<(&str, &'static str)> {
         let (f, action) = match self {
-            Self::CreateFunction | Self::ListFunctions => return None,
+            Self::CreateFunction
+            | Self::ListFunctions
+            | Self::GetAccountSettings
+            | Self::ListLayers
+            | Self::ListEventSourceMappings => return None,
             Self::GetFunction(f) => (f, "lambda:GetFunction"),
             Self::DeleteFunction(f) => (f, "lambda:DeleteFunction"),
             Self::GetFunctionConfiguration(f) => (f, "lambda:GetFunctionConfiguration"),
@@ -100,6 +112,7 @@ impl Route {
             Self::PutFunctionConcurrency(f) => (f, "lambda:PutFunctionConcurrency"),
             Self::GetFunctionConcurrency(f) => (f, "lambda:GetFunctionConcurrency"),
             Self::DeleteFunctionConcurrency(f) => (f, "lambda:DeleteFunctionConcurrency"),
+            Self::GetFunctionRecursionConfig(f) => (f, "lambda:GetFunctionRecursionConfig"),
         };
         Some((f.as_str(), action))
     }
@@ -196,6 +209,10 @@ pub fn route(method: &Method, path: &str) -> Result<Route, LambdaError> {
         ("PUT", ["functions", f, "concurrency"]) => Route::PutFunctionConcurrency(name(f)),
         ("GET", ["functions", f, "concurrency"]) => Route::GetFunctionConcurrency(name(f)),
         ("DELETE", ["functions", f, "concurrency"]) => Route::DeleteFunctionConcurrency(name(f)),
+        ("GET", ["functions", f, "recursion-config"]) => Route::GetFunctionRecursionConfig(name(f)),
+        ("GET", ["account-settings"]) => Route::GetAccountSettings,
+        ("GET", ["layers"]) => Route::ListLayers,
+        ("GET", ["event-source-mappings"]) => Route::ListEventSourceMappings,
         _ => return Err(unknown()),
     };
     Ok(r)
@@ -245,7 +262,19 @@ mod tests {
         );
         let e = route(&Method::PATCH, "/2015-03-31/functions/f").unwrap_err();
         assert_eq!(e.code(), "UnknownOperationException");
-        assert!(route(&Method::GET, "/2015-03-31/layers").is_err());
+        assert!(route(&Method::GET, "/2021-10-31/functions/f/url").is_err());
+        assert_eq!(
+            route(&Method::GET, "/2018-10-31/layers").unwrap(),
+            Route::ListLayers
+        );
+        assert_eq!(
+            route(&Method::GET, "/2016-08-19/account-settings").unwrap(),
+            Route::GetAccountSettings
+        );
+        assert_eq!(
+            route(&Method::GET, "/2024-08-31/functions/f/recursion-config").unwrap(),
+            Route::GetFunctionRecursionConfig("f".into())
+        );
         assert!(route(&Method::GET, "/bucket/key").is_err());
         assert!(is_lambda_path("/2015-03-31/functions") && !is_lambda_path("/2015-03-31"));
     }

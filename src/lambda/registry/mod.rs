@@ -11,6 +11,7 @@
 //!
 //! <https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html>
 
+mod account;
 mod aliases;
 mod concurrency;
 mod event_invoke;
@@ -25,6 +26,7 @@ mod versions;
 #[cfg(test)]
 mod tests;
 
+pub use account::AccountUsage;
 pub use concurrency::{ACCOUNT_CONCURRENCY_LIMIT, MIN_UNRESERVED_CONCURRENCY};
 pub use functions::FunctionView;
 pub use resolution::Resolved;

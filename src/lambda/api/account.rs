@@ -1,0 +1,68 @@
+//! Account-level reads IaC tools make on every refresh: GetAccountSettings (API 2016-08-19),
+//! ListLayers and ListEventSourceMappings (always empty: s3lambda simulates neither layers
+//! nor event source mappings), and a function's GetFunctionRecursionConfig (API 2024-08-31).
+//!
+//! <https://docs.aws.amazon.com/lambda/latest/api/API_GetAccountSettings.html>
+
+use bytes::Bytes;
+use http::{Response, StatusCode};
+use serde_json::json;
+
+use super::LambdaRequest;
+use super::wire::{self, json};
+use crate::lambda::error::LambdaError;
+use crate::lambda::registry::{ACCOUNT_CONCURRENCY_LIMIT, Registry};
+
+/// Lambda's default quotas: 75 GB of code storage, 250 MB unzipped, 50 MB zipped upload.
+const TOTAL_CODE_SIZE: u64 = 80_530_636_800;
+const CODE_SIZE_UNZIPPED: u64 = 262_144_000;
+const CODE_SIZE_ZIPPED: u64 = 52_428_800;
+
+/// `GET /2016-08-19/account-settings`: the default quotas and what the calling account uses
+/// in the request's region.
+pub fn get_account_settings(
+    reg: &Registry,
+    req: &LambdaRequest,
+    account: &str,
+) -> Result<Response<Bytes>, LambdaError> {
+    let usage = reg.account_usage(account, &req.region);
+    Ok(json(
+        StatusCode::OK,
+        &json!({
+            "AccountLimit": {
+                "TotalCodeSize": TOTAL_CODE_SIZE,
+                "CodeSizeUnzipped": CODE_SIZE_UNZIPPED,
+                "CodeSizeZipped": CODE_SIZE_ZIPPED,
+                "ConcurrentExecutions": ACCOUNT_CONCURRENCY_LIMIT,
+                "UnreservedConcurrentExecutions": usage.unreserved_concurrency(),
+            },
+            "AccountUsage": {
+                "TotalCodeSize": usage.total_code_size,
+                "FunctionCount": usage.function_count,
+            },
+        }),
+        &req.request_id,
+    ))
+}
+
+/// An empty page of a list operation s3lambda has nothing for (`{"Layers":[]}`).
+pub fn empty_list(req: &LambdaRequest, member: &str) -> Response<Bytes> {
+    json(StatusCode::OK, &json!({ member: [] }), &req.request_id)
+}
+
+/// `GET /2024-08-31/functions/{name}/recursion-config`: Lambda's default, `Terminate`
+/// (s3lambda stores no other setting).
+pub fn get_recursion_config(
+    reg: &Registry,
+    req: &LambdaRequest,
+    account: &str,
+    name: &str,
+) -> Result<Response<Bytes>, LambdaError> {
+    let r = wire::function_ref_plain(name)?;
+    reg.get_function(account, &req.region, &r)?;
+    Ok(json(
+        StatusCode::OK,
+        &json!({ "RecursiveLoop": "Terminate" }),
+        &req.request_id,
+    ))
+}
