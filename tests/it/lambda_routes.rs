@@ -1,7 +1,7 @@
 //! Lambda's REST paths under every API version reach the Lambda API: the account-level reads
-//! IaC tools make on every refresh are answered, and an operation s3lambda does not simulate
-//! answers in Lambda's protocol, never with S3's `NoSuchBucket` for a bucket named after the
-//! API date.
+//! and the tag operations IaC tools make on every refresh are answered, and an operation
+//! s3lambda does not simulate answers in Lambda's protocol, never with S3's `NoSuchBucket` for
+//! a bucket named after the API date.
 
 use aws_sdk_lambda::error::ProvideErrorMetadata as _;
 use aws_sdk_lambda::types::RecursiveLoop;
@@ -99,4 +99,77 @@ async fn unsimulated_operations_answer_in_lambdas_protocol() {
     ] {
         assert_eq!(code, Some("UnknownOperationException"), "{what}");
     }
+}
+
+#[tokio::test]
+async fn tags_are_stored_listed_and_removed() {
+    let server = common::start().await;
+    let lambda = common::lambda(&server);
+    common::create_function(
+        &lambda,
+        "helloworld",
+        s3lambda::runtime::handlers::HELLOWORLD,
+    )
+    .await;
+    let arn = "arn:aws:lambda:us-east-1:000000000000:function:helloworld";
+
+    let listed = lambda.list_tags().resource(arn).send().await.unwrap();
+    assert!(
+        listed
+            .tags()
+            .is_none_or(std::collections::HashMap::is_empty),
+        "{listed:?}"
+    );
+    lambda
+        .tag_resource()
+        .resource(arn)
+        .tags("team", "media")
+        .tags("stage", "test")
+        .send()
+        .await
+        .unwrap();
+    lambda
+        .tag_resource()
+        .resource(arn)
+        .tags("stage", "prod")
+        .send()
+        .await
+        .unwrap();
+    let tags = lambda.list_tags().resource(arn).send().await.unwrap();
+    let tags = tags.tags().expect("Tags");
+    assert_eq!(tags.len(), 2);
+    assert_eq!(tags.get("team").map(String::as_str), Some("media"));
+    assert_eq!(tags.get("stage").map(String::as_str), Some("prod"));
+
+    lambda
+        .untag_resource()
+        .resource(arn)
+        .tag_keys("team")
+        .tag_keys("absent")
+        .send()
+        .await
+        .unwrap();
+    let tags = lambda.list_tags().resource(arn).send().await.unwrap();
+    assert_eq!(tags.tags().map(std::collections::HashMap::len), Some(1));
+
+    let missing = lambda
+        .list_tags()
+        .resource("arn:aws:lambda:us-east-1:000000000000:function:nope")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), Some("ResourceNotFoundException"));
+
+    // Another account may not tag this one's function.
+    let other = common::lambda_with(&server, common::OTHER_KEY, common::OTHER_SECRET);
+    let denied = other
+        .tag_resource()
+        .resource(arn)
+        .tags("x", "y")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(denied.code(), Some("AccessDeniedException"));
+    let tags = lambda.list_tags().resource(arn).send().await.unwrap();
+    assert_eq!(tags.tags().map(std::collections::HashMap::len), Some(1));
 }

@@ -71,6 +71,12 @@ pub enum Route {
     ListEventSourceMappings,
     /// `GET /functions/{name}/recursion-config` (API 2024-08-31).
     GetFunctionRecursionConfig(String),
+    /// `GET /tags/{arn}` (API 2017-03-31).
+    ListTags(String),
+    /// `POST /tags/{arn}`.
+    TagResource(String),
+    /// `DELETE /tags/{arn}`.
+    UntagResource(String),
 }
 
 impl Route {
@@ -113,6 +119,9 @@ impl Route {
             Self::GetFunctionConcurrency(f) => (f, "lambda:GetFunctionConcurrency"),
             Self::DeleteFunctionConcurrency(f) => (f, "lambda:DeleteFunctionConcurrency"),
             Self::GetFunctionRecursionConfig(f) => (f, "lambda:GetFunctionRecursionConfig"),
+            Self::ListTags(f) => (f, "lambda:ListTags"),
+            Self::TagResource(f) => (f, "lambda:TagResource"),
+            Self::UntagResource(f) => (f, "lambda:UntagResource"),
         };
         Some((f.as_str(), action))
     }
@@ -211,6 +220,9 @@ pub fn route(method: &Method, path: &str) -> Result<Route, LambdaError> {
         ("DELETE", ["functions", f, "concurrency"]) => Route::DeleteFunctionConcurrency(name(f)),
         ("GET", ["functions", f, "recursion-config"]) => Route::GetFunctionRecursionConfig(name(f)),
         ("GET", ["account-settings"]) => Route::GetAccountSettings,
+        ("GET", ["tags", f]) => Route::ListTags(name(f)),
+        ("POST", ["tags", f]) => Route::TagResource(name(f)),
+        ("DELETE", ["tags", f]) => Route::UntagResource(name(f)),
         ("GET", ["layers"]) => Route::ListLayers,
         ("GET", ["event-source-mappings"]) => Route::ListEventSourceMappings,
         _ => return Err(unknown()),

@@ -20,6 +20,7 @@ mod permissions;
 mod resolution;
 mod scope;
 mod store;
+mod tags;
 mod validate;
 mod versions;
 
