@@ -1,6 +1,7 @@
 //! Account-level reads IaC tools make on every refresh: GetAccountSettings (API 2016-08-19),
 //! ListLayers and ListEventSourceMappings (always empty: s3lambda simulates neither layers
-//! nor event source mappings), and a function's GetFunctionRecursionConfig (API 2024-08-31).
+//! nor event source mappings), and a function's GetFunctionRecursionConfig (API 2024-08-31)
+//! and GetFunctionCodeSigningConfig (API 2020-06-30; s3lambda has no code signing configs).
 //!
 //! <https://docs.aws.amazon.com/lambda/latest/api/API_GetAccountSettings.html>
 
@@ -65,4 +66,17 @@ pub fn get_recursion_config(
         &json!({ "RecursiveLoop": "Terminate" }),
         &req.request_id,
     ))
+}
+
+/// `GET /2020-06-30/functions/{name}/code-signing-config`: `{}`, as Lambda answers for a
+/// function with no code signing configuration (s3lambda has none to attach).
+pub fn get_code_signing_config(
+    reg: &Registry,
+    req: &LambdaRequest,
+    account: &str,
+    name: &str,
+) -> Result<Response<Bytes>, LambdaError> {
+    let r = wire::function_ref_plain(name)?;
+    reg.get_function(account, &req.region, &r)?;
+    Ok(json(StatusCode::OK, &json!({}), &req.request_id))
 }

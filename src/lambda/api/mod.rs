@@ -199,6 +199,9 @@ impl Lambda {
             Route::ListLayers => Ok(account::empty_list(r, "Layers")),
             Route::ListEventSourceMappings => Ok(account::empty_list(r, "EventSourceMappings")),
             Route::GetFunctionRecursionConfig(f) => account::get_recursion_config(reg, r, a, &f),
+            Route::GetFunctionCodeSigningConfig(f) => {
+                account::get_code_signing_config(reg, r, a, &f)
+            }
             Route::ListTags(f) => tags::list(reg, r, a, &f),
             Route::TagResource(f) => tags::tag(reg, r, a, &f),
             Route::UntagResource(f) => tags::untag(reg, r, a, &f),

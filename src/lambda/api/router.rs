@@ -71,6 +71,8 @@ pub enum Route {
     ListEventSourceMappings,
     /// `GET /functions/{name}/recursion-config` (API 2024-08-31).
     GetFunctionRecursionConfig(String),
+    /// `GET /functions/{name}/code-signing-config` (API 2020-06-30).
+    GetFunctionCodeSigningConfig(String),
     /// `GET /tags/{arn}` (API 2017-03-31).
     ListTags(String),
     /// `POST /tags/{arn}`.
@@ -119,6 +121,7 @@ impl Route {
             Self::GetFunctionConcurrency(f) => (f, "lambda:GetFunctionConcurrency"),
             Self::DeleteFunctionConcurrency(f) => (f, "lambda:DeleteFunctionConcurrency"),
             Self::GetFunctionRecursionConfig(f) => (f, "lambda:GetFunctionRecursionConfig"),
+            Self::GetFunctionCodeSigningConfig(f) => (f, "lambda:GetFunctionCodeSigningConfig"),
             Self::ListTags(f) => (f, "lambda:ListTags"),
             Self::TagResource(f) => (f, "lambda:TagResource"),
             Self::UntagResource(f) => (f, "lambda:UntagResource"),
@@ -219,6 +222,9 @@ pub fn route(method: &Method, path: &str) -> Result<Route, LambdaError> {
         ("GET", ["functions", f, "concurrency"]) => Route::GetFunctionConcurrency(name(f)),
         ("DELETE", ["functions", f, "concurrency"]) => Route::DeleteFunctionConcurrency(name(f)),
         ("GET", ["functions", f, "recursion-config"]) => Route::GetFunctionRecursionConfig(name(f)),
+        ("GET", ["functions", f, "code-signing-config"]) => {
+            Route::GetFunctionCodeSigningConfig(name(f))
+        }
         ("GET", ["account-settings"]) => Route::GetAccountSettings,
         ("GET", ["tags", f]) => Route::ListTags(name(f)),
         ("POST", ["tags", f]) => Route::TagResource(name(f)),
