@@ -95,6 +95,26 @@ async fn unsimulated_operations_answer_in_lambdas_protocol() {
         .await
         .unwrap_err();
     assert_eq!(runtime.code(), Some("UnknownOperationException"));
+    assert!(
+        runtime
+            .message()
+            .is_some_and(|m| m.starts_with("GetRuntimeManagementConfig is not simulated")),
+        "{runtime:?}"
+    );
+    let mapping = lambda
+        .create_event_source_mapping()
+        .function_name("helloworld")
+        .event_source_arn("arn:aws:sqs:us-east-1:000000000000:queue")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(mapping.code(), Some("UnknownOperationException"));
+    assert!(
+        mapping
+            .message()
+            .is_some_and(|m| m.starts_with("CreateEventSourceMapping is not simulated")),
+        "{mapping:?}"
+    );
 }
 
 #[tokio::test]

@@ -231,9 +231,47 @@ pub fn route(method: &Method, path: &str) -> Result<Route, LambdaError> {
         ("DELETE", ["tags", f]) => Route::UntagResource(name(f)),
         ("GET", ["layers"]) => Route::ListLayers,
         ("GET", ["event-source-mappings"]) => Route::ListEventSourceMappings,
-        _ => return Err(unknown()),
+        _ => {
+            return Err(match unsimulated(method.as_str(), &segs) {
+                Some(op) => LambdaError::UnknownOperation(format!(
+                    "{op} is not simulated by s3lambda: it runs functions for S3 notifications and the Invoke API only."
+                )),
+                None => unknown(),
+            });
+        }
     };
     Ok(r)
+}
+
+/// The name of a Lambda operation s3lambda knows of but does not simulate, so its refusal
+/// can name it.
+fn unsimulated(method: &str, segs: &[&str]) -> Option<&'static str> {
+    Some(match (method, segs) {
+        ("POST", ["event-source-mappings"]) => "CreateEventSourceMapping",
+        ("GET", ["event-source-mappings", _]) => "GetEventSourceMapping",
+        ("PUT", ["event-source-mappings", _]) => "UpdateEventSourceMapping",
+        ("DELETE", ["event-source-mappings", _]) => "DeleteEventSourceMapping",
+        ("POST", ["functions", _, "url"]) => "CreateFunctionUrlConfig",
+        ("GET", ["functions", _, "url"]) => "GetFunctionUrlConfig",
+        ("PUT", ["functions", _, "url"]) => "UpdateFunctionUrlConfig",
+        ("DELETE", ["functions", _, "url"]) => "DeleteFunctionUrlConfig",
+        ("GET", ["functions", _, "urls"]) => "ListFunctionUrlConfigs",
+        ("PUT", ["functions", _, "provisioned-concurrency"]) => "PutProvisionedConcurrencyConfig",
+        ("GET", ["functions", _, "provisioned-concurrency"]) => "GetProvisionedConcurrencyConfig",
+        ("DELETE", ["functions", _, "provisioned-concurrency"]) => {
+            "DeleteProvisionedConcurrencyConfig"
+        }
+        ("GET", ["functions", _, "runtime-management-config"]) => "GetRuntimeManagementConfig",
+        ("PUT", ["functions", _, "runtime-management-config"]) => "PutRuntimeManagementConfig",
+        ("PUT", ["functions", _, "code-signing-config"]) => "PutFunctionCodeSigningConfig",
+        ("DELETE", ["functions", _, "code-signing-config"]) => "DeleteFunctionCodeSigningConfig",
+        ("PUT", ["functions", _, "recursion-config"]) => "PutFunctionRecursionConfig",
+        ("POST", ["functions", _, "invoke-async"]) => "InvokeAsync",
+        ("POST", ["functions", _, "response-streaming-invocations"]) => "InvokeWithResponseStream",
+        (_, ["code-signing-configs", ..]) => "a code signing configuration operation",
+        (_, ["layers", _, ..]) => "a layer operation",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -280,7 +318,14 @@ mod tests {
         );
         let e = route(&Method::PATCH, "/2015-03-31/functions/f").unwrap_err();
         assert_eq!(e.code(), "UnknownOperationException");
-        assert!(route(&Method::GET, "/2021-10-31/functions/f/url").is_err());
+        let url = route(&Method::GET, "/2021-10-31/functions/f/url").unwrap_err();
+        assert_eq!(url.code(), "UnknownOperationException");
+        assert!(
+            url.message()
+                .starts_with("GetFunctionUrlConfig is not simulated by s3lambda"),
+            "{}",
+            url.message()
+        );
         assert_eq!(
             route(&Method::GET, "/2018-10-31/layers").unwrap(),
             Route::ListLayers
