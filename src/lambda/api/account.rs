@@ -51,32 +51,18 @@ pub fn empty_list(req: &LambdaRequest, member: &str) -> Response<Bytes> {
     json(StatusCode::OK, &json!({ member: [] }), &req.request_id)
 }
 
-/// `GET /2024-08-31/functions/{name}/recursion-config`: Lambda's default, `Terminate`
-/// (s3lambda stores no other setting).
-pub fn get_recursion_config(
+/// A function setting s3lambda does not store, answered with Lambda's default for an
+/// existing function: `GET /2024-08-31/functions/{name}/recursion-config` gives
+/// `{"RecursiveLoop":"Terminate"}`, `GET /2020-06-30/functions/{name}/code-signing-config`
+/// gives `{}` (no code signing configuration attached, as Lambda answers then).
+pub fn default_setting(
     reg: &Registry,
     req: &LambdaRequest,
     account: &str,
     name: &str,
+    default: &serde_json::Value,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref_plain(name)?;
     reg.get_function(account, &req.region, &r)?;
-    Ok(json(
-        StatusCode::OK,
-        &json!({ "RecursiveLoop": "Terminate" }),
-        &req.request_id,
-    ))
-}
-
-/// `GET /2020-06-30/functions/{name}/code-signing-config`: `{}`, as Lambda answers for a
-/// function with no code signing configuration (s3lambda has none to attach).
-pub fn get_code_signing_config(
-    reg: &Registry,
-    req: &LambdaRequest,
-    account: &str,
-    name: &str,
-) -> Result<Response<Bytes>, LambdaError> {
-    let r = wire::function_ref_plain(name)?;
-    reg.get_function(account, &req.region, &r)?;
-    Ok(json(StatusCode::OK, &json!({}), &req.request_id))
+    Ok(json(StatusCode::OK, default, &req.request_id))
 }

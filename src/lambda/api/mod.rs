@@ -198,9 +198,12 @@ impl Lambda {
             Route::GetAccountSettings => account::get_account_settings(reg, r, a),
             Route::ListLayers => Ok(account::empty_list(r, "Layers")),
             Route::ListEventSourceMappings => Ok(account::empty_list(r, "EventSourceMappings")),
-            Route::GetFunctionRecursionConfig(f) => account::get_recursion_config(reg, r, a, &f),
+            Route::GetFunctionRecursionConfig(f) => {
+                let terminate = serde_json::json!({ "RecursiveLoop": "Terminate" });
+                account::default_setting(reg, r, a, &f, &terminate)
+            }
             Route::GetFunctionCodeSigningConfig(f) => {
-                account::get_code_signing_config(reg, r, a, &f)
+                account::default_setting(reg, r, a, &f, &serde_json::json!({}))
             }
             Route::ListTags(f) => tags::list(reg, r, a, &f),
             Route::TagResource(f) => tags::tag(reg, r, a, &f),
