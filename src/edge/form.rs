@@ -29,6 +29,9 @@ pub(super) enum FormRefusal {
     PreDataTooLarge,
     /// The policy signature is missing or wrong.
     Policy(PostPolicyError),
+    /// Not `multipart/form-data` S3 can read (no boundary, a broken part): refused before
+    /// the rest of an unauthenticated body is read.
+    Malformed,
 }
 
 /// Reads the body of a form upload (bounded by `limit`, cut after `stall` of silence),
@@ -72,8 +75,9 @@ pub(super) async fn read(
             // Not all there yet.
             None if collected.len() > MAX_PRE_DATA => return Err(FormRefusal::PreDataTooLarge),
             None => {}
-            // Not a form S3 can read: the full parse reports it once the body is in.
-            Some(Err(())) => checked = true,
+            // Not a form S3 can read, so its policy cannot be checked: refuse it now rather
+            // than buffer the rest of a body no signature vouches for.
+            Some(Err(())) => return Err(FormRefusal::Malformed),
             Some(Ok(fields)) => {
                 let input = PostInput {
                     fields: &fields,

@@ -54,6 +54,7 @@ pub(super) fn refuse_form(
             "Your POST request fields preceding the upload file were too large.",
         ),
         FormRefusal::Policy(e) => wire_error(e.s3_code(), e.status(), e.to_string(), e.extras()),
+        FormRefusal::Malformed => crate::s3::form::malformed(),
     };
     respond(parts, &ids, Err(error))
 }

@@ -39,7 +39,8 @@ pub struct PostForm {
     file: FilePart,
 }
 
-fn malformed() -> S3Error {
+/// `MalformedPOSTRequest`: the body is not `multipart/form-data` S3 can read.
+pub fn malformed() -> S3Error {
     S3Error::new(
         S3ErrorCode::MalformedPOSTRequest,
         StatusCode::BAD_REQUEST,

@@ -146,6 +146,9 @@ impl<'r> Op<'r> {
             Method::GET if req.has_query("notification") => Self::GetBucketNotification(b),
             Method::GET if req.query_param("list-type") == Some("2") => Self::ListObjectsV2(b),
             Method::GET => Self::ListObjects(b),
+            // A form the edge authenticated by its POST policy is an upload, whatever the
+            // query says: `?delete` must not turn a policy-signed form into DeleteObjects.
+            Method::POST if req.form.is_some() => Self::PostObject(b, form(req)?),
             Method::POST if req.has_query("delete") => Self::DeleteObjects(b),
             Method::POST if is_form_upload(req) => Self::PostObject(b, form(req)?),
             Method::POST => return Err(S3Error::not_implemented()),
@@ -244,6 +247,19 @@ mod tests {
         copy.headers
             .insert("x-amz-copy-source", http::HeaderValue::from_static("s/k"));
         assert_eq!(Op::parse(&copy), Ok(Op::CopyObject(o)));
+    }
+
+    #[test]
+    fn a_policy_signed_form_is_an_upload_whatever_the_query() {
+        let body =
+            crate::s3::form::tests::body(&[("key", None, "k"), ("file", Some("f.txt"), "data")]);
+        let ct = "multipart/form-data; boundary=XyZ";
+        let mut r = req(Method::POST, Some("b"), None, &["delete"]);
+        r.form = Some(Arc::new(PostForm::parse(ct, body).unwrap()));
+        assert!(
+            matches!(Op::parse(&r), Ok(Op::PostObject("b", _))),
+            "a form authenticated by its policy must not run DeleteObjects"
+        );
     }
 
     #[test]

@@ -566,4 +566,9 @@ async fn an_unsigned_form_upload_is_refused_before_its_file() {
         rest.contains("<Code>MaxPostPreDataLengthExceeded</Code>"),
         "{rest}"
     );
+    // A form that is not multipart S3 can read (a part with no headers) has no policy to
+    // check: it is refused at once, not read to its declared 300 MiB.
+    let (answer, rest) = send_form_prefix(addr, b"--XX\r\nno headers here\r\n\r\n").await;
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(rest.contains("<Code>MalformedPOSTRequest</Code>"), "{rest}");
 }
