@@ -65,7 +65,10 @@ pub fn route(
     if path == "/" && amz_target.is_some_and(crate::logs::is_logs_target) {
         return Target::Logs;
     }
-    if crate::lambda::api::router::is_lambda_path(path) {
+    // A host naming a bucket (`b.localhost`) addresses S3, whatever its key looks like
+    // (`2020-06-30/report.csv`); Lambda's paths are Lambda's on the endpoint itself.
+    let bucket_host = host.and_then(|h| virtual_host_bucket(h, domains));
+    if bucket_host.is_none() && crate::lambda::api::router::is_lambda_path(path) {
         return Target::Lambda;
     }
     if path == "/_s3lambda" || path.starts_with("/_s3lambda/") {
