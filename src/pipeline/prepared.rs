@@ -35,8 +35,6 @@ pub(super) struct BySnapshot<S, V> {
 struct Entries<S, V> {
     /// By the snapshot's address; the `Weak` proves the address is still that snapshot's.
     map: HashMap<usize, (Weak<S>, Arc<V>)>,
-    /// The size after the last sweep: the next sweep waits until the map doubles.
-    swept_at: usize,
 }
 
 impl<S, V> Default for BySnapshot<S, V> {
@@ -44,14 +42,10 @@ impl<S, V> Default for BySnapshot<S, V> {
         Self {
             inner: RwLock::new(Entries {
                 map: HashMap::new(),
-                swept_at: 0,
             }),
         }
     }
 }
-
-/// Fewest entries before dropped snapshots are swept out.
-const SWEEP_MIN: usize = 64;
 
 fn key<S>(snapshot: &Arc<S>) -> usize {
     Arc::as_ptr(snapshot) as usize
@@ -70,14 +64,12 @@ impl<S, V> BySnapshot<S, V> {
     }
 
     /// Stores `value` for `snapshot` unless another caller stored one first; returns the
-    /// stored value. Sweeps out the values of dropped snapshots now and then.
+    /// stored value. First drops the values of snapshots no one holds any more (an insert is
+    /// a cache miss, once per snapshot, so the sweep stays off the per-invocation path and
+    /// the compiled code of an updated or deleted function is not kept).
     pub fn insert(&self, snapshot: &Arc<S>, value: Arc<V>) -> Arc<V> {
         let mut entries = self.inner.write();
-        let entries = &mut *entries;
-        if entries.map.len() >= SWEEP_MIN.max(entries.swept_at * 2) {
-            entries.map.retain(|_, (weak, _)| weak.strong_count() > 0);
-            entries.swept_at = entries.map.len();
-        }
+        entries.map.retain(|_, (weak, _)| weak.strong_count() > 0);
         // An entry at this address is this snapshot's: its `Weak` keeps the allocation, so
         // no other snapshot can live there.
         let (_, stored) = entries
@@ -128,7 +120,11 @@ mod tests {
             let gone = Arc::new(i);
             cache.insert(&gone, Arc::new(i));
         }
-        assert!(cache.len() <= 2 * SWEEP_MIN, "{} kept", cache.len());
+        assert_eq!(
+            cache.len(),
+            kept.len() + 1,
+            "only live snapshots (and the last) stay"
+        );
         for s in &kept {
             assert_eq!(cache.get(s).as_deref(), Some(&**s), "live snapshots stay");
         }

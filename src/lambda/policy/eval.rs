@@ -87,7 +87,11 @@ pub fn authorize(
     scopes: &[(String, Policy)],
     ctx: &RequestContext,
 ) -> Decision {
-    authorize_with(policy, ctx, || scopes.to_vec())
+    let mut d = policy.evaluate(ctx);
+    if !d.allowed {
+        explain_denial(&mut d, scopes, ctx);
+    }
+    d
 }
 
 /// [`authorize`], asking for the other scopes only on denial (the allowed path reads no
@@ -98,12 +102,17 @@ pub fn authorize_with(
     scopes: impl FnOnce() -> Vec<(String, Policy)>,
 ) -> Decision {
     let mut d = policy.evaluate(ctx);
-    if !d.allowed
-        && let Some(more) = explain_other_scopes(&scopes(), ctx)
-    {
-        d.reason = reason::with_elsewhere(&d.reason, &more);
+    if !d.allowed {
+        explain_denial(&mut d, &scopes(), ctx);
     }
     d
+}
+
+/// Appends to a denial's reason the other scopes that would have allowed the request.
+fn explain_denial(d: &mut Decision, scopes: &[(String, Policy)], ctx: &RequestContext) {
+    if let Some(more) = explain_other_scopes(scopes, ctx) {
+        d.reason = reason::with_elsewhere(&d.reason, &more);
+    }
 }
 
 fn principal_matches(p: &Principal, caller: &Caller) -> bool {
