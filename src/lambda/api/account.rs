@@ -12,11 +12,12 @@ use serde_json::json;
 use super::LambdaRequest;
 use super::wire::{self, json};
 use crate::lambda::error::LambdaError;
+use crate::lambda::package;
 use crate::lambda::registry::{ACCOUNT_CONCURRENCY_LIMIT, Registry};
 
-/// Lambda's default quotas: 75 GB of code storage, 250 MB unzipped, 50 MB zipped upload.
+/// Lambda's default quotas: 75 GB of code storage and 50 MB zipped upload (the unzipped
+/// limit is the one packages are held to, [`package::MAX_UNZIPPED`]).
 const TOTAL_CODE_SIZE: u64 = 80_530_636_800;
-const CODE_SIZE_UNZIPPED: u64 = 262_144_000;
 const CODE_SIZE_ZIPPED: u64 = 52_428_800;
 
 /// `GET /2016-08-19/account-settings`: the default quotas and what the calling account uses
@@ -32,7 +33,7 @@ pub fn get_account_settings(
         &json!({
             "AccountLimit": {
                 "TotalCodeSize": TOTAL_CODE_SIZE,
-                "CodeSizeUnzipped": CODE_SIZE_UNZIPPED,
+                "CodeSizeUnzipped": package::MAX_UNZIPPED,
                 "CodeSizeZipped": CODE_SIZE_ZIPPED,
                 "ConcurrentExecutions": ACCOUNT_CONCURRENCY_LIMIT,
                 "UnreservedConcurrentExecutions": usage.unreserved_concurrency(),
@@ -63,6 +64,6 @@ pub fn default_setting(
     default: &serde_json::Value,
 ) -> Result<Response<Bytes>, LambdaError> {
     let r = wire::function_ref_plain(name)?;
-    reg.get_function(account, &req.region, &r)?;
+    reg.require(account, &req.region, &r)?;
     Ok(json(StatusCode::OK, default, &req.request_id))
 }

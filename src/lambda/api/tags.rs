@@ -66,7 +66,10 @@ pub fn untag(
         .map(|(_, v)| v.clone())
         .collect();
     if keys.is_empty() {
-        required(None::<()>, "tagKeys")?;
+        return Err(LambdaError::validation_null(
+            "tagKeys",
+            "Member must not be null",
+        ));
     }
     reg.untag_resource(account, &req.region, &r, &keys)?;
     Ok(wire::respond(StatusCode::NO_CONTENT, None, &req.request_id))

@@ -203,6 +203,12 @@ impl Registry {
         self.functions.clear();
     }
 
+    /// Whether the function `r` names exists (`ResourceNotFoundException` if not), without
+    /// copying anything out of it.
+    pub fn require(&self, account: &str, region: &str, r: &FunctionRef) -> Result<(), LambdaError> {
+        self.get(account, region, r).map(drop)
+    }
+
     /// The function for reading: a shared shard lock, so concurrent reads (every delivery
     /// resolves an ARN) do not wait on each other.
     pub(super) fn get(
