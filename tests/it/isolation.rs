@@ -192,6 +192,23 @@ async fn another_account_is_denied_every_operation_on_a_function_named_by_arn() 
         "lambda:ListVersionsByFunction"
     );
     denied!(other.get_policy().function_name(&arn), "lambda:GetPolicy");
+    denied!(other.list_tags().resource(&arn), "lambda:ListTags");
+    denied!(
+        other.tag_resource().resource(&arn).tags("k", "v"),
+        "lambda:TagResource"
+    );
+    denied!(
+        other.untag_resource().resource(&arn).tag_keys("k"),
+        "lambda:UntagResource"
+    );
+    denied!(
+        other.get_function_recursion_config().function_name(&arn),
+        "lambda:GetFunctionRecursionConfig"
+    );
+    denied!(
+        other.get_function_code_signing_config().function_name(&arn),
+        "lambda:GetFunctionCodeSigningConfig"
+    );
     denied!(
         other
             .remove_permission()
