@@ -75,8 +75,7 @@ pub(crate) async fn handle(
             let numeric = id.strip_prefix("evt-").unwrap_or(id).parse::<u64>().ok();
             let view = numeric
                 .and_then(|n| sim.journal().get(n))
-                .map(|t| t.view())
-                .filter(|v| visible(&caller, v));
+                .and_then(|t| scoped(&caller, t.view()));
             match view {
                 Some(view) => ok(&json!(view)),
                 None => error(
@@ -167,6 +166,25 @@ pub(crate) async fn handle(
     }
 }
 
+/// The trace as the caller may read it, if it concerns the caller: a delivery to another
+/// account's function keeps its ARN and outcome, but not what belongs to that account (the
+/// version it resolved to, its policy's statements and conditions, why it did not resolve,
+/// its handler's attempts and log).
+fn scoped(caller: &Caller, mut view: TraceView) -> Option<TraceView> {
+    if !visible(caller, &view) {
+        return None;
+    }
+    for d in &mut view.deliveries {
+        if !caller.sees_arn(&d.function_arn) {
+            d.resolved_version = None;
+            d.resolution_error = None;
+            d.policy = None;
+            d.attempts.clear();
+        }
+    }
+    Some(view)
+}
+
 /// Whether a trace concerns the caller: an event of its bucket, or a delivery to its function.
 fn visible(caller: &Caller, view: &TraceView) -> bool {
     caller.sees(&view.source.bucket_owner)
@@ -250,7 +268,7 @@ fn traces<'a>(
         .journal()
         .query(&all)
         .into_iter()
-        .filter(|v| visible(caller, v))
+        .filter_map(|v| scoped(caller, v))
         .take(limit)
         .collect();
     ok(&json!(TraceList { traces }))
@@ -272,4 +290,51 @@ fn json_response(status: StatusCode, value: &Value) -> Response<Bytes> {
         http::HeaderValue::from_static("application/json"),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::{Delivery, PolicyCheck, Source};
+
+    #[test]
+    fn a_delivery_to_another_accounts_function_shows_only_its_arn_and_outcome() {
+        let delivery = |arn: &str| Delivery {
+            resolved_version: Some("7".into()),
+            policy: Some(PolicyCheck {
+                allowed: false,
+                statement: None,
+                reason: "StringEquals AWS:SourceAccount \"1\" does not match \"2\"".into(),
+            }),
+            ..Delivery::new("c".into(), arn.into())
+        };
+        let view = TraceView {
+            id: "evt-000000000001".into(),
+            created: std::time::UNIX_EPOCH,
+            source: Source {
+                bucket: "b".into(),
+                key: "k".into(),
+                event_name: "ObjectCreated:Put".into(),
+                request_id: "r".into(),
+                version_id: None,
+                bucket_owner: "111111111111".into(),
+            },
+            configurations: Vec::new(),
+            deliveries: vec![
+                delivery("arn:aws:lambda:us-east-1:111111111111:function:own"),
+                delivery("arn:aws:lambda:us-east-1:222222222222:function:theirs"),
+            ],
+            outcome: None,
+        };
+        let owner = Caller::Account("111111111111".into());
+        let seen = scoped(&owner, view.clone()).expect("the bucket owner sees its event");
+        assert_eq!(seen.deliveries[0].resolved_version.as_deref(), Some("7"));
+        assert!(seen.deliveries[0].policy.is_some());
+        assert_eq!(seen.deliveries[1].resolved_version, None);
+        assert!(seen.deliveries[1].policy.is_none(), "B's policy is B's");
+        let admin = scoped(&Caller::Admin, view.clone()).expect("the admin sees all");
+        assert!(admin.deliveries[1].policy.is_some());
+        let other = Caller::Account("333333333333".into());
+        assert!(scoped(&other, view).is_none());
+    }
 }
