@@ -629,4 +629,49 @@ mod tests {
         let e = open(&zip_of(&[("f.wasm", b"text")]), None).unwrap_err();
         assert!(e.message().contains("not a WebAssembly binary"));
     }
+
+    #[test]
+    fn a_source_package_is_unzipped_whole_and_stays_inside_its_root() {
+        let store = PackageStore::new(1 << 20);
+        let z = zip_of(&[
+            ("index.js", b"exports.handler = 1"),
+            ("lib/util.js", b"module.exports = 2"),
+            ("app.wasm", WASM),
+        ]);
+        let p = store.open(&z, Some("index.handler"), Layout::Source).unwrap();
+        let Content::Source(tree) = &p.content else {
+            panic!("source expected: {p:?}");
+        };
+        let files: Vec<(&str, &[u8])> = tree.files().collect();
+        assert_eq!(
+            files,
+            [
+                ("index.js", &b"exports.handler = 1"[..]),
+                ("lib/util.js", b"module.exports = 2"),
+                ("app.wasm", WASM),
+            ]
+        );
+        assert_eq!(p.content_path(), "<source>");
+        // Stored once: a second open shares the same bytes.
+        let again = store.open(&z, None, Layout::Source).unwrap();
+        let Content::Source(again) = &again.content else {
+            panic!("source expected");
+        };
+        assert!(Arc::ptr_eq(&tree.bytes, &again.bytes));
+        // Only WebAssembly and no source: it runs as a component.
+        let only_wasm = zip_of(&[("helloworld.wasm", WASM)]);
+        let p = store
+            .open(&only_wasm, Some("helloworld.handler"), Layout::Source)
+            .unwrap();
+        assert_eq!(p.content_path(), "helloworld.wasm");
+        // A name that leaves the root is refused.
+        let escape = zip_of(&[("../evil.js", b"x")]);
+        let e = store.open(&escape, None, Layout::Source).unwrap_err();
+        assert!(e.message().contains("outside its root"), "{e}");
+        // The store's cap holds for source packages too.
+        let small = PackageStore::new(600);
+        let big = zip_of(&[("big.js", &[b'x'; 4096][..])]);
+        let e = small.open(&big, None, Layout::Source).unwrap_err();
+        assert_eq!(e.code(), "CodeStorageExceededException");
+    }
 }

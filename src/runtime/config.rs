@@ -90,8 +90,10 @@ impl Default for RuntimeConfig {
 /// threads = 4                 # OS threads that run handlers (default: the CPU cores)
 /// max_total_memory_mb = 8192  # sum of running handlers' MemorySize (default 16384)
 /// handler_niceness = 5        # handler threads' priority below the server's (default 5)
+/// engines_dir = "/opt/s3lambda/engines"   # nodejs.wasm, python.wasm (default: see below)
+/// code_cache_dir = "/var/cache/s3lambda"  # compiled code kept between runs
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RuntimeSettings {
     /// [`RuntimeConfig::threads`]; 0 is treated as 1.
@@ -100,6 +102,10 @@ pub struct RuntimeSettings {
     pub max_total_memory_mb: Option<u32>,
     /// [`RuntimeConfig::handler_niceness`].
     pub handler_niceness: Option<u8>,
+    /// [`RuntimeConfig::engines_dir`].
+    pub engines_dir: Option<PathBuf>,
+    /// [`RuntimeConfig::code_cache_dir`].
+    pub code_cache_dir: Option<PathBuf>,
 }
 
 impl RuntimeSettings {
@@ -111,6 +117,12 @@ impl RuntimeSettings {
         }
         if let Some(mb) = self.max_total_memory_mb {
             config.max_total_memory_mb = mb;
+        }
+        if let Some(dir) = &self.engines_dir {
+            config.engines_dir.clone_from(dir);
+        }
+        if let Some(dir) = &self.code_cache_dir {
+            config.code_cache_dir = Some(dir.clone());
         }
         if let Some(niceness) = self.handler_niceness {
             config.handler_niceness = niceness;

@@ -8,6 +8,7 @@ mod common;
 mod concurrency;
 mod dispatch;
 mod edge_limits;
+mod engines;
 mod isolation;
 mod lambda_routes;
 pub mod lambda_tutorial;
