@@ -638,7 +638,9 @@ mod tests {
             ("lib/util.js", b"module.exports = 2"),
             ("app.wasm", WASM),
         ]);
-        let p = store.open(&z, Some("index.handler"), Layout::Source).unwrap();
+        let p = store
+            .open(&z, Some("index.handler"), Layout::Source)
+            .unwrap();
         let Content::Source(tree) = &p.content else {
             panic!("source expected: {p:?}");
         };

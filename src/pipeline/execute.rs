@@ -24,6 +24,9 @@ pub(crate) struct Executor {
     /// One execution-environment id per simulator, as Lambda names log streams after one.
     environment_id: Arc<str>,
     prepared: Arc<PreparedCache>,
+    /// Compiles and unzips to disk at once: one per core, so a burst of new functions
+    /// cannot take every blocking thread.
+    loads: Arc<tokio::sync::Semaphore>,
 }
 
 impl Executor {
@@ -33,6 +36,9 @@ impl Executor {
             logs,
             environment_id: uuid::Uuid::new_v4().simple().to_string().into(),
             prepared: Arc::default(),
+            loads: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+            )),
         }
     }
 
@@ -126,6 +132,11 @@ impl Executor {
         let runtime = self.runtime.clone();
         let content = package.content.clone();
         let family = runtimes::family(config.runtime.as_deref());
+        let _slot = self
+            .loads
+            .acquire()
+            .await
+            .map_err(|e| RuntimeError::Internal(format!("compile slots: {e}")))?;
         tokio::task::spawn_blocking(move || match (content, family) {
             (Content::Source(tree), Some(family)) => {
                 runtime.load_source(language(family), &key, tree.files())

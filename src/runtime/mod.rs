@@ -271,7 +271,12 @@ impl Runtime {
             .instantiate_pre(&component)
             .map_err(invalid)?;
         let pre_async = bindings::asynchronous::HandlerPre::new(pre_async).map_err(invalid)?;
-        tracing::debug!(code_sha256, elapsed = ?started.elapsed(), "compiled handler");
+        let elapsed = started.elapsed();
+        if elapsed > Duration::from_secs(1) {
+            tracing::info!(code_sha256, ?elapsed, "compiled a handler");
+        } else {
+            tracing::debug!(code_sha256, ?elapsed, "compiled a handler");
+        }
         let template = Template::Handler {
             component,
             pre_async,
