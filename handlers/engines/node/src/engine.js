@@ -16,6 +16,7 @@ import {
   nodeJsExit,
   userCodeSyntaxError,
 } from './errors.js';
+import { EsmLoader } from './esm.js';
 import { EventEmitter } from './events.js';
 import { Loader } from './modules.js';
 import { path } from './path.js';
@@ -54,46 +55,31 @@ function setup() {
     console,
   };
   const loader = new Loader(readTaskFile, builtins);
+  loader.esm = new EsmLoader(loader);
   return { env, proc, loader };
 }
 
-function packageTypeIsModule(loader, dir) {
-  for (let d = dir; d.startsWith(TASK_ROOT); d = path.dirname(d)) {
-    if (d.endsWith('/node_modules')) return false;
-    const text = loader.read(`${d}/package.json`);
-    if (text !== undefined) {
-      try {
-        return JSON.parse(text)?.type === 'module';
-      } catch {
-        console.warn(`${d}/package.json cannot be read, it will be ignored for ES module detection purposes.`);
-        return false;
-      }
-    }
-    if (d === TASK_ROOT) break;
-  }
-  return false;
-}
-
 /** Loads the handler's module as the runtime's `_tryRequire` does. */
-function loadModule(loader, moduleRoot, module) {
+async function loadModule(loader, moduleRoot, module) {
   const lambdaStylePath = path.resolve(TASK_ROOT, moduleRoot, module);
+  // Extensionless files are CommonJS; .js is CommonJS unless its package.json says
+  // "type": "module"; then .js (as ESM), .mjs, .cjs in that order.
   if (loader.exists(lambdaStylePath)) return loader.load(lambdaStylePath, undefined);
   const jsPath = `${lambdaStylePath}.js`;
-  const typeModule = loader.exists(jsPath) && packageTypeIsModule(loader, path.dirname(jsPath));
+  const typeModule = loader.exists(jsPath) && loader.esm.isEsm(jsPath);
   if (!typeModule && loader.exists(jsPath)) return loader.load(jsPath, undefined);
-  if (typeModule) return loader.load(`${lambdaStylePath}.mjs`, undefined);
-  if (loader.exists(`${lambdaStylePath}.mjs`)) return loader.load(`${lambdaStylePath}.mjs`, undefined);
+  if (typeModule) return loader.esm.load(jsPath);
+  if (loader.exists(`${lambdaStylePath}.mjs`)) return loader.esm.load(`${lambdaStylePath}.mjs`);
   if (loader.exists(`${lambdaStylePath}.cjs`)) return loader.load(`${lambdaStylePath}.cjs`, undefined);
   // Node-style: require.resolve(module, { paths: [appRoot, moduleRoot] }).
   for (const from of [TASK_ROOT, path.resolve(TASK_ROOT, moduleRoot || '.')]) {
+    let resolved;
     try {
-      const resolved = loader.resolve(module, from, undefined);
-      if (!resolved.startsWith('builtin:') && !module.startsWith('.')) {
-        return loader.load(resolved, undefined);
-      }
+      resolved = loader.resolve(module, from, undefined);
     } catch {
-      // the next path, then the runtime's error
+      continue;
     }
+    if (!resolved.startsWith('builtin:') && !module.startsWith('.')) return loader.load(resolved, undefined);
   }
   const err = new Error(`Cannot find module '${module}'\nRequire stack:\n- /var/runtime/index.mjs`);
   err.code = 'MODULE_NOT_FOUND';
@@ -101,7 +87,7 @@ function loadModule(loader, moduleRoot, module) {
 }
 
 /** The handler function named by `fullHandlerString` (UserFunction.load). */
-function loadHandler(loader, fullHandlerString) {
+async function loadHandler(loader, fullHandlerString) {
   if (fullHandlerString.includes('..')) {
     throw malformedHandlerName(
       `'${fullHandlerString}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`,
@@ -114,7 +100,7 @@ function loadHandler(loader, fullHandlerString) {
   const [, module, handlerPath] = match;
   let userApp;
   try {
-    userApp = loadModule(loader, moduleRoot, module);
+    userApp = await loadModule(loader, moduleRoot, module);
   } catch (e) {
     if (e instanceof SyntaxError) throw userCodeSyntaxError(e);
     if (e && e.code === 'MODULE_NOT_FOUND') throw importModuleError(e);
@@ -136,8 +122,8 @@ function isAsyncFunction(fn) {
 
 function exitOutcome(ctx, e) {
   const err = new Error(`RequestId: ${ctx.requestId} Error: Runtime exited with error: exit status ${e.exitCode}`);
-  err.name = 'Runtime.ExitError';
-  err.stack = `${err.name}: ${err.message}`;
+  Object.defineProperty(err, 'name', { value: 'Runtime.ExitError', enumerable: false });
+  Object.defineProperty(err, 'stack', { value: `${err.name}: ${err.message}`, enumerable: false });
   return new Outcome('error', err);
 }
 
@@ -272,7 +258,7 @@ export async function handle(eventJson, ctx) {
   setRequestId(undefined);
   let handlerFunc;
   try {
-    handlerFunc = loadHandler(loader, env._HANDLER ?? '');
+    handlerFunc = await loadHandler(loader, env._HANDLER ?? '');
   } catch (e) {
     if (e instanceof ProcessExit) return toResult(ctx, exitOutcome(ctx, e));
     logError('Uncaught Exception', e);

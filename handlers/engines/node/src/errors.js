@@ -65,9 +65,10 @@ export function toFormatted(error) {
 
 function runtimeError(name, message) {
   const err = new Error(message);
-  err.name = `Runtime.${name}`;
-  // No frames: the runtime's own frames (/var/runtime/index.mjs) do not exist here.
-  err.stack = `${err.name}: ${message}`;
+  // Not own enumerable properties: the runtime's errors carry `name` on their prototype,
+  // so the logged JSON has no "name" key. No frames: /var/runtime/index.mjs is not here.
+  Object.defineProperty(err, 'name', { value: `Runtime.${name}`, enumerable: false, configurable: true, writable: true });
+  Object.defineProperty(err, 'stack', { value: `${err.name}: ${message}`, enumerable: false, configurable: true, writable: true });
   return err;
 }
 
