@@ -214,6 +214,35 @@ export class EsmLoader {
   }
 }
 
+/**
+ * A CommonJS source with its `import()` calls made to call `__s3l_dynamic(` (SpiderMonkey's
+ * own dynamic import would reach for a file system the engine does not have).
+ */
+export function rewriteDynamicImports(text, filename) {
+  if (!/\bimport\s*\(/.test(text)) return text;
+  let ast;
+  try {
+    ast = parse(text, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, sourceFile: filename });
+  } catch {
+    return text; // the engine's own parse reports the syntax error
+  }
+  const edits = [];
+  const walk = (node) => {
+    if (!node || typeof node.type !== 'string') return;
+    if (node.type === 'ImportExpression') edits.push([node.start, node.source.start]);
+    for (const key of Object.keys(node)) {
+      const v = node[key];
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v.type === 'string') walk(v);
+    }
+  };
+  walk(ast);
+  edits.sort((a, b) => b[0] - a[0]);
+  let out = text;
+  for (const [start, end] of edits) out = out.slice(0, start) + '__s3l_dynamic(' + out.slice(end);
+  return out;
+}
+
 /** The names a binding pattern declares. */
 function boundNames(pattern) {
   switch (pattern.type) {

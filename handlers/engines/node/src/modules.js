@@ -3,6 +3,7 @@
 // built-in modules this engine offers, and Node's `Cannot find module` error for the rest.
 // Files are read through the host's `read-task-file`; each is compiled once per instance.
 
+import { rewriteDynamicImports } from './esm.js';
 import { path } from './path.js';
 import { TASK_ROOT } from './stack.js';
 
@@ -182,9 +183,11 @@ export class Loader {
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.startsWith('#!')) text = '//' + text;
+    text = rewriteDynamicImports(text, mod.filename);
+    const dynamicImport = (specifier) => this.esm.importFrom(String(specifier), mod.filename);
     // The wrapper is on the source's first line, so line numbers in stacks are the file's.
-    const source = `(function (exports, require, module, __filename, __dirname) {${text}\n})\n//# sourceURL=${mod.filename}`;
+    const source = `(function (exports, require, module, __filename, __dirname, __s3l_dynamic) {${text}\n})\n//# sourceURL=${mod.filename}`;
     const fn = (0, eval)(source);
-    fn.call(mod.exports, mod.exports, mod.require, mod, mod.filename, mod.path);
+    fn.call(mod.exports, mod.exports, mod.require, mod, mod.filename, mod.path, dynamicImport);
   }
 }
