@@ -95,8 +95,68 @@ function isBelowBreakLength(output, start, base) {
   return base === '' || !base.includes('\n');
 }
 
-function reduceToSingleString(ctx, output, base, braces, recurseTimes) {
-  if (ctx.currentDepth - recurseTimes < COMPACT) {
+// Node's grouping of long arrays into aligned columns (lib/internal/util/inspect.js).
+function groupArrayElements(ctx, output, value) {
+  let totalLength = 0;
+  let maxLength = 0;
+  let outputLength = output.length;
+  if (value && value.length > MAX_ARRAY) outputLength--;
+  const separatorSpace = 2;
+  const dataLen = new Array(outputLength);
+  for (let i = 0; i < outputLength; i++) {
+    const len = output[i].length;
+    dataLen[i] = len;
+    totalLength += len + separatorSpace;
+    if (maxLength < len) maxLength = len;
+  }
+  const actualMax = maxLength + separatorSpace;
+  if (actualMax * 3 + ctx.indentationLvl < BREAK_LENGTH && (totalLength / actualMax > 5 || maxLength <= 6)) {
+    const averageBias = Math.sqrt(actualMax - totalLength / output.length);
+    const biasedMax = Math.max(actualMax - 3 - averageBias, 1);
+    const columns = Math.min(
+      Math.round(Math.sqrt(2.5 * biasedMax * outputLength) / biasedMax),
+      Math.floor((BREAK_LENGTH - ctx.indentationLvl) / actualMax),
+      COMPACT * 4,
+      15,
+    );
+    if (columns <= 1) return output;
+    const tmp = [];
+    const maxLineLength = [];
+    for (let i = 0; i < columns; i++) {
+      let lineLength = 0;
+      for (let j = i; j < output.length; j += columns) if (dataLen[j] > lineLength) lineLength = dataLen[j];
+      maxLineLength.push(lineLength + separatorSpace);
+    }
+    let padStart = true;
+    if (value !== undefined) {
+      for (let i = 0; i < output.length; i++) {
+        if (typeof value[i] !== 'number' && typeof value[i] !== 'bigint') {
+          padStart = false;
+          break;
+        }
+      }
+    }
+    for (let i = 0; i < outputLength; i += columns) {
+      const max = Math.min(i + columns, outputLength);
+      let str = '';
+      let j = i;
+      for (; j < max - 1; j++) {
+        const cell = `${output[j]}, `;
+        str += padStart ? cell.padStart(maxLineLength[j - i], ' ') : cell.padEnd(maxLineLength[j - i], ' ');
+      }
+      str += padStart ? output[j].padStart(maxLineLength[j - i] - separatorSpace, ' ') : output[j];
+      tmp.push(str);
+    }
+    if (value && value.length > MAX_ARRAY) tmp.push(output[outputLength]);
+    output = tmp;
+  }
+  return output;
+}
+
+function reduceToSingleString(ctx, output, base, braces, recurseTimes, arrayValue) {
+  const entries = output.length;
+  if (arrayValue !== undefined && entries > 6) output = groupArrayElements(ctx, output, arrayValue);
+  if (ctx.currentDepth - recurseTimes < COMPACT && entries === output.length) {
     const start = output.length + ctx.indentationLvl + braces[0].length + base.length + 10;
     if (isBelowBreakLength(output, start, base)) {
       const joined = output.join(', ');
@@ -272,7 +332,8 @@ function formatRaw(ctx, v, recurseTimes) {
     if (base) base = `${ref} ${base}`;
     else braces[0] = `${ref} ${braces[0]}`;
   }
-  return reduceToSingleString(ctx, output, base, braces, recurseTimes);
+  const arrayValue = Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)) ? v : undefined;
+  return reduceToSingleString(ctx, output, base, braces, recurseTimes, arrayValue);
 }
 
 /** `util.inspect(value[, { depth }])`, without colors. */
@@ -282,11 +343,17 @@ export function inspect(value, opts) {
   return formatValue(ctx, value, 0, false);
 }
 
-function hasOwnToString(v) {
-  for (let o = v; o !== null && o !== Object.prototype && o !== Error.prototype; o = Object.getPrototypeOf(o)) {
-    if (Object.prototype.hasOwnProperty.call(o, 'toString')) return true;
-  }
-  return false;
+// Whether `v`'s toString is a built-in one (then %s inspects it), as Node decides.
+function hasBuiltInToString(v) {
+  if (typeof v.toString !== 'function') return true;
+  if (Object.prototype.hasOwnProperty.call(v, 'toString')) return false;
+  let pointer = v;
+  do {
+    pointer = Object.getPrototypeOf(pointer);
+  } while (pointer !== null && !Object.prototype.hasOwnProperty.call(pointer, 'toString'));
+  if (pointer === null) return true;
+  const ctor = Object.getOwnPropertyDescriptor(pointer, 'constructor')?.value;
+  return typeof ctor === 'function' && globalThis[ctor.name] === ctor;
 }
 
 /** `util.format(format, ...args)`: printf-like %s %d %i %f %j %o %O %c %%, the rest inspected. */
@@ -314,8 +381,7 @@ export function format(...args) {
           if (typeof arg === 'bigint') rep = `${arg}n`;
           else if (typeof arg === 'symbol') rep = arg.toString();
           else if (typeof arg === 'number') rep = formatPrimitive(arg, false);
-          else if (arg !== null && typeof arg === 'object' && !hasOwnToString(arg)) rep = inspect(arg, { depth: 0 });
-          else if (isError(arg)) rep = v8Stack(arg);
+          else if (arg !== null && typeof arg === 'object' && hasBuiltInToString(arg)) rep = inspect(arg, { depth: 0 });
           else rep = String(arg);
           break;
         case 'd':
