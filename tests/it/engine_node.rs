@@ -67,7 +67,8 @@ async fn create(
         .runtime(SdkRuntime::Nodejs20x)
         .role(ROLE)
         .handler(handler)
-        .set_timeout(timeout)
+        // Generous by default: the first invocations on a loaded 2-core CI machine can be slow.
+        .timeout(timeout.unwrap_or(30))
         .environment(vars.build())
         .code(
             FunctionCode::builder()
@@ -577,7 +578,7 @@ async fn modules_context_environment_and_log_format() {
 async fn an_infinite_loop_stops_at_timeout_with_its_output_kept() {
     let server = common::start().await;
     let lambda = common::lambda(&server);
-    create(&lambda, "spin", "spin", "index.handler", &[], Some(1)).await;
+    create(&lambda, "spin", "spin", "index.handler", &[], Some(2)).await;
     let (error, payload, log) = invoke(&lambda, "spin", "{}").await;
     assert_eq!(error.as_deref(), Some("Unhandled"), "{payload}\n{log}");
     assert!(

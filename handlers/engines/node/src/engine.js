@@ -218,22 +218,21 @@ async function invoke(handlerFunc, event, ctx) {
     if (err instanceof ProcessExit) return exitOutcome(ctx, err);
     callback(err);
   }
+  // The event loop: wait while referenced timers remain; once none is left (after one
+  // more turn for microtasks), the loop is empty and the pending beforeExit listener runs.
   for (;;) {
     if (outcome) return outcome;
-    if (pendingTimers() === 0) {
-      await turn();
-      if (outcome) return outcome;
-      if (pendingTimers() === 0) {
-        const listener = beforeExit;
-        beforeExit = undefined;
-        if (listener) listener();
-        await turn();
-        if (outcome) return outcome;
-        if (!beforeExit) return new Outcome('response', null);
-      }
-    } else {
+    if (pendingTimers() > 0) {
       await nextActivity();
+      continue;
     }
+    await turn();
+    if (outcome) return outcome;
+    if (pendingTimers() > 0) continue;
+    const listener = beforeExit;
+    beforeExit = undefined;
+    if (!listener) return new Outcome('response', null);
+    listener();
   }
 }
 
