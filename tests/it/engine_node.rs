@@ -582,7 +582,7 @@ async fn an_infinite_loop_stops_at_timeout_with_its_output_kept() {
     let (error, payload, log) = invoke(&lambda, "spin", "{}").await;
     assert_eq!(error.as_deref(), Some("Unhandled"), "{payload}\n{log}");
     assert!(
-        payload.contains("Task timed out after 1.00 seconds"),
+        payload.contains("Task timed out after 2.00 seconds"),
         "{payload}"
     );
     assert!(log.contains("\tINFO\tbefore the loop"), "{log}");
