@@ -8,6 +8,7 @@ mod common;
 mod concurrency;
 mod dispatch;
 mod edge_limits;
+mod engine_node;
 mod engines;
 mod isolation;
 mod lambda_routes;
