@@ -17,6 +17,10 @@
 //! | `GET /_s3lambda/logs/{request_id}` | the log of one delivery attempt, by its Lambda request id |
 //! | `POST /_s3lambda/wait?timeout_ms=` | 200 when nothing is in flight, 408 on timeout |
 //! | `POST /_s3lambda/reset` | forgets buckets, functions, traces and records |
+//! | `GET /_s3lambda/ui` | the live dashboard (`GET /` from a browser redirects there) |
+//! | `GET /_s3lambda/wiring` | per account: bucket → configuration → function → versions → statements, each allowed or denied |
+//! | `GET /_s3lambda/functions` | per function: versions, aliases, concurrency, invoke configs, recent attempts, latency |
+//! | `GET /_s3lambda/events` | server-sent events: each trace (as `/traces/{id}` shows it) when it changes |
 
 use std::time::Duration;
 
@@ -26,7 +30,8 @@ use http::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 use super::sim_trust::{self as trust, Caller};
-use super::{BodyError, query_pairs};
+use super::{Body, BodyError, query_pairs, ui, whole};
+use crate::dashboard::{Viewer, functions, wiring};
 use crate::sim::Simulator;
 use crate::trace::{Outcome, Query, TraceList, TraceView};
 
@@ -35,7 +40,7 @@ pub(crate) async fn handle(
     sim: &Simulator,
     parts: &Parts,
     body: Result<Bytes, BodyError>,
-) -> Response<Bytes> {
+) -> Response<Body> {
     let path = parts.uri.path().trim_end_matches('/');
     let checked = trust::check_origin(parts, trust::is_state_changing(&parts.method, path))
         .and_then(|()| {
@@ -53,9 +58,12 @@ pub(crate) async fn handle(
         Ok(caller) => caller,
         Err((status, code, message)) => {
             tracing::debug!(code, path, "simulator API request refused");
-            return error(status, code, &message);
+            return error(status, code, &message).map(whole);
         }
     };
+    if let Some(response) = dashboard(sim, &caller, &parts.method, path) {
+        return response;
+    }
     let query = query_pairs(&parts.uri);
     let param = |name: &str| {
         query
@@ -63,7 +71,7 @@ pub(crate) async fn handle(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    match (&parts.method, path) {
+    let response = match (&parts.method, path) {
         (&Method::GET, "/_s3lambda/health") => ok(&json!({
             "status": "running",
             "version": env!("CARGO_PKG_VERSION"),
@@ -163,6 +171,56 @@ pub(crate) async fn handle(
             "NotFound",
             &format!("no simulator API at {method} {path}"),
         ),
+    };
+    response.map(whole)
+}
+
+// The dashboard: its page, its views and the live event stream.
+
+/// The dashboard's routes, `None` for any other request: `GET /_s3lambda/ui` (the page) and
+/// `/_s3lambda/ui/{asset}`, `GET /_s3lambda/wiring` (each visible account's buckets →
+/// configurations → functions → versions → statements, allowed or denied),
+/// `GET /_s3lambda/functions` (each visible function's panel) and `GET /_s3lambda/events`
+/// (server-sent events: each trace when it changes, scoped as `/_s3lambda/traces` is).
+fn dashboard(
+    sim: &Simulator,
+    caller: &Caller,
+    method: &Method,
+    path: &str,
+) -> Option<Response<Body>> {
+    if *method != Method::GET {
+        return None;
+    }
+    let viewer = match caller {
+        Caller::Admin => Viewer::All,
+        Caller::Account(id) => Viewer::Account(id),
+    };
+    if path == ui::PAGE {
+        return ui::asset("");
+    }
+    if let Some(name) = path
+        .strip_prefix(ui::PAGE)
+        .and_then(|p| p.strip_prefix('/'))
+    {
+        return Some(ui::asset(name).unwrap_or_else(|| {
+            error(
+                StatusCode::NOT_FOUND,
+                "NotFound",
+                &format!("the dashboard has no file {name}"),
+            )
+            .map(whole)
+        }));
+    }
+    match path {
+        "/_s3lambda/wiring" => Some(ok(&json!(wiring::wiring(sim, viewer))).map(whole)),
+        "/_s3lambda/functions" => {
+            Some(ok(&json!({ "functions": functions::panels(sim, viewer) })).map(whole))
+        }
+        "/_s3lambda/events" => {
+            let caller = caller.clone();
+            Some(ui::events(sim, move |view| scoped(&caller, view)))
+        }
+        _ => None,
     }
 }
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 use parking_lot::Mutex;
 use tokio::sync::Notify;
 
+use super::live::{Live, Subscription};
 use super::record::{Outcome, Source, Trace, TraceView};
 
 /// Recent traces and counters. Share it as `Arc<Journal>`.
@@ -20,6 +21,7 @@ pub struct Journal {
     outcomes: [AtomicU64; Outcome::ALL.len()],
     in_flight: AtomicUsize,
     idle: Notify,
+    live: Live,
 }
 
 /// A filter over the journal; every field set must match.
@@ -48,6 +50,7 @@ impl Journal {
             outcomes: Default::default(),
             in_flight: AtomicUsize::new(0),
             idle: Notify::new(),
+            live: Live::new(),
         }
     }
 
@@ -55,13 +58,27 @@ impl Journal {
     pub fn begin(&self, source: Source) -> Arc<Trace> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         self.events.fetch_add(1, Ordering::Relaxed);
-        let trace = Arc::new(Trace::new(id, source));
-        let mut ring = self.ring.lock();
-        if ring.len() == self.capacity {
-            ring.pop_front();
+        let trace = Arc::new(Trace::new(id, source).announcing(self.live.sender()));
+        {
+            let mut ring = self.ring.lock();
+            if ring.len() == self.capacity {
+                ring.pop_front();
+            }
+            ring.push_back(Arc::clone(&trace));
         }
-        ring.push_back(Arc::clone(&trace));
+        self.live.announce(id);
         trace
+    }
+
+    /// Hears of every trace change from now on (see [`Subscription::next`]), until
+    /// [`Journal::end_subscriptions`].
+    pub fn subscribe(&self) -> Subscription {
+        self.live.subscribe()
+    }
+
+    /// Ends every current subscription: the server streaming them is shutting down.
+    pub fn end_subscriptions(&self) {
+        self.live.end_subscriptions();
     }
 
     /// Counts a delivery's final outcome.
@@ -307,5 +324,30 @@ mod tests {
         assert!(waiter.await.unwrap());
         j.count(Outcome::Delivered);
         assert!(j.counters().contains(&(Outcome::Delivered, 1)));
+    }
+
+    #[tokio::test]
+    async fn subscribers_hear_of_new_traces_and_delivery_changes_until_ended() {
+        use crate::trace::Change;
+        let j = Journal::new(4);
+        let before = j.begin(source("b", "before"));
+        let mut sub = j.subscribe();
+        before.update_delivery(0, |_| {});
+        assert_eq!(sub.next().await, Some(Change::Trace(before.id())));
+        let t = j.begin(source("b", "k"));
+        let i = t.add_delivery(Delivery::new("c".into(), "f".into()));
+        t.update_delivery(i, |d| d.outcome = Outcome::Delivered);
+        for _ in 0..3 {
+            assert_eq!(sub.next().await, Some(Change::Trace(t.id())));
+        }
+        assert_eq!(sub.try_next(), None);
+        j.end_subscriptions();
+        assert_eq!(sub.next().await, None, "ended");
+        let mut later = j.subscribe();
+        j.begin(source("b", "after"));
+        assert!(
+            matches!(later.next().await, Some(Change::Trace(_))),
+            "a later one hears"
+        );
     }
 }
