@@ -176,9 +176,10 @@ impl Latency {
                 .unwrap_or(BOUNDS_MS.len());
             buckets[i].count += 1;
         }
+        // Nearest rank: the smallest sample with at least q of them at or below it.
         let at = |q: f64| {
-            let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
-            samples.get(i).copied()
+            let rank = (samples.len() as f64 * q).ceil() as usize;
+            samples.get(rank.saturating_sub(1)).copied()
         };
         Self {
             count: samples.len(),

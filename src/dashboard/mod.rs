@@ -1,7 +1,7 @@
 //! The live dashboard's views, as plain data: the wiring graph of each account
-//! ([`wiring`]), each function's panel ([`functions`]), and the page's static assets
-//! ([`assets`]). The edge serves them as JSON and streams trace changes; nothing here knows
-//! HTTP.
+//! ([`wiring`]), each function's panel ([`functions`]), the refused notification
+//! configurations ([`refusals`]), and the page's static assets ([`assets`]). The edge
+//! serves them as JSON and streams their changes; nothing here knows HTTP.
 //!
 //! A view shows only what the caller may see through the simulator API: the local
 //! administrator sees every account; a signed caller sees its own account's buckets and
@@ -9,6 +9,7 @@
 
 pub(crate) mod assets;
 pub(crate) mod functions;
+pub(crate) mod refusals;
 pub(crate) mod wiring;
 
 /// Whose view is being built.

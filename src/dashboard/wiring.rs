@@ -74,6 +74,35 @@ pub(crate) struct ConfigNode {
     pub access: Option<Access>,
 }
 
+/// Whether S3 may invoke `function_arn` for `bucket`: what a delivery from that bucket
+/// would be told now, by the authorizer every delivery uses.
+pub(crate) fn access(registry: &Registry, bucket: &Bucket, function_arn: &str) -> Access {
+    let source_arn = format!("arn:aws:s3:::{}", bucket.name);
+    let target = Target {
+        function_arn,
+        region: &bucket.region,
+        source_arn: &source_arn,
+        source_account: &bucket.owner.account_id,
+    };
+    match authorize_s3(registry, &target) {
+        Ok(grant) => Access {
+            verdict: "allowed",
+            statement: grant.decision.statement,
+            reason: Some(grant.decision.reason),
+        },
+        Err(Refusal::Denied { decision, .. }) => Access {
+            verdict: "denied",
+            statement: None,
+            reason: Some(decision.reason),
+        },
+        Err(Refusal::Unresolved(u)) => Access {
+            verdict: "unresolved",
+            statement: None,
+            reason: Some(u.to_string()),
+        },
+    }
+}
+
 /// The function a configuration names, resolved.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -228,14 +257,6 @@ fn destination(
     function_arn: &str,
     viewer: Viewer<'_>,
 ) -> (Option<FunctionNode>, Access) {
-    let source_arn = format!("arn:aws:s3:::{}", bucket.name);
-    let target = Target {
-        function_arn,
-        region: &bucket.region,
-        source_arn: &source_arn,
-        source_account: &bucket.owner.account_id,
-    };
-    let decision = authorize_s3(registry, &target);
     let function = FunctionRef::parse(function_arn, NameKind::Plain)
         .ok()
         .map(|r| {
@@ -247,27 +268,13 @@ fn destination(
             function_node(registry, &r, &account, &region, viewer)
         });
     let visible = function.as_ref().is_none_or(|f| f.visible);
-    let allowing = match &decision {
-        Ok(grant) => grant.decision.statement.clone(),
-        Err(_) => None,
-    };
-    let access = match decision {
-        Ok(grant) => Access {
-            verdict: "allowed",
-            statement: grant.decision.statement,
-            reason: visible.then_some(grant.decision.reason),
-        },
-        Err(Refusal::Denied { decision, .. }) => Access {
-            verdict: "denied",
-            statement: None,
-            reason: visible.then_some(decision.reason),
-        },
-        Err(Refusal::Unresolved(u)) => Access {
-            verdict: "unresolved",
-            statement: None,
-            reason: visible.then(|| u.to_string()),
-        },
-    };
+    let mut access = access(registry, bucket, function_arn);
+    if !visible {
+        // The other account's policy is its own: only the verdict shows.
+        access.reason = None;
+        access.statement = None;
+    }
+    let allowing = access.statement.clone();
     let function = function.map(|mut f| {
         for st in &mut f.statements {
             st.allows = allowing.as_deref() == Some(st.sid.as_str());

@@ -33,7 +33,7 @@ use super::sim_trust::{self as trust, Caller};
 use super::{Body, BodyError, query_pairs, ui, whole};
 use crate::dashboard::{Viewer, functions, wiring};
 use crate::sim::Simulator;
-use crate::trace::{Outcome, Query, TraceList, TraceView};
+use crate::trace::{ConfigRefusal, Outcome, Query, TraceList, TraceView};
 
 /// Answers one `/_s3lambda/...` request.
 pub(crate) async fn handle(
@@ -216,11 +216,34 @@ fn dashboard(
         "/_s3lambda/functions" => {
             Some(ok(&json!({ "functions": functions::panels(sim, viewer) })).map(whole))
         }
-        "/_s3lambda/events" => {
-            let caller = caller.clone();
-            Some(ui::events(sim, move |view| scoped(&caller, view)))
-        }
+        "/_s3lambda/events" => Some(ui::events(sim, Scoped(caller.clone()))),
         _ => None,
+    }
+}
+
+/// What a caller of the event stream sees: what it would see through this API.
+struct Scoped(Caller);
+
+impl ui::Scope for Scoped {
+    fn trace(&self, view: TraceView) -> Option<TraceView> {
+        scoped(&self.0, view)
+    }
+
+    /// A configuration refused for the caller's bucket, or naming its function; the reason
+    /// a destination was refused is its function's account's to read.
+    fn refusal(&self, mut refusal: ConfigRefusal) -> Option<ConfigRefusal> {
+        let caller = &self.0;
+        let concerned = caller.sees(&refusal.bucket_owner)
+            || refusal.destinations.iter().any(|d| caller.sees_arn(&d.arn));
+        if !concerned {
+            return None;
+        }
+        for d in &mut refusal.destinations {
+            if !caller.sees_arn(&d.arn) {
+                d.reason = None;
+            }
+        }
+        Some(refusal)
     }
 }
 
@@ -394,5 +417,36 @@ mod tests {
         assert!(admin.deliveries[1].policy.is_some());
         let other = Caller::Account("333333333333".into());
         assert!(scoped(&other, view).is_none());
+    }
+
+    #[test]
+    fn a_refused_configuration_shows_another_accounts_policy_reason_to_that_account_only() {
+        use super::ui::Scope as _;
+        let refusal = ConfigRefusal {
+            id: "cfg-000000000001".into(),
+            created: std::time::UNIX_EPOCH,
+            bucket: "otherbucket".into(),
+            bucket_owner: "222222222222".into(),
+            request_id: "R".into(),
+            code: "InvalidArgument".into(),
+            message: "Unable to validate the following destination configurations".into(),
+            destinations: vec![crate::trace::RefusedDestination {
+                arn: "arn:aws:lambda:us-east-1:111111111111:function:f:PROD".into(),
+                reason: Some("denied: StringEquals AWS:SourceAccount ...".into()),
+            }],
+        };
+        let as_seen = |account: &str| {
+            Scoped(Caller::Account(account.into()))
+                .refusal(refusal.clone())
+                .map(|r| r.destinations[0].reason.is_some())
+        };
+        assert_eq!(
+            as_seen("222222222222"),
+            Some(false),
+            "the bucket owner: no reason"
+        );
+        assert_eq!(as_seen("111111111111"), Some(true), "the function's owner");
+        assert_eq!(as_seen("333333333333"), None);
+        assert!(Scoped(Caller::Admin).refusal(refusal).is_some());
     }
 }

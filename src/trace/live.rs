@@ -1,6 +1,6 @@
 //! Live updates of the journal: every change to a trace (a new event, a delivery added or
-//! updated) is announced by id to the current subscribers, so a live view re-reads only the
-//! traces that changed. Subscriptions end when [`Live::end_subscriptions`] is called (the
+//! updated) and every refused configuration is announced by id to the current subscribers,
+//! so a live view re-reads only what changed. Subscriptions end when [`Live::end_subscriptions`] is called (the
 //! server that streams them is shutting down).
 
 use tokio::sync::{broadcast, watch};
@@ -11,8 +11,15 @@ const BACKLOG: usize = 1024;
 /// The announcer of trace changes. One per journal; cloning a sender is cheap.
 #[derive(Debug)]
 pub(crate) struct Live {
-    changes: broadcast::Sender<u64>,
+    changes: broadcast::Sender<Item>,
     ended: watch::Sender<u64>,
+}
+
+/// What changed, as announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Item {
+    Trace(u64),
+    Refusal(u64),
 }
 
 /// What a subscriber hears next.
@@ -20,6 +27,8 @@ pub(crate) struct Live {
 pub enum Change {
     /// The trace with this numeric id changed (or was created).
     Trace(u64),
+    /// A configuration was refused (its numeric id).
+    Refusal(u64),
     /// Changes were missed (the subscriber fell behind): re-read what it shows.
     Lagged,
 }
@@ -27,7 +36,7 @@ pub enum Change {
 /// One subscriber's view of the changes, from the moment it subscribed.
 #[derive(Debug)]
 pub struct Subscription {
-    changes: broadcast::Receiver<u64>,
+    changes: broadcast::Receiver<Item>,
     ended: watch::Receiver<u64>,
 }
 
@@ -40,13 +49,13 @@ impl Live {
     }
 
     /// A sender a trace keeps to announce its own changes.
-    pub(crate) fn sender(&self) -> broadcast::Sender<u64> {
+    pub(crate) fn sender(&self) -> broadcast::Sender<Item> {
         self.changes.clone()
     }
 
-    /// Announces a change of trace `id` (nothing happens when nobody listens).
-    pub(crate) fn announce(&self, id: u64) {
-        announce(&self.changes, id);
+    /// Announces a change (nothing happens when nobody listens).
+    pub(crate) fn announce(&self, item: Item) {
+        announce(&self.changes, item);
     }
 
     pub(crate) fn subscribe(&self) -> Subscription {
@@ -65,10 +74,17 @@ impl Live {
     }
 }
 
-/// Announces a change of trace `id` on `changes`, if anyone listens.
-pub(crate) fn announce(changes: &broadcast::Sender<u64>, id: u64) {
+/// Announces a change on `changes`, if anyone listens.
+pub(crate) fn announce(changes: &broadcast::Sender<Item>, item: Item) {
     // An error only says that nobody listens.
-    let _ = changes.send(id);
+    let _ = changes.send(item);
+}
+
+fn change(item: Item) -> Change {
+    match item {
+        Item::Trace(id) => Change::Trace(id),
+        Item::Refusal(id) => Change::Refusal(id),
+    }
 }
 
 impl Subscription {
@@ -77,8 +93,8 @@ impl Subscription {
         tokio::select! {
             biased;
             _ = self.ended.changed() => None,
-            change = self.changes.recv() => match change {
-                Ok(id) => Some(Change::Trace(id)),
+            received = self.changes.recv() => match received {
+                Ok(item) => Some(change(item)),
                 Err(broadcast::error::RecvError::Lagged(_)) => Some(Change::Lagged),
                 Err(broadcast::error::RecvError::Closed) => None,
             },
@@ -88,7 +104,7 @@ impl Subscription {
     /// A change already waiting, without waiting for one.
     pub fn try_next(&mut self) -> Option<Change> {
         match self.changes.try_recv() {
-            Ok(id) => Some(Change::Trace(id)),
+            Ok(item) => Some(change(item)),
             Err(broadcast::error::TryRecvError::Lagged(_)) => Some(Change::Lagged),
             Err(_) => None,
         }

@@ -10,6 +10,7 @@
 mod journal;
 mod live;
 mod record;
+mod refusal;
 
 pub use journal::{AttemptLog, InFlight, Journal, Query};
 pub use live::{Change, Subscription};
@@ -17,3 +18,4 @@ pub use record::{
     Attempt, AttemptResult, ConfigCheck, Delivery, MatchResult, Outcome, PolicyCheck, Source,
     Trace, TraceList, TraceView, unix_micros,
 };
+pub use refusal::{ConfigRefusal, RefusedDestination};

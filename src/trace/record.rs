@@ -217,7 +217,7 @@ pub struct Trace {
     source: Source,
     state: Mutex<State>,
     /// Where the trace announces its changes (the journal's live subscribers).
-    live: Option<broadcast::Sender<u64>>,
+    live: Option<broadcast::Sender<super::live::Item>>,
 }
 
 #[derive(Debug, Default)]
@@ -269,14 +269,14 @@ impl Trace {
     }
 
     /// The same trace, announcing each change of its deliveries on `live`.
-    pub(crate) fn announcing(mut self, live: broadcast::Sender<u64>) -> Self {
+    pub(crate) fn announcing(mut self, live: broadcast::Sender<super::live::Item>) -> Self {
         self.live = Some(live);
         self
     }
 
     fn announce(&self) {
         if let Some(live) = &self.live {
-            super::live::announce(live, self.id);
+            super::live::announce(live, super::live::Item::Trace(self.id));
         }
     }
 
@@ -429,7 +429,7 @@ pub fn unix_micros(t: SystemTime) -> u64 {
         .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
 }
 
-mod unix_millis {
+pub(super) mod unix_millis {
     use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
     pub fn serialize<S: serde::Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {

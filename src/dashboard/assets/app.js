@@ -37,6 +37,7 @@ function connect() {
     events.upsert(JSON.parse(e.data));
     refreshSoon();
   });
+  source.addEventListener("refusal", (e) => events.upsert(JSON.parse(e.data)));
   source.addEventListener("ready", () => {
     status.textContent = "Live: new events appear as they happen";
     status.dataset.state = "live";

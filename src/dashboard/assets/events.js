@@ -5,16 +5,34 @@ import { h, fill, label, ms } from "./dom.js";
 
 const MAX_ROWS = 500;
 
-/** The outcome shown for an event: its overall outcome, or "not matched". */
-export function outcomeOf(trace) {
-  return trace.outcome || "not matched";
+/** Whether an entry is a refused notification configuration rather than an event. */
+function isRefusal(t) {
+  return t.id.startsWith("cfg-");
+}
+
+/** The outcome shown for an entry: the event's overall outcome, "not matched" when no
+ * configuration matched it, or "configuration refused". */
+export function outcomeOf(t) {
+  if (isRefusal(t)) return "configuration refused";
+  return t.outcome || "not matched";
+}
+
+function bucketOf(t) {
+  return isRefusal(t) ? t.bucket : t.source.bucket;
+}
+
+function functionsOf(t) {
+  return isRefusal(t) ? t.destinations.map((d) => d.arn) : t.deliveries.map((d) => d.functionArn);
+}
+
+function newestFirst(a, b) {
+  return b.created - a.created || (a.id < b.id ? 1 : -1);
 }
 
 export class EventsView {
   constructor(section) {
     this.traces = new Map();
     this.selected = null;
-    this.opener = null;
     this.body = section.querySelector("#stream tbody");
     this.panel = section.querySelector("#trace");
     this.count = section.querySelector("#event-count");
@@ -32,8 +50,8 @@ export class EventsView {
   upsert(trace) {
     this.traces.set(trace.id, trace);
     if (this.traces.size > MAX_ROWS * 2) {
-      const oldest = [...this.traces.keys()].sort().slice(0, this.traces.size - MAX_ROWS);
-      for (const id of oldest) this.traces.delete(id);
+      const oldest = [...this.traces.values()].sort(newestFirst).slice(MAX_ROWS);
+      for (const t of oldest) this.traces.delete(t.id);
     }
     if (this.selected === trace.id) this.showTrace(trace, false);
     if (!this.scheduled) {
@@ -49,22 +67,26 @@ export class EventsView {
     const bucket = this.bucket.value;
     const fn = this.fn.value.trim();
     const outcome = this.outcome.value;
-    if (bucket && t.source.bucket !== bucket) return false;
+    if (bucket && bucketOf(t) !== bucket) return false;
     if (outcome && outcomeOf(t) !== outcome) return false;
-    if (fn && !t.deliveries.some((d) => d.functionArn.includes(fn))) return false;
+    if (fn && !functionsOf(t).some((arn) => arn.includes(fn))) return false;
     return true;
   }
 
   render() {
-    const all = [...this.traces.values()].sort((a, b) => (a.id < b.id ? 1 : -1));
+    const all = [...this.traces.values()].sort(newestFirst);
     this.syncBuckets(all);
     const shown = all.filter((t) => this.matches(t)).slice(0, MAX_ROWS);
+    // Rows are rebuilt as events change: keep the keyboard focus on the same event.
+    const active = document.activeElement;
+    const focused = active && this.body.contains(active) ? active.closest("tr").dataset.id : null;
     fill(this.body, shown.map((t) => this.row(t)));
+    if (focused) this.focusRow(focused);
     this.count.textContent = `${shown.length} of ${all.length} events`;
   }
 
   syncBuckets(all) {
-    const names = [...new Set(all.map((t) => t.source.bucket))].sort();
+    const names = [...new Set(all.map(bucketOf))].sort();
     const have = [...this.bucket.options].slice(1).map((o) => o.value);
     if (names.join("\n") === have.join("\n")) return;
     const current = this.bucket.value;
@@ -74,39 +96,46 @@ export class EventsView {
 
   row(t) {
     const outcome = outcomeOf(t);
-    const functions = t.deliveries.map((d) => label(d.functionArn)).join(", ") || "–";
-    const object = `s3://${t.source.bucket}/${t.source.key}`;
+    const functions = functionsOf(t).map(label).join(", ") || "–";
+    const refusal = isRefusal(t);
+    const what = refusal ? "PutBucketNotificationConfiguration" : t.source.eventName;
+    const object = refusal ? `s3://${t.bucket}` : `s3://${t.source.bucket}/${t.source.key}`;
     const open = h("button", {
       type: "button",
       class: "open",
-      "aria-label": `Open trace ${t.id}: ${t.source.eventName} ${object}, ${outcome}`,
+      "aria-label": `Open ${refusal ? "" : "trace "}${t.id}: ${what} ${object}, ${outcome}`,
       "aria-controls": "trace",
       "aria-pressed": this.selected === t.id ? "true" : "false",
-      onclick: (e) => {
-        this.opener = e.currentTarget;
-        this.showTrace(t, true);
-      },
+      onclick: () => this.showTrace(this.traces.get(t.id) || t, true),
     }, t.id);
     return h("tr", { class: this.selected === t.id ? "selected" : null, "data-id": t.id, "data-outcome": outcome },
       h("td", {}, open),
       h("td", {}, new Date(t.created).toLocaleTimeString()),
-      h("td", { class: "object" }, h("span", { class: "muted" }, `${t.source.eventName} `), object),
+      h("td", { class: "object" }, h("span", { class: "muted" }, `${what} `), object),
       h("td", {}, functions),
       h("td", {}, h("span", { class: `badge ${outcome.replace(/\s+/g, "-")}` }, outcome)));
   }
 
+  focusRow(id) {
+    const button = [...this.body.querySelectorAll("tr")].find((tr) => tr.dataset.id === id);
+    if (button) button.querySelector("button.open").focus();
+  }
+
   close() {
+    const id = this.selected;
     this.selected = null;
     fill(this.panel, h("p", { class: "hint" }, "Choose an event to see its trace."));
     this.render();
-    if (this.opener && this.opener.isConnected) this.opener.focus();
+    if (id) this.focusRow(id);
   }
 
   showTrace(t, focus) {
     const changed = this.selected !== t.id;
     this.selected = t.id;
     const outcome = outcomeOf(t);
-    fill(this.panel,
+    if (isRefusal(t)) {
+      this.showRefusal(t);
+    } else fill(this.panel,
       h("div", { class: "trace-head" },
         h("h3", { id: "trace-title" }, `Trace ${t.id}`),
         h("button", { type: "button", class: "close", "aria-label": "Close the trace", onclick: () => this.close() }, "×")),
@@ -129,6 +158,23 @@ export class EventsView {
     if (focus) this.panel.focus();
   }
 }
+
+EventsView.prototype.showRefusal = function showRefusal(r) {
+  fill(this.panel,
+    h("div", { class: "trace-head" },
+      h("h3", { id: "trace-title" }, `Refused configuration ${r.id}`),
+      h("button", { type: "button", class: "close", "aria-label": "Close", onclick: () => this.close() }, "×")),
+    h("dl", { class: "facts" },
+      h("dt", {}, "Bucket"), h("dd", {}, `s3://${r.bucket}`),
+      h("dt", {}, "Request"), h("dd", {}, `PutBucketNotificationConfiguration ${r.requestId}`),
+      h("dt", {}, "Bucket owner"), h("dd", {}, r.bucketOwner),
+      h("dt", {}, "S3 answered"), h("dd", { class: "bad" }, `${r.code}: ${r.message}`)),
+    h("h4", {}, "Destinations S3 could not validate"),
+    r.destinations.length
+      ? h("ul", { class: "checks" }, r.destinations.map((d) => h("li", {},
+        h("span", { class: "arn" }, d.arn), h("div", { class: "bad policy-reason" }, d.reason || "(another account's function: its policy is not shown)"))))
+      : h("p", { class: "muted" }, "none named"));
+};
 
 function delivery(d) {
   const policy = d.policy;

@@ -43,6 +43,10 @@ function panel(p, open) {
       : h("p", { class: "muted" }, "No deliveries yet."));
 }
 
+function short(bound) {
+  return bound >= 1000 ? `${bound / 1000}s` : `${bound}ms`;
+}
+
 function weights(a) {
   const extra = Object.entries(a.additionalVersionWeights);
   if (!extra.length) return "100%";
@@ -65,7 +69,7 @@ function histogram(p) {
   const max = Math.max(...l.buckets.map((b) => b.count), 1);
   let lower = 0;
   const bars = l.buckets.map((b) => {
-    const range = b.leMs === undefined ? `> ${ms(lower)}` : `≤ ${ms(b.leMs)}`;
+    const range = b.leMs === undefined ? `>${short(lower)}` : `≤${short(b.leMs)}`;
     if (b.leMs !== undefined) lower = b.leMs;
     return h("li", { class: "bar", "aria-label": `${range}: ${b.count}` },
       h("span", { class: "bar-fill", style: undefined, "data-h": Math.round((b.count / max) * 100) }),

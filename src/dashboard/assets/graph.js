@@ -73,7 +73,7 @@ function flow(b, c) {
   const reason = c.access && c.access.reason;
   return h("div", { class: `flow ${cls(verdict)}`, "data-config": c.id },
     h("ol", { class: "nodes", "aria-label": summary }, nodes),
-    reason ? h("p", { class: `reason ${cls(verdict)}` }, h("strong", {}, `${verdict}: `), reason) : null);
+    reason ? h("p", { class: `reason ${cls(verdict)}` }, reason.startsWith(verdict) ? reason : `${verdict}: ${reason}`) : null);
 }
 
 function statement(s) {

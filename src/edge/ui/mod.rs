@@ -10,7 +10,7 @@ use http::request::Parts;
 use http::{HeaderValue, Method, Response, StatusCode, header};
 use http_body_util::{Either, Full};
 
-pub(crate) use stream::{EventStream, events};
+pub(crate) use stream::{EventStream, Scope, events};
 
 use super::{Body, Target};
 use crate::dashboard::assets;

@@ -1,7 +1,9 @@
 //! `GET /_s3lambda/events`: the journal's changes as server-sent events. On connect the
-//! stream sends the most recent traces (oldest first), then each trace again whenever it
-//! changes (a new event, a delivery resolved, an attempt, the outcome), coalescing bursts.
-//! Each `trace` event carries the trace as the sim API serves it, as the caller may see it.
+//! stream sends the most recent traces and refused configurations (oldest first), then each
+//! trace again whenever it changes (a new event, a delivery resolved, an attempt, the
+//! outcome), coalescing bursts, and each configuration S3 refuses. A `trace` event carries
+//! the trace as the sim API serves it, a `refusal` event the refused configuration, each as
+//! the caller may see it.
 //! A comment every 15 s keeps idle connections open; the stream ends when the client goes
 //! or the server shuts down (`Journal::end_subscriptions`).
 
@@ -19,7 +21,7 @@ use tokio::sync::mpsc;
 
 use super::super::Body;
 use crate::sim::Simulator;
-use crate::trace::{Change, Query, TraceView};
+use crate::trace::{Change, ConfigRefusal, Query, TraceView};
 
 /// How many recent traces a new stream starts with.
 const BACKLOG: usize = 200;
@@ -48,27 +50,40 @@ impl hyper::body::Body for EventStream {
     }
 }
 
-/// The event stream; `visible` gives each trace as the caller may see it (or `None`).
-pub(crate) fn events(
-    sim: &Simulator,
-    visible: impl Fn(TraceView) -> Option<TraceView> + Send + Sync + 'static,
-) -> Response<Body> {
+/// What the caller of a stream may see.
+pub(crate) trait Scope: Send + Sync + 'static {
+    /// The trace as the caller may see it, or `None`.
+    fn trace(&self, view: TraceView) -> Option<TraceView>;
+    /// The refused configuration as the caller may see it, or `None`.
+    fn refusal(&self, refusal: ConfigRefusal) -> Option<ConfigRefusal>;
+}
+
+/// The event stream, showing what `scope` lets the caller see.
+pub(crate) fn events(sim: &Simulator, scope: impl Scope) -> Response<Body> {
     let (tx, rx) = mpsc::channel::<Bytes>(64);
     let sim = sim.clone();
     let mut changes = sim.journal().subscribe();
     tokio::spawn(async move {
         let journal = sim.journal();
         let backlog = |tx: mpsc::Sender<Bytes>| {
-            let mut recent = journal.query(&Query {
+            let traces = journal.query(&Query {
                 limit: Some(BACKLOG),
                 ..Query::default()
             });
-            recent.reverse();
-            let frames: Vec<Bytes> = recent
+            let mut recent: Vec<(std::time::SystemTime, Bytes)> = traces
                 .into_iter()
-                .filter_map(&visible)
-                .map(|v| frame(&v))
+                .filter_map(|v| scope.trace(v))
+                .map(|v| (v.created, frame(&v)))
+                .chain(
+                    journal
+                        .refusals()
+                        .into_iter()
+                        .filter_map(|r| scope.refusal(r))
+                        .map(|r| (r.created, refusal_frame(&r))),
+                )
                 .collect();
+            recent.sort_by_key(|(created, _)| *created);
+            let frames: Vec<Bytes> = recent.into_iter().map(|(_, f)| f).collect();
             async move {
                 for f in frames {
                     if tx.send(f).await.is_err() {
@@ -104,12 +119,14 @@ pub(crate) fn events(
             };
             tokio::time::sleep(COALESCE).await;
             let mut ids = BTreeSet::new();
+            let mut refused = Vec::new();
             let mut lagged = false;
             for change in std::iter::once(first).chain(std::iter::from_fn(|| changes.try_next())) {
                 match change {
                     Change::Trace(id) => {
                         ids.insert(id);
                     }
+                    Change::Refusal(id) => refused.push(id),
                     Change::Lagged => lagged = true,
                 }
             }
@@ -120,11 +137,18 @@ pub(crate) fn events(
                 }
                 continue;
             }
-            for id in ids {
-                let Some(view) = journal.get(id).and_then(|t| visible(t.view())) else {
-                    continue;
-                };
-                if tx.send(frame(&view)).await.is_err() {
+            let refused = refused
+                .into_iter()
+                .filter_map(|id| journal.refusal(id))
+                .filter_map(|r| scope.refusal(r))
+                .map(|r| refusal_frame(&r));
+            let traces = ids
+                .into_iter()
+                .filter_map(|id| journal.get(id))
+                .filter_map(|t| scope.trace(t.view()))
+                .map(|v| frame(&v));
+            for f in refused.chain(traces).collect::<Vec<_>>() {
+                if tx.send(f).await.is_err() {
                     return;
                 }
             }
@@ -138,6 +162,12 @@ pub(crate) fn events(
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
+}
+
+/// One `refusal` event: `data` the refused configuration's JSON on one line.
+fn refusal_frame(refusal: &ConfigRefusal) -> Bytes {
+    let json = serde_json::to_string(refusal).unwrap_or_default();
+    Bytes::from(format!("event: refusal\ndata: {json}\n\n"))
 }
 
 /// One `trace` event: `id` the trace's number, `data` its JSON on one line.
