@@ -1,7 +1,7 @@
 //! The dashboard's HTTP face: its page and assets under `/_s3lambda/ui`, the redirect of a
 //! browser's `GET /` there, and the live stream of trace changes as server-sent events
 //! ([`stream`]). The views themselves are [`crate::dashboard`]'s; the sim API
-//! (`super::sim_api`) routes to these and decides what the caller may see.
+//! (`sim_api.rs`) routes to these and decides what the caller may see.
 
 mod stream;
 
