@@ -52,6 +52,7 @@
 
 pub mod arn;
 pub mod auth;
+mod dashboard;
 pub mod edge;
 pub mod lambda;
 pub mod logs;

@@ -18,13 +18,14 @@ mod s3;
 mod server;
 mod sim_api;
 mod sim_trust;
+mod ui;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use http::request::Parts;
-use http_body_util::{BodyExt as _, Full};
+use http_body_util::{BodyExt as _, Either, Full};
 use hyper::body::{Body as _, Incoming};
 use hyper::{Request, Response};
 
@@ -34,13 +35,17 @@ pub use server::serve;
 
 use crate::sim::Simulator;
 
+/// A response body: whole, or the dashboard's stream of server-sent events.
+pub(crate) type Body = Either<Full<Bytes>, ui::EventStream>;
+
+/// A whole response body.
+fn whole(bytes: Bytes) -> Body {
+    Either::Left(Full::new(bytes))
+}
+
 /// One request, start to finish. Never fails: every error becomes the wire error of the
 /// service the request was addressed to.
-async fn handle(
-    sim: &Simulator,
-    req: Request<Incoming>,
-    peer: SocketAddr,
-) -> Response<Full<Bytes>> {
+async fn handle(sim: &Simulator, req: Request<Incoming>, peer: SocketAddr) -> Response<Body> {
     let (parts, body) = req.into_parts();
     let config = sim.config();
     let host = parts
@@ -58,9 +63,12 @@ async fn handle(
         amz_target,
         &config.virtual_host_domains,
     );
+    if let Some(redirect) = ui::redirect(&parts, &target) {
+        return redirect;
+    }
     let head = match early::check(sim, &parts, &target) {
         Ok(head) => head,
-        Err(refused) => return refused.map(Full::new),
+        Err(refused) => return refused.map(whole),
     };
     let limit = match target {
         Target::Sim => SIM_API_BODY_LIMIT,
@@ -78,7 +86,7 @@ async fn handle(
                         http::header::CONNECTION,
                         http::HeaderValue::from_static("close"),
                     );
-                    return response.map(Full::new);
+                    return response.map(whole);
                 }
             }
         }
@@ -88,11 +96,11 @@ async fn handle(
         Target::S3(address) => s3::handle(sim, &parts, head, body, address, peer),
         Target::Lambda => lambda::handle(sim, &parts, head, body).await,
         Target::Logs => logs::handle(sim, &parts, head, body),
-        Target::Sim => sim_api::handle(sim, &parts, body).await,
+        Target::Sim => return sim_api::handle(sim, &parts, body).await,
         // Refused by `early::check` already; answered the same way here.
         Target::BadS3Address(e) => s3::refuse_address(sim, &parts, e),
     };
-    response.map(Full::new)
+    response.map(whole)
 }
 
 /// Finishes a request's authentication with its body: from the head the edge already checked

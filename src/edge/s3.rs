@@ -119,7 +119,9 @@ fn run(
         host_id: ids.host_id.clone(),
         source_ip: peer.ip(),
     };
-    sim.s3_call(&request)
+    let result = sim.s3_call(&request);
+    crate::dashboard::refusals::note(sim, &request, &result); // shown on the dashboard
+    result
 }
 
 /// Who signed a request and what it carries, however it was signed.

@@ -113,6 +113,7 @@ async fn listen(listener: TcpListener, sim: Simulator, shutdown: impl Future<Out
         });
     }
     tracing::info!("shutting down: draining open connections");
+    sim.journal().end_subscriptions(); // live event streams end, so their connections drain
     if tokio::time::timeout(Duration::from_secs(10), graceful.shutdown())
         .await
         .is_err()

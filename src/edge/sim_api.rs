@@ -17,6 +17,10 @@
 //! | `GET /_s3lambda/logs/{request_id}` | the log of one delivery attempt, by its Lambda request id |
 //! | `POST /_s3lambda/wait?timeout_ms=` | 200 when nothing is in flight, 408 on timeout |
 //! | `POST /_s3lambda/reset` | forgets buckets, functions, traces and records |
+//! | `GET /_s3lambda/ui` | the live dashboard (`GET /` from a browser redirects there) |
+//! | `GET /_s3lambda/wiring` | per account: bucket → configuration → function → versions → statements, each allowed or denied |
+//! | `GET /_s3lambda/functions` | per function: versions, aliases, concurrency, invoke configs, recent attempts, latency |
+//! | `GET /_s3lambda/events` | server-sent events: each trace (as `/traces/{id}` shows it) when it changes |
 
 use std::time::Duration;
 
@@ -26,16 +30,17 @@ use http::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 use super::sim_trust::{self as trust, Caller};
-use super::{BodyError, query_pairs};
+use super::{Body, BodyError, query_pairs, ui, whole};
+use crate::dashboard::{Viewer, functions, wiring};
 use crate::sim::Simulator;
-use crate::trace::{Outcome, Query, TraceList, TraceView};
+use crate::trace::{ConfigRefusal, Outcome, Query, TraceList, TraceView};
 
 /// Answers one `/_s3lambda/...` request.
 pub(crate) async fn handle(
     sim: &Simulator,
     parts: &Parts,
     body: Result<Bytes, BodyError>,
-) -> Response<Bytes> {
+) -> Response<Body> {
     let path = parts.uri.path().trim_end_matches('/');
     let checked = trust::check_origin(parts, trust::is_state_changing(&parts.method, path))
         .and_then(|()| {
@@ -53,9 +58,12 @@ pub(crate) async fn handle(
         Ok(caller) => caller,
         Err((status, code, message)) => {
             tracing::debug!(code, path, "simulator API request refused");
-            return error(status, code, &message);
+            return error(status, code, &message).map(whole);
         }
     };
+    if let Some(response) = dashboard(sim, &caller, &parts.method, path) {
+        return response;
+    }
     let query = query_pairs(&parts.uri);
     let param = |name: &str| {
         query
@@ -63,7 +71,7 @@ pub(crate) async fn handle(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    match (&parts.method, path) {
+    let response = match (&parts.method, path) {
         (&Method::GET, "/_s3lambda/health") => ok(&json!({
             "status": "running",
             "version": env!("CARGO_PKG_VERSION"),
@@ -163,6 +171,79 @@ pub(crate) async fn handle(
             "NotFound",
             &format!("no simulator API at {method} {path}"),
         ),
+    };
+    response.map(whole)
+}
+
+// The dashboard: its page, its views and the live event stream.
+
+/// The dashboard's routes, `None` for any other request: `GET /_s3lambda/ui` (the page) and
+/// `/_s3lambda/ui/{asset}`, `GET /_s3lambda/wiring` (each visible account's buckets →
+/// configurations → functions → versions → statements, allowed or denied),
+/// `GET /_s3lambda/functions` (each visible function's panel) and `GET /_s3lambda/events`
+/// (server-sent events: each trace when it changes, scoped as `/_s3lambda/traces` is).
+fn dashboard(
+    sim: &Simulator,
+    caller: &Caller,
+    method: &Method,
+    path: &str,
+) -> Option<Response<Body>> {
+    if *method != Method::GET {
+        return None;
+    }
+    let viewer = match caller {
+        Caller::Admin => Viewer::All,
+        Caller::Account(id) => Viewer::Account(id),
+    };
+    if path == ui::PAGE {
+        return ui::asset("");
+    }
+    if let Some(name) = path
+        .strip_prefix(ui::PAGE)
+        .and_then(|p| p.strip_prefix('/'))
+    {
+        return Some(ui::asset(name).unwrap_or_else(|| {
+            error(
+                StatusCode::NOT_FOUND,
+                "NotFound",
+                &format!("the dashboard has no file {name}"),
+            )
+            .map(whole)
+        }));
+    }
+    match path {
+        "/_s3lambda/wiring" => Some(ok(&json!(wiring::wiring(sim, viewer))).map(whole)),
+        "/_s3lambda/functions" => {
+            Some(ok(&json!({ "functions": functions::panels(sim, viewer) })).map(whole))
+        }
+        "/_s3lambda/events" => Some(ui::events(sim, Scoped(caller.clone()))),
+        _ => None,
+    }
+}
+
+/// What a caller of the event stream sees: what it would see through this API.
+struct Scoped(Caller);
+
+impl ui::Scope for Scoped {
+    fn trace(&self, view: TraceView) -> Option<TraceView> {
+        scoped(&self.0, view)
+    }
+
+    /// A configuration refused for the caller's bucket, or naming its function; the reason
+    /// a destination was refused is its function's account's to read.
+    fn refusal(&self, mut refusal: ConfigRefusal) -> Option<ConfigRefusal> {
+        let caller = &self.0;
+        let concerned = caller.sees(&refusal.bucket_owner)
+            || refusal.destinations.iter().any(|d| caller.sees_arn(&d.arn));
+        if !concerned {
+            return None;
+        }
+        for d in &mut refusal.destinations {
+            if !caller.sees_arn(&d.arn) {
+                d.reason = None;
+            }
+        }
+        Some(refusal)
     }
 }
 
@@ -336,5 +417,36 @@ mod tests {
         assert!(admin.deliveries[1].policy.is_some());
         let other = Caller::Account("333333333333".into());
         assert!(scoped(&other, view).is_none());
+    }
+
+    #[test]
+    fn a_refused_configuration_shows_another_accounts_policy_reason_to_that_account_only() {
+        use super::ui::Scope as _;
+        let refusal = ConfigRefusal {
+            id: "cfg-000000000001".into(),
+            created: std::time::UNIX_EPOCH,
+            bucket: "otherbucket".into(),
+            bucket_owner: "222222222222".into(),
+            request_id: "R".into(),
+            code: "InvalidArgument".into(),
+            message: "Unable to validate the following destination configurations".into(),
+            destinations: vec![crate::trace::RefusedDestination {
+                arn: "arn:aws:lambda:us-east-1:111111111111:function:f:PROD".into(),
+                reason: Some("denied: StringEquals AWS:SourceAccount ...".into()),
+            }],
+        };
+        let as_seen = |account: &str| {
+            Scoped(Caller::Account(account.into()))
+                .refusal(refusal.clone())
+                .map(|r| r.destinations[0].reason.is_some())
+        };
+        assert_eq!(
+            as_seen("222222222222"),
+            Some(false),
+            "the bucket owner: no reason"
+        );
+        assert_eq!(as_seen("111111111111"), Some(true), "the function's owner");
+        assert_eq!(as_seen("333333333333"), None);
+        assert!(Scoped(Caller::Admin).refusal(refusal).is_some());
     }
 }

@@ -8,7 +8,9 @@ use std::time::Duration;
 use parking_lot::Mutex;
 use tokio::sync::Notify;
 
+use super::live::{Item, Live, Subscription};
 use super::record::{Outcome, Source, Trace, TraceView};
+use super::refusal::ConfigRefusal;
 
 /// Recent traces and counters. Share it as `Arc<Journal>`.
 #[derive(Debug)]
@@ -20,7 +22,13 @@ pub struct Journal {
     outcomes: [AtomicU64; Outcome::ALL.len()],
     in_flight: AtomicUsize,
     idle: Notify,
+    live: Live,
+    refusals: Mutex<VecDeque<Arc<ConfigRefusal>>>,
+    next_refusal: AtomicU64,
 }
+
+/// How many refused configurations the journal keeps.
+const REFUSALS: usize = 256;
 
 /// A filter over the journal; every field set must match.
 #[derive(Debug, Clone, Default)]
@@ -48,6 +56,9 @@ impl Journal {
             outcomes: Default::default(),
             in_flight: AtomicUsize::new(0),
             idle: Notify::new(),
+            live: Live::new(),
+            refusals: Mutex::new(VecDeque::new()),
+            next_refusal: AtomicU64::new(1),
         }
     }
 
@@ -55,13 +66,63 @@ impl Journal {
     pub fn begin(&self, source: Source) -> Arc<Trace> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         self.events.fetch_add(1, Ordering::Relaxed);
-        let trace = Arc::new(Trace::new(id, source));
-        let mut ring = self.ring.lock();
-        if ring.len() == self.capacity {
-            ring.pop_front();
+        let trace = Arc::new(Trace::new(id, source).announcing(self.live.sender()));
+        {
+            let mut ring = self.ring.lock();
+            if ring.len() == self.capacity {
+                ring.pop_front();
+            }
+            ring.push_back(Arc::clone(&trace));
         }
-        ring.push_back(Arc::clone(&trace));
+        self.live.announce(Item::Trace(id));
         trace
+    }
+
+    /// Keeps a refused configuration (the most recent 256), giving it its id and time.
+    pub fn refuse_configuration(&self, mut refusal: ConfigRefusal) -> u64 {
+        let id = self.next_refusal.fetch_add(1, Ordering::Relaxed);
+        refusal.id = format!("cfg-{id:012}");
+        refusal.created = std::time::SystemTime::now();
+        {
+            let mut kept = self.refusals.lock();
+            if kept.len() == REFUSALS {
+                kept.pop_front();
+            }
+            kept.push_back(Arc::new(refusal));
+        }
+        self.live.announce(Item::Refusal(id));
+        id
+    }
+
+    /// The refused configurations kept, most recent first.
+    pub fn refusals(&self) -> Vec<ConfigRefusal> {
+        self.refusals
+            .lock()
+            .iter()
+            .rev()
+            .map(|r| ConfigRefusal::clone(r))
+            .collect()
+    }
+
+    /// A refused configuration by numeric id, while it is kept.
+    pub fn refusal(&self, id: u64) -> Option<ConfigRefusal> {
+        let wanted = format!("cfg-{id:012}");
+        self.refusals
+            .lock()
+            .iter()
+            .find(|r| r.id == wanted)
+            .map(|r| ConfigRefusal::clone(r))
+    }
+
+    /// Hears of every trace change from now on (see [`Subscription::next`]), until
+    /// [`Journal::end_subscriptions`].
+    pub fn subscribe(&self) -> Subscription {
+        self.live.subscribe()
+    }
+
+    /// Ends every current subscription: the server streaming them is shutting down.
+    pub fn end_subscriptions(&self) {
+        self.live.end_subscriptions();
     }
 
     /// Counts a delivery's final outcome.
@@ -140,9 +201,11 @@ impl Journal {
         tokio::time::timeout(timeout, wait).await.is_ok()
     }
 
-    /// Forgets every trace and zeroes the counters (in-flight work is not cancelled).
+    /// Forgets every trace and refused configuration and zeroes the counters (in-flight work
+    /// is not cancelled).
     pub fn clear(&self) {
         self.ring.lock().clear();
+        self.refusals.lock().clear();
         self.events.store(0, Ordering::Relaxed);
         for n in &self.outcomes {
             n.store(0, Ordering::Relaxed);
@@ -307,5 +370,46 @@ mod tests {
         assert!(waiter.await.unwrap());
         j.count(Outcome::Delivered);
         assert!(j.counters().contains(&(Outcome::Delivered, 1)));
+    }
+
+    #[tokio::test]
+    async fn subscribers_hear_of_new_traces_and_delivery_changes_until_ended() {
+        use crate::trace::Change;
+        let j = Journal::new(4);
+        let before = j.begin(source("b", "before"));
+        let mut sub = j.subscribe();
+        before.update_delivery(0, |_| {});
+        assert_eq!(sub.next().await, Some(Change::Trace(before.id())));
+        let t = j.begin(source("b", "k"));
+        let i = t.add_delivery(Delivery::new("c".into(), "f".into()));
+        t.update_delivery(i, |d| d.outcome = Outcome::Delivered);
+        for _ in 0..3 {
+            assert_eq!(sub.next().await, Some(Change::Trace(t.id())));
+        }
+        assert_eq!(sub.try_next(), None);
+        let refused = j.refuse_configuration(crate::trace::ConfigRefusal {
+            id: String::new(),
+            created: std::time::UNIX_EPOCH,
+            bucket: "b".into(),
+            bucket_owner: "000000000000".into(),
+            request_id: "R".into(),
+            code: "InvalidArgument".into(),
+            message: "m".into(),
+            destinations: Vec::new(),
+        });
+        assert_eq!(sub.next().await, Some(Change::Refusal(refused)));
+        assert_eq!(
+            j.refusal(refused).map(|r| r.id),
+            Some("cfg-000000000001".into())
+        );
+        assert_eq!(j.refusals().len(), 1);
+        j.end_subscriptions();
+        assert_eq!(sub.next().await, None, "ended");
+        let mut later = j.subscribe();
+        j.begin(source("b", "after"));
+        assert!(
+            matches!(later.next().await, Some(Change::Trace(_))),
+            "a later one hears"
+        );
     }
 }

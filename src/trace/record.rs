@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
 
 /// The S3 request an event came from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -215,6 +216,8 @@ pub struct Trace {
     created: SystemTime,
     source: Source,
     state: Mutex<State>,
+    /// Where the trace announces its changes (the journal's live subscribers).
+    live: Option<broadcast::Sender<super::live::Item>>,
 }
 
 #[derive(Debug, Default)]
@@ -261,6 +264,19 @@ impl Trace {
             created: SystemTime::now(),
             source,
             state: Mutex::new(State::default()),
+            live: None,
+        }
+    }
+
+    /// The same trace, announcing each change of its deliveries on `live`.
+    pub(crate) fn announcing(mut self, live: broadcast::Sender<super::live::Item>) -> Self {
+        self.live = Some(live);
+        self
+    }
+
+    fn announce(&self) {
+        if let Some(live) = &self.live {
+            super::live::announce(live, super::live::Item::Trace(self.id));
         }
     }
 
@@ -299,9 +315,13 @@ impl Trace {
 
     /// Adds a delivery and returns its index for later updates.
     pub fn add_delivery(&self, delivery: Delivery) -> usize {
-        let mut state = self.state.lock();
-        state.deliveries.push(delivery);
-        state.deliveries.len() - 1
+        let index = {
+            let mut state = self.state.lock();
+            state.deliveries.push(delivery);
+            state.deliveries.len() - 1
+        };
+        self.announce();
+        index
     }
 
     /// Updates delivery `index` in place (a no-op for an unknown index).
@@ -309,6 +329,7 @@ impl Trace {
         if let Some(d) = self.state.lock().deliveries.get_mut(index) {
             f(d);
         }
+        self.announce();
     }
 
     /// The attempt with this Lambda request id, copying only that attempt.
@@ -408,7 +429,7 @@ pub fn unix_micros(t: SystemTime) -> u64 {
         .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
 }
 
-mod unix_millis {
+pub(super) mod unix_millis {
     use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
     pub fn serialize<S: serde::Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {

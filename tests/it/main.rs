@@ -6,6 +6,7 @@ mod bad_input;
 mod cli;
 mod common;
 mod concurrency;
+mod dashboard;
 mod dispatch;
 mod edge_limits;
 mod engine_node;
