@@ -8,6 +8,7 @@ mod common;
 mod concurrency;
 mod dispatch;
 mod edge_limits;
+mod engine_python;
 mod isolation;
 mod lambda_routes;
 pub mod lambda_tutorial;
