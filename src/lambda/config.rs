@@ -67,6 +67,45 @@ pub struct FunctionConfig {
     pub architectures: Vec<String>,
     /// `EphemeralStorage.Size` in MB.
     pub ephemeral_storage: u32,
+    /// `State` and `LastUpdateStatus`.
+    pub lifecycle: Lifecycle,
+}
+
+/// Where a function is in Lambda's lifecycle: a Node.js or Python function is `Pending`
+/// (or its update `InProgress`) until its code is ready to run, then `Active`
+/// (`Successful`), or `Failed` with the reason.
+/// <https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html>
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Lifecycle {
+    /// `Active`, last update `Successful`.
+    #[default]
+    Active,
+    /// `Pending`: being created.
+    Creating,
+    /// `Active`, last update `InProgress`.
+    Updating,
+    /// `Failed`: the code could not be made ready, for this reason.
+    CreateFailed(String),
+    /// `Active`, last update `Failed` for this reason (the function runs the code it had...
+    /// here, none: its code is the new one).
+    UpdateFailed(String),
+}
+
+impl Lifecycle {
+    /// Whether the code is still being made ready.
+    pub fn in_progress(&self) -> bool {
+        matches!(self, Self::Creating | Self::Updating)
+    }
+
+    /// The lifecycle after the code was made ready (`Ok`) or not.
+    #[must_use]
+    pub fn settled(&self, result: Result<(), String>) -> Self {
+        match (self, result) {
+            (_, Ok(())) => Self::Active,
+            (Self::Creating | Self::CreateFailed(_), Err(reason)) => Self::CreateFailed(reason),
+            (_, Err(reason)) => Self::UpdateFailed(reason),
+        }
+    }
 }
 
 impl FunctionConfig {
@@ -80,9 +119,9 @@ impl FunctionConfig {
         format!("{}:{}", self.function_arn(), self.version)
     }
 
-    /// The wasm component bytes.
-    pub fn wasm(&self) -> Arc<[u8]> {
-        Arc::clone(&self.code.wasm)
+    /// The wasm component bytes, if the function runs a component (not source code).
+    pub fn wasm(&self) -> Option<Arc<[u8]>> {
+        self.code.wasm().cloned()
     }
 
     /// What decides whether PublishVersion creates a new version: code and configuration.

@@ -1,9 +1,13 @@
-//! Deployment packages: find the WebAssembly component a `Handler` names inside a zip, and
-//! keep each package once.
+//! Deployment packages: find the WebAssembly component a `Handler` names inside a zip, or
+//! unzip a Node.js or Python function's source files, and keep each package once.
 //!
-//! Convention: `Handler = "FILE.EXPORT"` selects `FILE.wasm` in the zip (at the root or in
-//! any folder, root first). If that file is absent and the zip holds exactly one `.wasm`,
-//! that one is used. A raw `.wasm` (magic `\0asm`) is accepted as `ZipFile` for convenience.
+//! Convention for components (`provided.*` runtimes): `Handler = "FILE.EXPORT"` selects
+//! `FILE.wasm` in the zip (at the root or in any folder, root first). If that file is absent
+//! and the zip holds exactly one `.wasm`, that one is used. A raw `.wasm` (magic `\0asm`) is
+//! accepted as `ZipFile` for convenience. For a language engine (`nodejs*`, `python*`) every
+//! file of the zip is unzipped ([`SourceTree`]) and mounted at `/var/task`; the handler is
+//! looked up when the function runs, as Lambda does. A language runtime's package that holds
+//! a component and no source file runs as a component.
 //!
 //! Storage: a [`PackageStore`] keeps every uploaded archive once by its CodeSha256 and every
 //! component it unzipped once by (CodeSha256, path), shared by `$LATEST`, published versions
@@ -33,17 +37,27 @@ pub const MAX_UNZIPPED: u64 = 250 * 1024 * 1024;
 /// Default cap on the bytes of all stored packages and their unzipped components: 2 GiB.
 pub const DEFAULT_CODE_STORAGE: u64 = 2 << 30;
 
-/// A deployment package with the component it selects.
+/// Most files a source package may hold (a `node_modules` tree can be large).
+pub const MAX_SOURCE_FILES: usize = 50_000;
+
+/// How a function's runtime uses its package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// One WebAssembly component, selected by the `Handler`.
+    Component,
+    /// The source files, run by a language engine.
+    Source,
+}
+
+/// A deployment package with what it runs.
 #[derive(Debug, Clone)]
 pub struct Package {
     /// base64(SHA-256 of the package bytes), as `CodeSha256`.
     pub sha256: String,
     /// Size of the package in bytes, as `CodeSize`.
     pub size: u64,
-    /// The selected `.wasm` bytes.
-    pub wasm: Arc<[u8]>,
-    /// The path of the selected file inside the zip (or `<raw>`).
-    pub wasm_path: String,
+    /// The selected component, or the source files.
+    pub content: Content,
     /// The whole package as uploaded (kept so a new `Handler` can select another file).
     pub archive: Arc<[u8]>,
     /// The store entries this package holds (empty when opened without a store): while any
@@ -53,6 +67,73 @@ pub struct Package {
         reason = "held for its lifetime: dropping it releases the entries"
     )]
     held: Held,
+}
+
+/// What a package runs.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// A WebAssembly component.
+    Component {
+        /// Its bytes.
+        wasm: Arc<[u8]>,
+        /// Its path inside the zip (or `<raw>`).
+        path: String,
+    },
+    /// Every file of the zip, for a language engine.
+    Source(SourceTree),
+}
+
+/// The unzipped files of a source package, in one shared buffer.
+#[derive(Debug, Clone)]
+pub struct SourceTree {
+    bytes: Arc<[u8]>,
+    files: Arc<[SourceFile]>,
+}
+
+#[derive(Debug)]
+struct SourceFile {
+    path: String,
+    range: std::ops::Range<usize>,
+}
+
+impl SourceTree {
+    /// Each file's path (relative, `/`-separated, no `..`) and bytes.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|f| {
+            (
+                f.path.as_str(),
+                self.bytes.get(f.range.clone()).unwrap_or_default(),
+            )
+        })
+    }
+
+    /// How many files there are.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+impl Package {
+    /// The component bytes, if the package runs one.
+    pub fn wasm(&self) -> Option<&Arc<[u8]>> {
+        match &self.content {
+            Content::Component { wasm, .. } => Some(wasm),
+            Content::Source(_) => None,
+        }
+    }
+
+    /// What identifies the runnable part: the component's path, or `<source>`.
+    pub fn content_path(&self) -> &str {
+        match &self.content {
+            Content::Component { path, .. } => path,
+            Content::Source(_) => "<source>",
+        }
+    }
 }
 
 /// base64 of the SHA-256 digest of `bytes`.
@@ -68,7 +149,7 @@ pub fn handler_file(handler: &str) -> &str {
 /// Opens a package and selects the `.wasm` for `handler`, outside any store (no sharing,
 /// no cap beyond [`MAX_UNZIPPED`]).
 pub fn open(bytes: &[u8], handler: Option<&str>) -> Result<Package, LambdaError> {
-    PackageStore::new(u64::MAX).open(bytes, handler)
+    PackageStore::new(u64::MAX).open(bytes, handler, Layout::Component)
 }
 
 fn unzip_error() -> LambdaError {
@@ -156,6 +237,93 @@ fn inflate(
     Ok(wasm)
 }
 
+/// The layout a package is opened with: a language runtime's package that holds
+/// WebAssembly but no source file (`.js`, `.mjs`, `.cjs`, `.py`) runs as a component, so a
+/// component keeps working whatever `Runtime` names it.
+fn effective(layout: Layout, zip: &zip::ZipArchive<Cursor<&[u8]>>) -> Layout {
+    const SOURCE: [&str; 4] = [".js", ".mjs", ".cjs", ".py"];
+    if layout == Layout::Component {
+        return layout;
+    }
+    let names = || zip.file_names().filter_map(Result::ok);
+    let source = names().any(|n| SOURCE.iter().any(|ext| n.ends_with(ext)));
+    let wasm = names().any(|n| n.ends_with(".wasm"));
+    if wasm && !source {
+        Layout::Component
+    } else {
+        Layout::Source
+    }
+}
+
+/// Inflates every file of `zip` into one buffer: at most [`MAX_UNZIPPED`] bytes and
+/// [`MAX_SOURCE_FILES`] files in all, whatever the size headers say, and no more than the
+/// `room` the store has left. Folders are skipped; a name that would leave `/var/task`
+/// (absolute, `..`) is refused.
+fn unzip_all(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    room: u64,
+) -> Result<(Vec<u8>, Vec<SourceFile>), LambdaError> {
+    if zip.len() > MAX_SOURCE_FILES {
+        return Err(LambdaError::InvalidParameterValue(format!(
+            "The deployment package holds {} entries; s3lambda unzips at most {MAX_SOURCE_FILES}.",
+            zip.len()
+        )));
+    }
+    let limit = MAX_UNZIPPED.min(room);
+    let mut bytes = Vec::new();
+    let mut files = Vec::new();
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).map_err(|e| {
+            tracing::debug!(error = %e, "unreadable zip entry");
+            unzip_error()
+        })?;
+        if file.is_dir() {
+            continue;
+        }
+        let Some(path) = file.enclosed_name().and_then(|p| relative_path(&p)) else {
+            return Err(LambdaError::InvalidParameterValue(format!(
+                "The deployment package holds a file outside its root: {}",
+                String::from_utf8_lossy(file.name_raw())
+            )));
+        };
+        let start = bytes.len();
+        let left = limit.saturating_sub(start as u64);
+        (&mut file)
+            .take(left + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| {
+                LambdaError::InvalidParameterValue(format!(
+                    "Could not read {path} from the deployment package: {e}"
+                ))
+            })?;
+        if bytes.len() as u64 > limit {
+            return Err(if limit < MAX_UNZIPPED {
+                PackageStore::exceeded(bytes.len() as u64, room)
+            } else {
+                too_large()
+            });
+        }
+        files.push(SourceFile {
+            path,
+            range: start..bytes.len(),
+        });
+    }
+    Ok((bytes, files))
+}
+
+/// `path` as a `/`-separated relative path of plain names, if it is one.
+fn relative_path(path: &std::path::Path) -> Option<String> {
+    let mut parts = Vec::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::Normal(name) => parts.push(name.to_str()?),
+            std::path::Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
 /// What a [`PackageStore`] has in use, for the simulator's counters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct StoreUsage {
@@ -174,6 +342,7 @@ pub struct StoreUsage {
 enum EntryKey {
     Archive(String),
     Component(String, String),
+    Source(String),
 }
 
 #[derive(Debug, Default)]
@@ -188,6 +357,8 @@ struct Meter {
 #[derive(Debug)]
 struct Entry {
     bytes: Arc<[u8]>,
+    /// The file index of a source package's entry.
+    files: Option<Arc<[SourceFile]>>,
     meter: Arc<Meter>,
 }
 
@@ -277,33 +448,71 @@ impl PackageStore {
         ))
     }
 
-    /// Opens a package and selects the `.wasm` for `handler`, reusing what is already stored
-    /// under the same CodeSha256. Blocking: unzipping a large component takes seconds.
-    pub fn open(&self, bytes: &[u8], handler: Option<&str>) -> Result<Package, LambdaError> {
+    /// Opens a package as `layout` says: selects the `.wasm` for `handler`, or unzips every
+    /// file. Reuses what is already stored under the same CodeSha256. Blocking: unzipping a
+    /// large package takes seconds.
+    pub fn open(
+        &self,
+        bytes: &[u8],
+        handler: Option<&str>,
+        layout: Layout,
+    ) -> Result<Package, LambdaError> {
         let sha256 = code_sha256(bytes);
-        let archive = self.intern(EntryKey::Archive(sha256.clone()), |_| Ok(bytes.to_vec()))?;
-        let (component, wasm_path) = if archive.bytes.starts_with(WASM_MAGIC) {
-            (Arc::clone(&archive), "<raw>".to_owned())
+        let archive = self.intern(EntryKey::Archive(sha256.clone()), |_| {
+            Ok((bytes.to_vec(), None))
+        })?;
+        let raw = archive.bytes.starts_with(WASM_MAGIC);
+        let (content, entry) = if raw {
+            let wasm = Arc::clone(&archive.bytes);
+            let content = Content::Component {
+                wasm,
+                path: "<raw>".to_owned(),
+            };
+            (content, None)
         } else {
             let mut zip = zip::ZipArchive::new(Cursor::new(&*archive.bytes)).map_err(|e| {
                 tracing::debug!(error = %e, "deployment package is not a zip");
                 unzip_error()
             })?;
-            let chosen = select(&zip, handler)?;
-            let key = EntryKey::Component(sha256.clone(), chosen.clone());
-            let component = self.intern(key, |room| {
-                let _unpacking = Unpacking::start(&self.meter);
-                inflate(&mut zip, &chosen, room)
-            })?;
-            (component, chosen)
+            let started = std::time::Instant::now();
+            let (content, entry) = match effective(layout, &zip) {
+                Layout::Component => {
+                    let chosen = select(&zip, handler)?;
+                    let key = EntryKey::Component(sha256.clone(), chosen.clone());
+                    let entry = self.intern(key, |room| {
+                        let _unpacking = Unpacking::start(&self.meter);
+                        inflate(&mut zip, &chosen, room).map(|wasm| (wasm, None))
+                    })?;
+                    let content = Content::Component {
+                        wasm: Arc::clone(&entry.bytes),
+                        path: chosen,
+                    };
+                    (content, entry)
+                }
+                Layout::Source => {
+                    let entry = self.intern(EntryKey::Source(sha256.clone()), |room| {
+                        let _unpacking = Unpacking::start(&self.meter);
+                        unzip_all(&mut zip, room).map(|(bytes, files)| (bytes, Some(files)))
+                    })?;
+                    let tree = SourceTree {
+                        bytes: Arc::clone(&entry.bytes),
+                        files: entry.files.clone().unwrap_or_else(|| Arc::new([])),
+                    };
+                    (Content::Source(tree), entry)
+                }
+            };
+            let elapsed = started.elapsed();
+            if elapsed > std::time::Duration::from_secs(1) {
+                tracing::info!(code_sha256 = %sha256, ?elapsed, "unzipped a deployment package");
+            }
+            (content, Some(entry))
         };
         Ok(Package {
             sha256,
             size: bytes.len() as u64,
-            wasm: Arc::clone(&component.bytes),
-            wasm_path,
+            content,
             archive: Arc::clone(&archive.bytes),
-            held: Held(vec![archive, component]),
+            held: Held(std::iter::once(archive).chain(entry).collect()),
         })
     }
 
@@ -312,12 +521,14 @@ impl PackageStore {
     fn intern(
         &self,
         key: EntryKey,
-        make: impl FnOnce(u64) -> Result<Vec<u8>, LambdaError>,
+        make: impl FnOnce(u64) -> Result<(Vec<u8>, Option<Vec<SourceFile>>), LambdaError>,
     ) -> Result<Arc<Entry>, LambdaError> {
         if let Some(found) = self.lookup(&key) {
             return Ok(found);
         }
-        let bytes: Arc<[u8]> = Arc::from(make(self.room())?);
+        let (bytes, files) = make(self.room())?;
+        let bytes: Arc<[u8]> = Arc::from(bytes);
+        let files: Option<Arc<[SourceFile]>> = files.map(Arc::from);
         let len = bytes.len() as u64;
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(found) = entries.get(&key).and_then(Weak::upgrade) {
@@ -334,6 +545,7 @@ impl PackageStore {
         self.meter.entries.fetch_add(1, Ordering::Relaxed);
         let entry = Arc::new(Entry {
             bytes,
+            files,
             meter: Arc::clone(&self.meter),
         });
         entries.retain(|_, e| e.strong_count() > 0);
@@ -370,7 +582,7 @@ mod tests {
     #[test]
     fn raw_wasm_is_accepted() {
         let p = open(WASM, Some("x.y")).unwrap();
-        assert_eq!(&*p.wasm, WASM);
+        assert_eq!(p.wasm().map(|w| &**w), Some(WASM));
         assert_eq!(p.size, 8);
         assert_eq!(p.sha256, code_sha256(WASM));
         assert_eq!(p.sha256.len(), 44);
@@ -384,8 +596,8 @@ mod tests {
             ("README", b"hi"),
         ]);
         let p = open(&z, Some("b.handle")).unwrap();
-        assert_eq!(p.wasm_path, "b.wasm");
-        assert_eq!(&*p.wasm, b"\0asmBBBB");
+        assert_eq!(p.content_path(), "b.wasm");
+        assert_eq!(p.wasm().map(|w| &**w), Some(&b"\0asmBBBB"[..]));
         assert_eq!(p.sha256, code_sha256(&z));
         let e = open(&z, Some("c.handle")).unwrap_err();
         assert!(
@@ -394,7 +606,7 @@ mod tests {
         );
         let nested = zip_of(&[("lib/app.wasm", WASM), ("lib/other.wasm", WASM)]);
         assert_eq!(
-            open(&nested, Some("app.main")).unwrap().wasm_path,
+            open(&nested, Some("app.main")).unwrap().content_path(),
             "lib/app.wasm"
         );
     }
@@ -403,7 +615,7 @@ mod tests {
     fn single_wasm_is_fallback_and_errors_are_clear() {
         let z = zip_of(&[("only.wasm", WASM)]);
         assert_eq!(
-            open(&z, Some("index.handler")).unwrap().wasm_path,
+            open(&z, Some("index.handler")).unwrap().content_path(),
             "only.wasm"
         );
         let e = open(&zip_of(&[("x.txt", b"no")]), None).unwrap_err();

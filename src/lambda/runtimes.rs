@@ -97,6 +97,37 @@ impl RuntimePolicy {
     }
 }
 
+/// The languages s3lambda runs from source, each in its engine (a deprecated runtime of the
+/// family runs on the same engine: `nodejs6.10` on Node.js, `python2.7` on Python 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// `nodejs*`.
+    Node,
+    /// `python*`.
+    Python,
+}
+
+/// The source language of `runtime`, if s3lambda runs it from source; `None` for
+/// `provided.*` (a WebAssembly component) and the runtimes it has no engine for.
+pub fn family(runtime: Option<&str>) -> Option<Family> {
+    let runtime = runtime?;
+    if runtime.starts_with("nodejs") {
+        Some(Family::Node)
+    } else if runtime.starts_with("python") {
+        Some(Family::Python)
+    } else {
+        None
+    }
+}
+
+/// How a function on `runtime` uses its deployment package.
+pub fn layout(runtime: Option<&str>) -> super::package::Layout {
+    match family(runtime) {
+        Some(_) => super::package::Layout::Source,
+        None => super::package::Layout::Component,
+    }
+}
+
 /// The deprecated runtime and its replacement, if `runtime` is deprecated.
 pub fn deprecated(runtime: &str) -> Option<(&'static str, &'static str)> {
     DEPRECATED.iter().copied().find(|(r, _)| *r == runtime)

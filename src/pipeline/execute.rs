@@ -8,9 +8,12 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use super::prepared::{Prepared, PreparedCache};
+use crate::lambda::config::FunctionConfig;
+use crate::lambda::package::Content;
 use crate::lambda::registry::Resolved;
+use crate::lambda::runtimes::{self, Family};
 use crate::logs::{LogStore, lambda_group_name, lambda_stream_name, now_ms};
-use crate::runtime::{Invocation, Outcome, Runtime, RuntimeError};
+use crate::runtime::{Code, Invocation, Language, Outcome, Runtime, RuntimeError};
 
 /// Turns a [`Resolved`] function version into a runtime invocation. Cheap to clone: clones
 /// share the template cache.
@@ -84,18 +87,7 @@ impl Executor {
         if let Some(prepared) = self.prepared.get(config) {
             return Ok(prepared);
         }
-        let package = &config.code;
-        let cache_key = format!("{}:{}", package.sha256, package.wasm_path);
-        let code = if let Some(code) = self.runtime.cached(&cache_key) {
-            code
-        } else {
-            // Compiling takes milliseconds: never on a tokio worker.
-            let runtime = self.runtime.clone();
-            let wasm = Arc::clone(&package.wasm);
-            tokio::task::spawn_blocking(move || runtime.load(&cache_key, &wasm))
-                .await
-                .map_err(|e| RuntimeError::Internal(format!("compile task: {e}")))??
-        };
+        let code = self.load(config).await?;
         let stream_date = time::OffsetDateTime::now_utc().date();
         let prepared = Arc::new(Prepared {
             code,
@@ -106,12 +98,80 @@ impl Executor {
                 &self.environment_id,
             ),
             stream_date,
-            env: config
-                .environment
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+            env: environment(config),
         });
         Ok(self.prepared.insert(config, prepared))
     }
+
+    /// The compiled code of a version: its component, or its source in its language's
+    /// engine. Loading is blocking work (a compile, an unzip to disk): never on a tokio
+    /// worker.
+    pub async fn load(&self, config: &FunctionConfig) -> Result<Code, RuntimeError> {
+        let package = &config.code;
+        let key = match &package.content {
+            Content::Component { path, .. } => format!("{}:{path}", package.sha256),
+            Content::Source(_) => {
+                let Some(family) = runtimes::family(config.runtime.as_deref()) else {
+                    return Err(RuntimeError::InvalidCode(format!(
+                        "the package holds source code, which runtime {} does not run",
+                        config.runtime.as_deref().unwrap_or("(none)")
+                    )));
+                };
+                format!("{}:{}", language(family).file_name(), package.sha256)
+            }
+        };
+        if let Some(code) = self.runtime.cached(&key) {
+            return Ok(code);
+        }
+        let runtime = self.runtime.clone();
+        let content = package.content.clone();
+        let family = runtimes::family(config.runtime.as_deref());
+        tokio::task::spawn_blocking(move || match (content, family) {
+            (Content::Source(tree), Some(family)) => {
+                runtime.load_source(language(family), &key, tree.files())
+            }
+            (Content::Component { wasm, .. }, _) => runtime.load(&key, &wasm),
+            (Content::Source(_), None) => Err(RuntimeError::InvalidCode(
+                "source code needs a Node.js or Python runtime".into(),
+            )),
+        })
+        .await
+        .map_err(|e| RuntimeError::Internal(format!("compile task: {e}")))?
+    }
+}
+
+/// The engine that runs a source language.
+fn language(family: Family) -> Language {
+    match family {
+        Family::Node => Language::Node,
+        Family::Python => Language::Python,
+    }
+}
+
+/// The environment of a version's runs: Lambda's reserved variables (the ones a function
+/// sees whatever its configuration, apart from the `AWS_LAMBDA_*` ones the runtime adds per
+/// invocation, `AWS_REGION` among them) with the function's own variables over them.
+/// <https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime>
+fn environment(config: &FunctionConfig) -> Arc<[(String, String)]> {
+    let mut env: Vec<(String, String)> = vec![
+        ("LAMBDA_TASK_ROOT".into(), "/var/task".into()),
+        ("LAMBDA_RUNTIME_DIR".into(), "/var/runtime".into()),
+        ("AWS_LAMBDA_INITIALIZATION_TYPE".into(), "on-demand".into()),
+        ("TZ".into(), ":UTC".into()),
+        ("LANG".into(), "en_US.UTF-8".into()),
+    ];
+    if let Some(handler) = &config.handler {
+        env.push(("_HANDLER".into(), handler.clone()));
+    }
+    if let Some(runtime) = &config.runtime {
+        env.push(("AWS_EXECUTION_ENV".into(), format!("AWS_Lambda_{runtime}")));
+    }
+    env.retain(|(k, _)| !config.environment.contains_key(k));
+    env.extend(
+        config
+            .environment
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone())),
+    );
+    env.into()
 }

@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use super::execute::Executor;
 use crate::lambda::LambdaError;
-use crate::lambda::api::{InvocationType, InvokeFuture, InvokeRequest, InvokeResponse, Invoker};
+use crate::lambda::api::{
+    InvocationType, InvokeFuture, InvokeRequest, InvokeResponse, Invoker, PrepareFuture,
+};
+use crate::lambda::config::FunctionConfig;
 use crate::runtime::{FunctionResult, RuntimeError};
 use crate::trace::Journal;
 
@@ -45,6 +48,20 @@ impl Invoker for RuntimeInvoker {
             })
         })
     }
+
+    fn prepare(&self, config: Arc<FunctionConfig>) -> PrepareFuture {
+        let executor = self.executor.clone();
+        // A pending function counts as in flight, so `POST /_s3lambda/wait` waits for it.
+        let in_flight = self.journal.in_flight();
+        Box::pin(async move {
+            let _in_flight = in_flight;
+            executor
+                .load(&config)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string())
+        })
+    }
 }
 
 /// What Lambda answers when the code cannot run at all.
@@ -56,6 +73,10 @@ fn runtime_error(e: RuntimeError) -> LambdaError {
         },
         RuntimeError::InvalidCode(msg) => LambdaError::InvalidRequestContent(format!(
             "the function's code is not a usable WebAssembly component: {msg}"
+        )),
+        // Lambda refuses to invoke a function that failed to become active.
+        RuntimeError::EngineUnavailable { .. } => LambdaError::ResourceConflict(format!(
+            "The operation cannot be performed at this time. The function is currently in the following state: Failed. {e}"
         )),
         RuntimeError::Internal(msg) => LambdaError::Service(msg),
     }

@@ -99,19 +99,24 @@ async fn attempt(executor: &Executor, resolved: Resolved, payload: Bytes) -> Att
             retryable: !matches!(reason, ThrottleReason::ReservedConcurrency { limit: 0, .. }),
             reason: reason.to_string(),
         },
-        Err(RuntimeError::InvalidCode(msg)) => AttemptOutcome::Ran(Ran {
-            request_id,
-            executed_version,
-            function_arn,
-            duration: std::time::Duration::ZERO,
-            error: Some(RanError {
-                kind: ErrorKind::Unhandled,
-                error_type: "Runtime.InvalidEntrypoint".into(),
-                error_message: msg,
-            }),
-            response: Bytes::new(),
-            log_tail: String::new(),
-        }),
+        Err(e @ (RuntimeError::InvalidCode(_) | RuntimeError::EngineUnavailable { .. })) => {
+            AttemptOutcome::Ran(Ran {
+                request_id,
+                executed_version,
+                function_arn,
+                duration: std::time::Duration::ZERO,
+                error: Some(RanError {
+                    kind: ErrorKind::Unhandled,
+                    error_type: "Runtime.InvalidEntrypoint".into(),
+                    error_message: match e {
+                        RuntimeError::InvalidCode(msg) => msg,
+                        other => other.to_string(),
+                    },
+                }),
+                response: Bytes::new(),
+                log_tail: String::new(),
+            })
+        }
         // A failure of the simulator itself: Lambda retries system errors like throttles.
         Err(RuntimeError::Internal(msg)) => AttemptOutcome::Throttled {
             retryable: true,

@@ -37,7 +37,8 @@ fn size_fields(zip: &[u8]) -> Vec<usize> {
 fn open_both(bytes: &[u8], handler: Option<&str>) {
     let _ = package::open(bytes, handler);
     let store = PackageStore::new(1 << 20);
-    let _ = store.open(bytes, handler);
+    let _ = store.open(bytes, handler, package::Layout::Component);
+    let _ = store.open(bytes, handler, package::Layout::Source);
     drop(store);
 }
 
@@ -82,7 +83,7 @@ proptest! {
             zip[at..at + 4].copy_from_slice(&claimed.to_le_bytes());
         }
         if let Ok(p) = package::open(&zip, Some("app.handler")) {
-            prop_assert_eq!(p.wasm.len(), len + 4);
+            prop_assert_eq!(p.wasm().map(|w| w.len()), Some(len + 4));
         }
     }
 }
@@ -94,7 +95,7 @@ fn an_understated_size_header_is_never_a_shorter_component() {
         zip[at..at + 4].copy_from_slice(&10u32.to_le_bytes());
     }
     match package::open(&zip, Some("app.handler")) {
-        Ok(p) => assert_eq!(p.wasm.len(), 100_004),
+        Ok(p) => assert_eq!(p.wasm().map(|w| w.len()), Some(100_004)),
         Err(e) => assert_eq!(e.code(), "InvalidParameterValueException", "{e}"),
     }
 }

@@ -1,5 +1,6 @@
 //! The runtime's configuration: pool size, epoch tick, limits.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// How instances get their memories, tables and instance state.
@@ -54,6 +55,14 @@ pub struct RuntimeConfig {
     /// under 50 spinning handlers within 2x of idle (10 does too, but costs 15 % of the
     /// in-process event throughput; 3 does not always hold the latency).
     pub handler_niceness: u8,
+    /// Where the language engines (`nodejs.wasm`, `python.wasm`) are. Default
+    /// [`default_engines_dir`](super::default_engines_dir).
+    pub engines_dir: PathBuf,
+    /// Where compiled code is kept between runs (wasmtime's cache, keyed by the code, the
+    /// wasmtime version and the engine's configuration), so a language engine compiles once
+    /// per machine. `None` compiles in every process. Default
+    /// [`default_code_cache_dir`](super::default_code_cache_dir).
+    pub code_cache_dir: Option<PathBuf>,
 }
 
 impl Default for RuntimeConfig {
@@ -67,6 +76,8 @@ impl Default for RuntimeConfig {
             threads: std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
             max_total_memory_mb: 16 << 10,
             handler_niceness: 5,
+            engines_dir: super::default_engines_dir(),
+            code_cache_dir: Some(super::default_code_cache_dir()),
         }
     }
 }

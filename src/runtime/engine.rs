@@ -4,15 +4,22 @@
 
 use std::time::Duration;
 
-use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+use wasmtime::{
+    Cache, CacheConfig, Config, Enabled, Engine, InstanceAllocationStrategy,
+    PoolingAllocationConfig,
+};
 
 use super::{InstanceAllocator, RuntimeConfig, RuntimeError};
 
-/// Core instances, tables and memories a component may use, per pool slot: a Rust
+/// Core instances, tables and memories the pool holds per slot on average: a Rust
 /// `wasm32-wasip2` component has one memory and a few core instances (main module and
-/// the shims `wasm-component-ld` adds).
-const CORE_INSTANCES_PER_COMPONENT: u32 = 8;
+/// the shims `wasm-component-ld` adds); a language engine (SpiderMonkey, CPython) links
+/// up to 64 core instances and tables, so the pool keeps room for several at once.
+const CORE_INSTANCES_PER_COMPONENT: u32 = 16;
 const MEMORIES_PER_COMPONENT: u32 = 2;
+/// The most elements one table of a pooled instance may hold (an engine's function table
+/// has tens of thousands; wasmtime's default is 20,000).
+const MAX_TABLE_ELEMENTS: usize = 200_000;
 
 /// How the engine ended up configured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +67,8 @@ fn new_engine(config: &RuntimeConfig, reset: MemoryReset) -> Result<Engine, Runt
         pool.total_component_instances(slots)
             .total_core_instances(slots.saturating_mul(CORE_INSTANCES_PER_COMPONENT))
             .total_tables(slots.saturating_mul(CORE_INSTANCES_PER_COMPONENT))
-            .total_memories(slots.saturating_mul(MEMORIES_PER_COMPONENT));
+            .total_memories(slots.saturating_mul(MEMORIES_PER_COMPONENT))
+            .table_elements(MAX_TABLE_ELEMENTS);
         if reset == MemoryReset::PagemapScan {
             pool.linear_memory_keep_resident(config.keep_resident_bytes)
                 .table_keep_resident(config.keep_resident_bytes)
@@ -69,6 +77,17 @@ fn new_engine(config: &RuntimeConfig, reset: MemoryReset) -> Result<Engine, Runt
             pool.pagemap_scan(Enabled::No);
         }
         wasm.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    }
+    if let Some(dir) = &config.code_cache_dir {
+        let mut cache = CacheConfig::new();
+        cache.with_directory(dir);
+        match Cache::new(cache) {
+            Ok(cache) => {
+                wasm.cache(Some(cache));
+            }
+            Err(e) => tracing::warn!(dir = %dir.display(), error = %e,
+                "no on-disk cache of compiled code; every start compiles"),
+        }
     }
     Engine::new(&wasm).map_err(|e| RuntimeError::Internal(format!("wasmtime engine: {e}")))
 }

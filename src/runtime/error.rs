@@ -18,6 +18,15 @@ pub enum RuntimeError {
         /// Which limit was reached.
         reason: ThrottleReason,
     },
+    /// The language engine a Node.js or Python function needs is not built on this
+    /// machine, or could not be loaded.
+    #[error("The {} engine is not available: {detail}. Build it with {} or set S3LAMBDA_ENGINES to a folder holding {}.", language.name(), language.build_script(), language.file_name())]
+    EngineUnavailable {
+        /// The language.
+        language: super::Language,
+        /// What went wrong.
+        detail: String,
+    },
     /// A failure of the host itself (engine setup, a lost blocking task).
     #[error("internal runtime error: {0}")]
     Internal(String),

@@ -108,16 +108,23 @@ pub struct FunctionError {
     pub error_type: String,
     /// `errorMessage`.
     pub error_message: String,
+    /// The error document a language runtime wrote itself (Node.js's `trace`, Python's
+    /// `stackTrace`), returned as it is instead of the plain two-field one.
+    pub payload: Option<String>,
 }
 
 impl FunctionError {
-    /// The payload Lambda returns: `{"errorMessage":"..","errorType":".."}`.
+    /// The payload Lambda returns: the language runtime's own document if it wrote one,
+    /// else `{"errorMessage":"..","errorType":".."}`.
     pub fn to_json(&self) -> String {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Wire<'a> {
             error_message: &'a str,
             error_type: &'a str,
+        }
+        if let Some(payload) = &self.payload {
+            return payload.clone();
         }
         serde_json::to_string(&Wire {
             error_message: &self.error_message,

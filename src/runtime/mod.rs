@@ -12,7 +12,10 @@
 //! leaves this module.
 //!
 //! Handlers implement the `s3lambda:handler` world of `handlers/wit`; the built-in ones
-//! are in `handlers` (not API: for the binary, the tests and the benchmarks).
+//! are in `handlers` (not API: for the binary, the tests and the benchmarks). Node.js and
+//! Python functions run in a language engine (`s3lambda:engine`, see [`Language`]) with
+//! their source mounted at `/var/task`; compiled code is cached on disk
+//! ([`RuntimeConfig::code_cache_dir`]), so an engine compiles once per machine.
 
 mod bindings;
 mod budget;
@@ -20,6 +23,7 @@ mod capture;
 mod concurrency;
 mod config;
 mod engine;
+mod engines;
 mod error;
 /// Not API: the built-in example handlers (including the misbehaving ones of the tests:
 /// `hog`, `spin`, `panic`), for the `s3lambda` binary, scenarios, tests and benchmarks;
@@ -27,9 +31,11 @@ mod error;
 #[doc(hidden)]
 pub mod handlers;
 mod invocation;
+mod language;
 mod log;
 mod pool;
 mod store;
+mod task;
 #[cfg(test)]
 mod tests;
 
@@ -48,6 +54,7 @@ pub use config::{InstanceAllocator, RuntimeConfig, RuntimeSettings};
 pub use engine::MemoryReset;
 pub use error::{RuntimeError, ThrottleReason};
 pub use invocation::{ErrorKind, FunctionError, FunctionResult, Invocation, Outcome};
+pub use language::{Language, cache_root, default_code_cache_dir, default_engines_dir};
 
 use bindings::HandlerPre;
 use capture::LogCapture;
@@ -67,6 +74,8 @@ struct Inner {
     codes: DashMap<String, Code>,
     /// One gate per code sha being compiled, so concurrent first invocations compile once.
     compiling: DashMap<String, Arc<parking_lot::Mutex<()>>>,
+    /// The language engines loaded so far.
+    engines: DashMap<Language, engines::EngineCode>,
     /// Components compiled so far (cache misses).
     compilations: std::sync::atomic::AtomicU64,
     admission: concurrency::Admission,
@@ -84,25 +93,45 @@ pub struct Code {
 
 struct CodeInner {
     sha256: String,
-    component: Component,
-    pre_async: bindings::asynchronous::HandlerPre<State>,
-    /// The template of the blocking [`Runtime::invoke`], made on its first call: the server
-    /// only runs handlers asynchronously, so a compile pays for one template, not two.
-    pre: OnceLock<HandlerPre<State>>,
+    template: Template,
+}
+
+/// What an instance is made from.
+enum Template {
+    /// A component of the `s3lambda:handler` world.
+    Handler {
+        component: Component,
+        pre_async: bindings::asynchronous::HandlerPre<State>,
+        /// The template of the blocking [`Runtime::invoke`], made on its first call: the
+        /// server only runs handlers asynchronously, so a compile pays for one template, not
+        /// two.
+        pre: OnceLock<HandlerPre<State>>,
+    },
+    /// A language engine and the function's source files, mounted at `/var/task`.
+    Engine {
+        pre: bindings::engine::EnginePre<State>,
+        task: Arc<task::TaskRoot>,
+    },
 }
 
 impl Code {
-    /// The blocking template, made from the component on first use.
+    /// The blocking template, made from the component on first use. A language engine
+    /// runs only asynchronously.
     fn sync_pre(&self, linker: &Linker<State>) -> Result<&HandlerPre<State>, RuntimeError> {
-        if let Some(pre) = self.inner.pre.get() {
+        let Template::Handler { component, pre, .. } = &self.inner.template else {
+            return Err(RuntimeError::InvalidCode(
+                "a language engine runs only with Runtime::invoke_async".into(),
+            ));
+        };
+        if let Some(pre) = pre.get() {
             return Ok(pre);
         }
         let invalid = |e: wasmtime::Error| RuntimeError::InvalidCode(error_chain(&e));
-        let pre = linker
-            .instantiate_pre(&self.inner.component)
+        let made = linker
+            .instantiate_pre(component)
             .and_then(HandlerPre::new)
             .map_err(invalid)?;
-        Ok(self.inner.pre.get_or_init(|| pre))
+        Ok(pre.get_or_init(|| made))
     }
 
     /// The code SHA-256 it was loaded under.
@@ -146,7 +175,7 @@ pub struct RuntimeStats {
 /// How a call into the guest ended.
 enum Ending {
     Response(String),
-    Handled(bindings::FunctionError),
+    Returned(GuestError),
     Timeout,
     OutOfMemory,
     Crash(String),
@@ -164,6 +193,11 @@ impl Runtime {
         let mut linker_async = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker_async)
             .map_err(|e| RuntimeError::Internal(format!("WASI linker: {e}")))?;
+        bindings::engine::Engine::add_to_linker::<_, wasmtime::component::HasSelf<State>>(
+            &mut linker_async,
+            |state| state,
+        )
+        .map_err(|e| RuntimeError::Internal(format!("engine linker: {e}")))?;
         engine::spawn_epoch_ticker(&engine, config.epoch_tick)?;
         let pool = pool::Pool::new(config.threads, config.handler_niceness)?;
         let budget = budget::Budget::new(config.max_total_memory_mb);
@@ -181,6 +215,7 @@ impl Runtime {
                 linker_async,
                 codes: DashMap::new(),
                 compiling: DashMap::new(),
+                engines: DashMap::new(),
                 compilations: std::sync::atomic::AtomicU64::new(0),
                 admission: concurrency::Admission::default(),
                 config,
@@ -237,20 +272,27 @@ impl Runtime {
             .map_err(invalid)?;
         let pre_async = bindings::asynchronous::HandlerPre::new(pre_async).map_err(invalid)?;
         tracing::debug!(code_sha256, elapsed = ?started.elapsed(), "compiled handler");
+        let template = Template::Handler {
+            component,
+            pre_async,
+            pre: OnceLock::new(),
+        };
+        Ok(self.keep(code_sha256, template))
+    }
+
+    /// Caches a new code under `key` (unless a concurrent load cached one first).
+    fn keep(&self, key: &str, template: Template) -> Code {
         let code = Code {
             inner: Arc::new(CodeInner {
-                sha256: code_sha256.to_owned(),
-                component,
-                pre_async,
-                pre: OnceLock::new(),
+                sha256: key.to_owned(),
+                template,
             }),
         };
-        Ok(self
-            .inner
+        self.inner
             .codes
-            .entry(code_sha256.to_owned())
+            .entry(key.to_owned())
             .or_insert(code)
-            .clone())
+            .clone()
     }
 
     /// The compiled code of `code_sha256`, if it is cached (no compiling).
@@ -394,7 +436,7 @@ impl Job {
 
 /// What one call into a guest left behind.
 struct Run {
-    called: wasmtime::Result<Result<String, bindings::FunctionError>>,
+    called: wasmtime::Result<Result<String, GuestError>>,
     /// From before instantiation to the end of the call.
     duration: Duration,
     /// The largest linear memory granted, in bytes.
@@ -406,7 +448,7 @@ struct Run {
 impl Run {
     /// The run that `called` ended, started at `start`, with its store's memory figures.
     fn ended(
-        called: wasmtime::Result<Result<String, bindings::FunctionError>>,
+        called: wasmtime::Result<Result<String, GuestError>>,
         start: Instant,
         store: &wasmtime::Store<store::State>,
     ) -> Self {
@@ -435,11 +477,12 @@ fn store_until(
     engine: &Engine,
     inv: &Invocation,
     capture: &LogCapture,
+    task: Option<&Arc<task::TaskRoot>>,
     start: Instant,
     tick: fn(u64) -> UpdateDeadline,
 ) -> wasmtime::Store<store::State> {
     let deadline = deadline(start, inv.timeout);
-    let mut store = store::new_store(engine, inv, capture);
+    let mut store = store::new_store(engine, inv, capture, task);
     store.set_epoch_deadline(1);
     store.epoch_deadline_callback(move |_| {
         Ok(if Instant::now() >= deadline {
@@ -460,12 +503,13 @@ fn run_sync(
     capture: &LogCapture,
 ) -> Run {
     let start = Instant::now();
-    let mut store = store_until(engine, inv, capture, start, UpdateDeadline::Continue);
+    let mut store = store_until(engine, inv, capture, None, start, UpdateDeadline::Continue);
     let ctx = context(inv);
-    let event = String::from_utf8_lossy(&inv.payload);
+    let event = event(inv);
     let called = pre
         .instantiate(&mut store)
-        .and_then(|handler| handler.call_handle(&mut store, &event, &ctx));
+        .and_then(|handler| handler.call_handle(&mut store, &event, &ctx))
+        .map(|r| r.map_err(GuestError::from));
     Run::ended(called, start, &store)
 }
 
@@ -480,20 +524,80 @@ async fn run_async(
     capture: &LogCapture,
     start: Instant,
 ) -> Run {
-    let mut store = store_until(engine, inv, capture, start, UpdateDeadline::Yield);
-    let ctx = context_async(inv);
-    let event = String::from_utf8_lossy(&inv.payload);
-    let called = match code.inner.pre_async.instantiate_async(&mut store).await {
-        Ok(handler) => handler.call_handle(&mut store, &event, &ctx).await,
-        Err(e) => Err(e),
-    };
-    let called = called.map(|r| {
-        r.map_err(|e| bindings::FunctionError {
+    match &code.inner.template {
+        Template::Handler { pre_async, .. } => {
+            let mut store = store_until(engine, inv, capture, None, start, UpdateDeadline::Yield);
+            let ctx = context_async(inv);
+            let called = match pre_async.instantiate_async(&mut store).await {
+                Ok(handler) => handler.call_handle(&mut store, &event(inv), &ctx).await,
+                Err(e) => Err(e),
+            };
+            let called = called.map(|r| r.map_err(GuestError::from_async));
+            Run::ended(called, start, &store)
+        }
+        Template::Engine { pre, task } => {
+            let mut store = store_until(
+                engine,
+                inv,
+                capture,
+                Some(task),
+                start,
+                UpdateDeadline::Yield,
+            );
+            let ctx = engines::context(inv);
+            let called = match pre.instantiate_async(&mut store).await {
+                Ok(guest) => guest.call_handle(&mut store, &event(inv), &ctx).await,
+                Err(e) => Err(e),
+            };
+            let called = called.map(|r| r.map_err(GuestError::from_engine));
+            Run::ended(called, start, &store)
+        }
+    }
+}
+
+/// The event JSON as the guest takes it.
+fn event(inv: &Invocation) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(&inv.payload)
+}
+
+/// An error the guest returned: a component's handled error, or an engine's error with the
+/// language runtime's own payload.
+struct GuestError {
+    error_type: String,
+    error_message: String,
+    payload: Option<String>,
+    unhandled: bool,
+}
+
+impl From<bindings::FunctionError> for GuestError {
+    fn from(e: bindings::FunctionError) -> Self {
+        Self {
             error_type: e.error_type,
             error_message: e.error_message,
-        })
-    });
-    Run::ended(called, start, &store)
+            payload: None,
+            unhandled: false,
+        }
+    }
+}
+
+impl GuestError {
+    fn from_async(e: bindings::asynchronous::FunctionError) -> Self {
+        Self {
+            error_type: e.error_type,
+            error_message: e.error_message,
+            payload: None,
+            unhandled: false,
+        }
+    }
+
+    fn from_engine(e: bindings::engine::FunctionError) -> Self {
+        Self {
+            error_type: e.error_type,
+            error_message: e.error_message,
+            payload: Some(e.payload).filter(|p| !p.is_empty()),
+            unhandled: e.unhandled,
+        }
+    }
 }
 
 /// The outcome of a run: its ending, the log (with the guest's output whatever the
@@ -577,13 +681,13 @@ fn context(inv: &Invocation) -> bindings::Context {
 /// Sort the end of a guest call into response, handled error or one of the host's
 /// failures; a full pool is a throttle, not a function error.
 fn classify(
-    called: wasmtime::Result<Result<String, bindings::FunctionError>>,
+    called: wasmtime::Result<Result<String, GuestError>>,
     memory_refused: bool,
     max_instances: u32,
 ) -> Result<Ending, RuntimeError> {
     let error = match called {
         Ok(Ok(response)) => return Ok(Ending::Response(response)),
-        Ok(Err(handled)) => return Ok(Ending::Handled(handled)),
+        Ok(Err(returned)) => return Ok(Ending::Returned(returned)),
         Err(error) => error,
     };
     if memory_refused {
@@ -616,16 +720,22 @@ fn conclude(ending: Ending, inv: &Invocation) -> (FunctionResult, Option<String>
             kind: ErrorKind::Unhandled,
             error_type: error_type.to_owned(),
             error_message,
+            payload: None,
         })
     };
     let id = &inv.request_id;
     match ending {
         Ending::Response(response) => (FunctionResult::Ok(Bytes::from(response)), None),
-        Ending::Handled(e) => (
+        Ending::Returned(e) => (
             FunctionResult::Error(FunctionError {
-                kind: ErrorKind::Handled,
+                kind: if e.unhandled {
+                    ErrorKind::Unhandled
+                } else {
+                    ErrorKind::Handled
+                },
                 error_type: e.error_type,
                 error_message: e.error_message,
+                payload: e.payload,
             }),
             None,
         ),

@@ -1,12 +1,17 @@
 //! Per-invocation store policy: the WASI context (captured stdout/stderr, environment,
-//! no files, no network) and the memory limit.
+//! no network, no files but a language engine's read-only `/var/task`) and the memory
+//! limit.
+
+use std::sync::Arc;
 
 use wasmtime::component::ResourceTable;
 use wasmtime::{Engine, ResourceLimiter, Store};
-use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 use super::Invocation;
+use super::bindings::engine::EngineImports;
 use super::capture::LogCapture;
+use super::task::TaskRoot;
 
 /// The most table elements an instance may grow its tables to.
 const MAX_TABLE_ELEMENTS: usize = 1 << 20;
@@ -16,6 +21,14 @@ pub(super) struct State {
     wasi: WasiCtx,
     table: ResourceTable,
     pub(super) limiter: MemoryLimiter,
+    /// A language engine's `/var/task`.
+    task: Option<Arc<TaskRoot>>,
+}
+
+impl EngineImports for State {
+    fn read_task_file(&mut self, path: String) -> Option<Vec<u8>> {
+        self.task.as_ref()?.read(&path)
+    }
 }
 
 impl WasiView for State {
@@ -80,9 +93,15 @@ impl ResourceLimiter for MemoryLimiter {
     }
 }
 
-/// A fresh store for `inv`: its log goes to `log` and its memory is capped at
-/// `memory_mb`. The caller sets its epoch deadline.
-pub(super) fn new_store(engine: &Engine, inv: &Invocation, log: &LogCapture) -> Store<State> {
+/// A fresh store for `inv`: its log goes to `log`, its memory is capped at `memory_mb`
+/// and `task` (a language engine's source files) is mounted read-only at `/var/task`. The
+/// caller sets its epoch deadline.
+pub(super) fn new_store(
+    engine: &Engine,
+    inv: &Invocation,
+    log: &LogCapture,
+    task: Option<&Arc<TaskRoot>>,
+) -> Store<State> {
     let mut wasi = WasiCtxBuilder::new();
     wasi.stdout(log.clone())
         .stderr(log.clone())
@@ -104,10 +123,16 @@ pub(super) fn new_store(engine: &Engine, inv: &Invocation, log: &LogCapture) -> 
         wasi.env("AWS_REGION", region)
             .env("AWS_DEFAULT_REGION", region);
     }
+    if let Some(task) = task
+        && let Err(e) = wasi.preopened_dir(task.path(), "/var/task", FsPerms::ReadOnly)
+    {
+        tracing::warn!(error = %e, request_id = %inv.request_id, "could not mount /var/task");
+    }
     let state = State {
         wasi: wasi.build(),
         table: ResourceTable::new(),
         limiter: MemoryLimiter::new(inv.memory_mb),
+        task: task.cloned(),
     };
     let mut store = Store::new(engine, state);
     store.limiter(|state| &mut state.limiter);

@@ -18,6 +18,7 @@ use http::{HeaderValue, Response, StatusCode};
 
 use super::wire;
 use super::{InvocationType, InvokeRequest, Invoker, LambdaRequest};
+use crate::lambda::config::Lifecycle;
 use crate::lambda::error::LambdaError;
 use crate::lambda::registry::Registry;
 
@@ -122,6 +123,17 @@ pub async fn invoke(
         ));
     }
     let resolved = reg.resolve(account, &req.region, &r)?;
+    let state = match &resolved.config.lifecycle {
+        Lifecycle::Creating => Some("Pending"),
+        Lifecycle::CreateFailed(_) => Some("Failed"),
+        _ => None,
+    };
+    if let Some(state) = state {
+        // Lambda's answer to an invoke of a function that is not active.
+        return Err(LambdaError::ResourceConflict(format!(
+            "The operation cannot be performed at this time. The function is currently in the following state: {state}"
+        )));
+    }
     let invoked_arn = resolved.invoked_arn.clone();
     let executed = resolved.executed_version.clone();
     let payload = if req.body.is_empty() {

@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
+use super::config::FunctionConfig;
 use super::error::LambdaError;
 use super::registry::{Registry, Resolved};
 use router::Route;
@@ -94,10 +95,20 @@ pub struct InvokeResponse {
 /// The boxed future an [`Invoker`] returns.
 pub type InvokeFuture = Pin<Box<dyn Future<Output = Result<InvokeResponse, LambdaError>> + Send>>;
 
+/// What [`Invoker::prepare`] returns: `Err` with the reason the code cannot run.
+pub type PrepareFuture = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
+
 /// Runs code; implemented elsewhere (the simulator wires the wasmtime runtime in).
 pub trait Invoker: Send + Sync {
     /// Runs one invocation.
     fn invoke(&self, req: InvokeRequest) -> InvokeFuture;
+
+    /// Makes a version's code ready to run (for a Node.js or Python function: its
+    /// language engine loaded and its source in place), while the function is `Pending`.
+    fn prepare(&self, config: Arc<FunctionConfig>) -> PrepareFuture {
+        drop(config);
+        Box::pin(std::future::ready(Ok(())))
+    }
 }
 
 /// The Lambda service: registry plus invoker. Cheap to clone.
@@ -139,6 +150,25 @@ impl Lambda {
     /// Handles one request. Errors are rendered by the caller with
     /// [`LambdaError::to_response`].
     pub async fn handle(&self, req: LambdaRequest) -> Result<http::Response<Bytes>, LambdaError> {
+        let handled = self.route(req).await;
+        self.prepare_queued();
+        handled
+    }
+
+    /// Makes the code of the functions a request left `Pending` ready, in the background,
+    /// and settles their state.
+    fn prepare_queued(&self) {
+        for config in self.registry.take_unprepared() {
+            let invoker = Arc::clone(&self.invoker);
+            let registry = Arc::clone(&self.registry);
+            tokio::spawn(async move {
+                let result = invoker.prepare(Arc::clone(&config)).await;
+                registry.settle(&config, result);
+            });
+        }
+    }
+
+    async fn route(&self, req: LambdaRequest) -> Result<http::Response<Bytes>, LambdaError> {
         let route = router::route(&req.method, &req.path)?;
         tracing::debug!(?route, request_id = %req.request_id, "lambda request");
         let reg = &*self.registry;

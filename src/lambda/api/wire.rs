@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::LambdaRequest;
 use crate::arn::{FunctionRef, NameKind};
-use crate::lambda::config::{Alias, FunctionConfig};
+use crate::lambda::config::{Alias, FunctionConfig, Lifecycle};
 use crate::lambda::error::LambdaError;
 
 /// Parses a JSON body (an empty body counts as `{}`).
@@ -104,8 +104,6 @@ pub fn function_configuration(c: &FunctionConfig, function_arn: &str) -> Value {
         "Version": c.version,
         "TracingConfig": { "Mode": "PassThrough" },
         "RevisionId": c.revision_id,
-        "State": "Active",
-        "LastUpdateStatus": "Successful",
         "PackageType": "Zip",
         "Architectures": c.architectures,
         "EphemeralStorage": { "Size": c.ephemeral_storage },
@@ -121,6 +119,9 @@ pub fn function_configuration(c: &FunctionConfig, function_arn: &str) -> Value {
         }
         if !c.environment.is_empty() {
             obj.insert("Environment".into(), json!({ "Variables": c.environment }));
+        }
+        for (field, value) in lifecycle(&c.lifecycle) {
+            obj.insert(field.into(), value.into());
         }
     }
     v
@@ -152,4 +153,45 @@ pub fn with_marker(mut v: Value, next: Option<String>) -> Value {
         obj.insert("NextMarker".into(), m.into());
     }
     v
+}
+
+/// The state fields of a lifecycle, as Lambda writes them (a function being created has no
+/// `LastUpdateStatus` yet).
+fn lifecycle(l: &Lifecycle) -> Vec<(&'static str, String)> {
+    const CREATING: &str = "The function is being created.";
+    let failed = |reason: &str| {
+        [
+            ("LastUpdateStatus", "Failed".to_owned()),
+            ("LastUpdateStatusReason", reason.to_owned()),
+            ("LastUpdateStatusReasonCode", "InternalError".to_owned()),
+        ]
+    };
+    let mut fields = match l {
+        Lifecycle::Active | Lifecycle::Updating | Lifecycle::UpdateFailed(_) => {
+            vec![("State", "Active".to_owned())]
+        }
+        Lifecycle::Creating => vec![
+            ("State", "Pending".to_owned()),
+            ("StateReason", CREATING.to_owned()),
+            ("StateReasonCode", "Creating".to_owned()),
+        ],
+        Lifecycle::CreateFailed(reason) => vec![
+            ("State", "Failed".to_owned()),
+            ("StateReason", reason.clone()),
+            ("StateReasonCode", "InternalError".to_owned()),
+        ],
+    };
+    match l {
+        Lifecycle::Active => fields.push(("LastUpdateStatus", "Successful".to_owned())),
+        Lifecycle::Updating => fields.extend([
+            ("LastUpdateStatus", "InProgress".to_owned()),
+            ("LastUpdateStatusReason", CREATING.to_owned()),
+            ("LastUpdateStatusReasonCode", "Creating".to_owned()),
+        ]),
+        Lifecycle::CreateFailed(reason) | Lifecycle::UpdateFailed(reason) => {
+            fields.extend(failed(reason));
+        }
+        Lifecycle::Creating => {}
+    }
+    fields
 }

@@ -11,10 +11,10 @@ use super::validate::{
     validate_role,
 };
 use crate::arn::{self, ArnError, FunctionRef, Qualifier};
-use crate::lambda::config::{FunctionConfig, now, revision};
+use crate::lambda::config::{FunctionConfig, Lifecycle, now, revision};
 use crate::lambda::error::LambdaError;
 use crate::lambda::input::{CodeUpdate, ConfigUpdate, CreateFunction};
-use crate::lambda::limits;
+use crate::lambda::{limits, package, runtimes};
 
 /// What a read returns: the configuration and the ARN to show as `FunctionArn`.
 #[derive(Debug, Clone)]
@@ -60,9 +60,11 @@ impl Registry {
         let ephemeral_storage = input.ephemeral_storage.unwrap_or(512);
         validate_range(ephemeral_storage, "ephemeralStorage.size", 512, 10240)?;
         validate_environment(&input.environment)?;
-        let code = self
-            .packages
-            .open(&input.zip_file, input.handler.as_deref())?;
+        let code = self.packages.open(
+            &input.zip_file,
+            input.handler.as_deref(),
+            runtimes::layout(input.runtime.as_deref()),
+        )?;
         let key = FunctionKey::of(account, region, &fref);
         let latest = FunctionConfig {
             function_name: key.name.clone(),
@@ -81,8 +83,10 @@ impl Registry {
             revision_id: revision(),
             architectures: input.architectures.unwrap_or_else(|| vec!["x86_64".into()]),
             ephemeral_storage,
+            lifecycle: Lifecycle::Active,
         };
         let mut f = Function::new(latest, input.tags);
+        self.start_preparing(&mut f, Lifecycle::Creating);
         let entry = self.functions.entry(key.clone());
         if let dashmap::Entry::Occupied(_) = entry {
             return Err(LambdaError::ResourceConflict(format!(
@@ -194,19 +198,24 @@ impl Registry {
         only_latest(r)?;
         limits::architectures(input.architectures.as_deref())?;
         // Unzip before taking the function's write lock: it can take seconds.
-        let handler = self.get(account, region, r)?.latest.handler.clone();
-        let mut code = self.packages.open(&input.zip_file, handler.as_deref())?;
+        let (handler, runtime) = {
+            let f = self.get(account, region, r)?;
+            (f.latest.handler.clone(), f.latest.runtime.clone())
+        };
+        let open = |handler: Option<&str>, runtime: Option<&str>| {
+            self.packages
+                .open(&input.zip_file, handler, runtimes::layout(runtime))
+        };
+        let mut code = open(handler.as_deref(), runtime.as_deref())?;
         let mut f = self.get_mut(account, region, r)?;
         check_revision(
             input.revision_id.as_deref(),
             &f.latest.revision_id,
             FUNCTION_REVISION_MSG,
         )?;
-        if f.latest.handler != handler {
-            // The handler changed meanwhile: select its component.
-            code = self
-                .packages
-                .open(&input.zip_file, f.latest.handler.as_deref())?;
+        if f.latest.handler != handler || f.latest.runtime != runtime {
+            // The handler or runtime changed meanwhile: open the package for them.
+            code = open(f.latest.handler.as_deref(), f.latest.runtime.as_deref())?;
         }
         let latest = Arc::make_mut(&mut f.latest);
         latest.code = Arc::new(code);
@@ -215,6 +224,7 @@ impl Registry {
         }
         latest.last_modified = now();
         f.bump();
+        self.start_preparing(&mut f, Lifecycle::Updating);
         Ok(if input.publish {
             f.publish(None)
         } else {
@@ -250,14 +260,20 @@ impl Registry {
         if let Some(env) = &u.environment {
             validate_environment(env)?;
         }
-        // The new handler selects its component in the current package, unzipped before
-        // taking the function's write lock: it can take seconds.
-        let mut selected = match &u.handler {
-            Some(h) => {
-                let current = Arc::clone(&self.get(account, region, r)?.latest.code);
-                Some(self.packages.open(&current.archive, Some(h))?)
-            }
-            None => None,
+        // A new handler selects its component in the current package, and a runtime of
+        // another layout opens the package anew: unzipped before taking the function's write
+        // lock, as it can take seconds.
+        let reopen = |latest: &FunctionConfig| {
+            let handler = u.handler.as_deref().or(latest.handler.as_deref());
+            let runtime = u.runtime.as_deref().or(latest.runtime.as_deref());
+            let layout = runtimes::layout(runtime);
+            let needed = layout != runtimes::layout(latest.runtime.as_deref())
+                || (u.handler.is_some() && layout == package::Layout::Component);
+            needed.then(|| self.packages.open(&latest.code.archive, handler, layout))
+        };
+        let mut selected = {
+            let current = Arc::clone(&self.get(account, region, r)?.latest);
+            reopen(&current).transpose()?
         };
         let mut f = self.get_mut(account, region, r)?;
         check_revision(
@@ -265,12 +281,14 @@ impl Registry {
             &f.latest.revision_id,
             FUNCTION_REVISION_MSG,
         )?;
-        if let (Some(h), Some(code)) = (&u.handler, &mut selected)
-            && code.sha256 != f.latest.code.sha256
+        if selected
+            .as_ref()
+            .is_some_and(|code| code.sha256 != f.latest.code.sha256)
         {
             // The code changed meanwhile.
-            *code = self.packages.open(&f.latest.code.archive, Some(h))?;
+            selected = reopen(&f.latest).transpose()?;
         }
+        let reopened = selected.is_some();
         if let Some(code) = selected {
             Arc::make_mut(&mut f.latest).code = Arc::new(code);
         }
@@ -301,6 +319,9 @@ impl Registry {
         }
         l.last_modified = now();
         f.bump();
+        if reopened {
+            self.start_preparing(&mut f, Lifecycle::Updating);
+        }
         Ok(FunctionConfig::clone(&f.latest))
     }
 

@@ -16,6 +16,7 @@ mod aliases;
 mod concurrency;
 mod event_invoke;
 mod functions;
+mod lifecycle;
 mod permissions;
 mod resolution;
 mod scope;

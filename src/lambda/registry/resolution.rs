@@ -39,8 +39,8 @@ pub struct Resolved {
 }
 
 impl Resolved {
-    /// The wasm component bytes of the executed version.
-    pub fn wasm(&self) -> Arc<[u8]> {
+    /// The wasm component bytes of the executed version, if it runs a component.
+    pub fn wasm(&self) -> Option<Arc<[u8]>> {
         self.config.wasm()
     }
 }

@@ -1,8 +1,8 @@
 //! Storage: the registry's map of functions keyed by [`FunctionKey`], the per-function
 //! record, shared lookups and list paging.
 //!
-//! State choice: a function is `Active` as soon as CreateFunction returns (no `Pending`
-//! phase and no `StateReason`), so clients need no waiter; documented in the README.
+//! State choice: a WebAssembly component function is `Active` as soon as CreateFunction
+//! returns; a Node.js or Python one is `Pending` until its engine is ready (`lifecycle.rs`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -83,6 +83,8 @@ pub struct Registry {
     pub(super) packages: package::PackageStore,
     /// What a deprecated `Runtime` gets.
     pub(super) runtimes: RuntimePolicy,
+    /// `$LATEST` snapshots whose code is still to be made ready (see `lifecycle.rs`).
+    pub(super) unprepared: parking_lot::Mutex<Vec<Arc<FunctionConfig>>>,
 }
 
 /// One page of `items` starting at the item whose key is `marker`, and the next marker.

@@ -66,7 +66,7 @@ fn create_defaults_and_conflict() {
         ("$LATEST", 3, 128)
     );
     assert_eq!(c.function_arn(), ARN);
-    assert_eq!(c.code.wasm_path, "app.wasm");
+    assert_eq!(c.code.content_path(), "app.wasm");
     assert_eq!(uuid::Uuid::parse_str(&c.revision_id).map(|_| ()), Ok(()));
     let e = reg
         .create_function(
@@ -324,7 +324,7 @@ fn handler_update_reselects_component() {
             },
         )
         .unwrap();
-    assert_eq!(&*c.wasm(), b"\0asmBBBB");
+    assert_eq!(c.wasm().as_deref(), Some(&b"\0asmBBBB"[..]));
     let e = reg
         .update_function_configuration(
             A,
@@ -564,7 +564,7 @@ fn resolution() {
         ),
         ("$LATEST", 30, ARN, Scope::Unqualified)
     );
-    assert_eq!(&*r.wasm(), WASM);
+    assert_eq!(r.wasm().as_deref(), Some(WASM));
     let r = reg.resolve_with(A, R, &fref("f:PROD"), 0.29).unwrap();
     assert_eq!((r.executed_version.as_str(), r.config.timeout), ("2", 20));
     assert_eq!(r.invoked_arn, format!("{ARN}:PROD"));

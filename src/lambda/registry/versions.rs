@@ -50,6 +50,12 @@ impl Registry {
         only_latest(r)?;
         limits::description(description.as_deref())?;
         let mut f = self.get_mut(account, region, r)?;
+        if f.latest.lifecycle.in_progress() {
+            return Err(LambdaError::ResourceConflict(format!(
+                "The operation cannot be performed at this time. An update is in progress for resource: {}",
+                f.arn()
+            )));
+        }
         if let Some(sha) = code_sha256
             && sha != f.latest.code.sha256
         {

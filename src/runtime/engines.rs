@@ -1,0 +1,121 @@
+//! Node.js and Python functions: their language engine, loaded once per runtime (its
+//! compiled code comes from the disk cache after the first compile on a machine), and the
+//! code of one function, which is that engine plus the function's `/var/task`.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use wasmtime::component::Component;
+
+use super::bindings::engine::{Context, EnginePre};
+use super::store::State;
+use super::task::TaskRoot;
+use super::{Code, Invocation, Language, Runtime, RuntimeError, Template, error_chain};
+
+/// A loaded language engine, ready to instantiate. Cheap to clone.
+#[derive(Clone)]
+pub(super) struct EngineCode {
+    pre: EnginePre<State>,
+}
+
+impl Runtime {
+    /// The code of a function whose source `files` (relative paths and bytes) run in
+    /// `language`'s engine, cached under `key` (which names the language and the code).
+    ///
+    /// Blocking: the first load of an engine compiles it, which takes tens of seconds when
+    /// the disk cache does not have it yet, and the files are written to a private folder.
+    pub fn load_source<'a>(
+        &self,
+        language: Language,
+        key: &str,
+        files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    ) -> Result<Code, RuntimeError> {
+        if let Some(code) = self.cached(key) {
+            return Ok(code);
+        }
+        let engine = self.engine_code(language)?;
+        let started = Instant::now();
+        let task = TaskRoot::write(files)
+            .map_err(|e| RuntimeError::Internal(format!("writing /var/task: {e}")))?;
+        let elapsed = started.elapsed();
+        if elapsed > Duration::from_secs(1) {
+            tracing::info!(key, ?elapsed, "wrote a function's /var/task");
+        }
+        Ok(self.keep(
+            key,
+            Template::Engine {
+                pre: engine.pre,
+                task: Arc::new(task),
+            },
+        ))
+    }
+
+    /// Loads `language`'s engine from the engines folder, once: concurrent callers wait
+    /// for the first.
+    fn engine_code(&self, language: Language) -> Result<EngineCode, RuntimeError> {
+        let inner = &*self.inner;
+        if let Some(engine) = inner.engines.get(&language) {
+            return Ok(engine.clone());
+        }
+        let gate = Arc::clone(
+            inner
+                .compiling
+                .entry(format!("engine:{}", language.file_name()))
+                .or_default()
+                .value(),
+        );
+        let _loading = gate.lock();
+        if let Some(engine) = inner.engines.get(&language) {
+            return Ok(engine.clone());
+        }
+        let unavailable = |detail: String| RuntimeError::EngineUnavailable { language, detail };
+        let path = inner.config.engines_dir.join(language.file_name());
+        let wasm = std::fs::read(&path)
+            .map_err(|e| unavailable(format!("cannot read {}: {e}", path.display())))?;
+        let started = Instant::now();
+        inner.compilations.fetch_add(1, Ordering::Relaxed);
+        let bad = |e: wasmtime::Error| {
+            unavailable(format!(
+                "{} is not a usable engine: {}",
+                path.display(),
+                error_chain(&e)
+            ))
+        };
+        let component = Component::new(&inner.engine, &wasm).map_err(bad)?;
+        let pre = inner
+            .linker_async
+            .instantiate_pre(&component)
+            .and_then(EnginePre::new)
+            .map_err(bad)?;
+        let elapsed = started.elapsed();
+        if elapsed > Duration::from_secs(1) {
+            tracing::info!(engine = language.name(), path = %path.display(), ?elapsed,
+                "compiled a language engine (cached on disk for the next start)");
+        } else {
+            tracing::debug!(
+                engine = language.name(),
+                ?elapsed,
+                "loaded a language engine"
+            );
+        }
+        let engine = EngineCode { pre };
+        inner.engines.insert(language, engine.clone());
+        Ok(engine)
+    }
+}
+
+/// The context record, as the engine world types it.
+pub(super) fn context(inv: &Invocation) -> Context {
+    let c = super::context(inv);
+    Context {
+        request_id: c.request_id,
+        invoked_function_arn: c.invoked_function_arn,
+        function_name: c.function_name,
+        function_version: c.function_version,
+        memory_limit_mb: c.memory_limit_mb,
+        deadline_ms: c.deadline_ms,
+        log_group_name: c.log_group_name,
+        log_stream_name: c.log_stream_name,
+    }
+}
