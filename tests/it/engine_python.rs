@@ -88,7 +88,9 @@ async fn create(
 }
 
 async fn wait_active(lambda: &aws_sdk_lambda::Client, name: &str) {
-    for _ in 0..1200 {
+    // The first load compiles the engine (minutes in a debug build on two cores); later ones read
+    // the compiled code from the disk cache.
+    for _ in 0..6000 {
         let got = lambda
             .get_function_configuration()
             .function_name(name)
