@@ -10,6 +10,7 @@ mod dashboard;
 mod dispatch;
 mod edge_limits;
 mod engine_node;
+mod engine_python;
 mod engines;
 mod isolation;
 mod lambda_routes;
