@@ -139,7 +139,7 @@ impl Lambda {
     /// Handles one request. Errors are rendered by the caller with
     /// [`LambdaError::to_response`].
     pub async fn handle(&self, req: LambdaRequest) -> Result<http::Response<Bytes>, LambdaError> {
-        let route = router::route(&req.method, &req.path)?;
+        let route = router::route_with_query(&req.method, &req.path, &req.query)?;
         tracing::debug!(?route, request_id = %req.request_id, "lambda request");
         let reg = &*self.registry;
         let r = &req;
@@ -204,6 +204,9 @@ impl Lambda {
             }
             Route::GetFunctionCodeSigningConfig(f) => {
                 account::default_setting(reg, r, a, &f, &serde_json::json!({}))
+            }
+            Route::GetRuntimeManagementConfig(f) => {
+                account::get_runtime_management_config(reg, r, a, &f)
             }
             Route::ListTags(f) => tags::list(reg, r, a, &f),
             Route::TagResource(f) => tags::tag(reg, r, a, &f),
