@@ -261,7 +261,9 @@ mod tests {
         assert!(!body.contains("DeleteRoleResult"));
         assert!(body.contains("<RequestId>id-2</RequestId>"));
         assert_eq!(
-            ok.headers().get("x-amzn-RequestId").map(|v| v.as_bytes()),
+            ok.headers()
+                .get("x-amzn-RequestId")
+                .map(http::HeaderValue::as_bytes),
             Some(&b"id-2"[..])
         );
     }

@@ -270,7 +270,9 @@ mod tests {
 
         let rest = refusal("apigateway", &Protocol::RestJson, "GET /restapis", "r4");
         assert_eq!(
-            rest.headers().get("x-amzn-ErrorType").map(|v| v.as_bytes()),
+            rest.headers()
+                .get("x-amzn-ErrorType")
+                .map(http::HeaderValue::as_bytes),
             Some(&b"UnknownOperationException"[..])
         );
 

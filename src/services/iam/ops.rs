@@ -479,10 +479,11 @@ impl IamStore {
     pub(super) fn list_role_tags(&self, req: &QueryRequest) -> Answer {
         let name = role_name(req)?;
         let tags = self.with_role(req, name, |role| role.tags.clone())?;
-        let mut result = render_tags(4, &tags);
-        if tags.is_empty() {
-            result = "    <Tags/>\n".to_owned();
-        }
+        let mut result = if tags.is_empty() {
+            "    <Tags/>\n".to_owned()
+        } else {
+            render_tags(4, &tags)
+        };
         element(&mut result, 4, "IsTruncated", "false");
         Ok(respond(
             "ListRoleTags",
