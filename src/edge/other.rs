@@ -6,8 +6,8 @@ use bytes::Bytes;
 use http::request::Parts;
 use http::{Response, StatusCode};
 
+use super::BodyError;
 use super::route::Service;
-use super::{BodyError, query};
 use crate::auth::{AuthError, SignedHead};
 use crate::services::unsimulated::{self, Protocol};
 use crate::sim::Simulator;
@@ -19,7 +19,7 @@ fn header<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
 /// The protocol a request of `service` speaks, from its head (and its form body, if read).
 fn protocol(parts: &Parts, service: &Service, body: Option<&[u8]>) -> Protocol {
     let name = match service {
-        Service::Sts | Service::Iam => return Protocol::Query(query::namespace(service)),
+        Service::Sts | Service::Iam => return Protocol::Query(service.namespace()),
         Service::Other(name) => name,
     };
     let params: Vec<(String, String)> = parts

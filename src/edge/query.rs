@@ -10,17 +10,8 @@ use super::route::Service;
 use super::{BodyError, other};
 use crate::auth::SignedHead;
 use crate::services::query::{QueryError, QueryRequest};
-use crate::services::{iam, sts};
+use crate::services::sts;
 use crate::sim::Simulator;
-
-/// The XML namespace of `service`'s answers.
-pub(super) fn namespace(service: &Service) -> String {
-    match service {
-        Service::Sts => sts::NAMESPACE.to_owned(),
-        Service::Iam => iam::NAMESPACE.to_owned(),
-        Service::Other(name) => format!("https://{name}.amazonaws.com/doc/"),
-    }
-}
 
 pub(super) fn handle(
     sim: &Simulator,
@@ -30,7 +21,7 @@ pub(super) fn handle(
     service: &Service,
 ) -> Response<Bytes> {
     let request_id = sim.request_ids().lambda();
-    let ns = namespace(service);
+    let ns = service.namespace();
     let result = run(sim, parts, head, body, service, &request_id);
     let mut response = result.unwrap_or_else(|e| {
         tracing::debug!(code = %e.code, %request_id, message = %e.message, "query service client error");

@@ -42,6 +42,17 @@ pub enum Service {
     Other(String),
 }
 
+impl Service {
+    /// The XML namespace of the service's Query-protocol answers.
+    pub fn namespace(&self) -> String {
+        match self {
+            Self::Sts => crate::services::sts::NAMESPACE.to_owned(),
+            Self::Iam => crate::services::iam::NAMESPACE.to_owned(),
+            Self::Other(name) => format!("https://{name}.amazonaws.com/doc/"),
+        }
+    }
+}
+
 /// What an S3 request addresses.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct S3Address {

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::store::LogStore;
 use super::tags::validate_tags;
-use super::wire::{LogsError, LogsRequest, empty_ok, invalid};
+use super::wire::{GroupInput, LogsError, LogsRequest, empty_ok, invalid, required_group_name};
 use crate::validation::{Offending, validation_message};
 
 /// The retention periods CloudWatch Logs accepts, in days (the service model's enum of
@@ -19,10 +19,6 @@ pub(super) const RETENTION_DAYS: [u32; 22] = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
     3288, 3653,
 ];
-
-/// The longest log group name, and its pattern in the service model.
-const GROUP_NAME_MAX: usize = 512;
-const GROUP_NAME_PATTERN: &str = r"[\.\-_/#A-Za-z0-9]+";
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -35,44 +31,9 @@ pub(super) struct CreateLogGroupInput {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct GroupInput {
-    pub(super) log_group_name: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub(super) struct PutRetentionPolicyInput {
     log_group_name: Option<String>,
     retention_in_days: Option<i64>,
-}
-
-/// The `logGroupName` member: present, 1–512 characters of the model's pattern.
-pub(super) fn required_group_name(name: Option<String>) -> Result<String, LogsError> {
-    let name = name.ok_or_else(|| {
-        invalid(validation_message(
-            Offending::Null,
-            "logGroupName",
-            "Member must not be null",
-        ))
-    })?;
-    if name.is_empty() || name.len() > GROUP_NAME_MAX {
-        return Err(invalid(validation_message(
-            Offending::Value(&name),
-            "logGroupName",
-            &format!("Member must have length less than or equal to {GROUP_NAME_MAX}"),
-        )));
-    }
-    let pattern_ok = name
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"._-/#".contains(&b));
-    if !pattern_ok {
-        return Err(invalid(validation_message(
-            Offending::Value(&name),
-            "logGroupName",
-            &format!("Member must satisfy regular expression pattern: {GROUP_NAME_PATTERN}"),
-        )));
-    }
-    Ok(name)
 }
 
 impl LogStore {

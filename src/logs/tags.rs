@@ -9,9 +9,8 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
-use super::manage::required_group_name;
 use super::store::LogStore;
-use super::wire::{LogsError, LogsRequest, empty_ok, invalid, ok};
+use super::wire::{GroupInput, LogsError, LogsRequest, empty_ok, invalid, ok, required_group_name};
 use crate::validation::{Offending, validation_message};
 
 /// At most 50 tags on a resource; keys of 1–128 characters, values of at most 256.
@@ -210,7 +209,7 @@ impl LogStore {
     pub(super) fn list_tags_log_group(
         &self,
         req: &LogsRequest,
-        input: super::manage::GroupInput,
+        input: GroupInput,
     ) -> Result<http::Response<Bytes>, LogsError> {
         let name = required_group_name(input.log_group_name)?;
         let tags = self

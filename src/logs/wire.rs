@@ -3,8 +3,8 @@
 //! model's `limit` range, the log group a request names).
 
 use bytes::Bytes;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use crate::validation::{Offending, validation_message};
 
@@ -215,4 +215,44 @@ pub(super) fn group_name(
 
 pub(super) fn group_arn(region: &str, account: &str, group: &str) -> String {
     format!("arn:aws:logs:{region}:{account}:log-group:{group}")
+}
+
+/// The longest log group name, and its pattern in the service model.
+const GROUP_NAME_MAX: usize = 512;
+const GROUP_NAME_PATTERN: &str = r"[\.\-_/#A-Za-z0-9]+";
+
+/// The input of an operation naming one log group by name only.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct GroupInput {
+    pub(super) log_group_name: Option<String>,
+}
+
+/// The `logGroupName` member: present, 1–512 characters of the model's pattern.
+pub(super) fn required_group_name(name: Option<String>) -> Result<String, LogsError> {
+    let name = name.ok_or_else(|| {
+        invalid(validation_message(
+            Offending::Null,
+            "logGroupName",
+            "Member must not be null",
+        ))
+    })?;
+    if name.is_empty() || name.len() > GROUP_NAME_MAX {
+        return Err(invalid(validation_message(
+            Offending::Value(&name),
+            "logGroupName",
+            &format!("Member must have length less than or equal to {GROUP_NAME_MAX}"),
+        )));
+    }
+    let pattern_ok = name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"._-/#".contains(&b));
+    if !pattern_ok {
+        return Err(invalid(validation_message(
+            Offending::Value(&name),
+            "logGroupName",
+            &format!("Member must satisfy regular expression pattern: {GROUP_NAME_PATTERN}"),
+        )));
+    }
+    Ok(name)
 }

@@ -207,7 +207,10 @@ async fn other_services_are_refused_in_their_own_protocol() {
             .starts_with("ListTables is not simulated by s3lambda (service dynamodb)")
     );
     assert_eq!(
-        reply.headers.get("content-type").map(http::HeaderValue::as_bytes),
+        reply
+            .headers
+            .get("content-type")
+            .map(http::HeaderValue::as_bytes),
         Some(&b"application/x-amz-json-1.0"[..])
     );
 
