@@ -1,7 +1,9 @@
 //! IAM roles over the Query protocol (API version 2010-05-08), stored per account, minimal and
 //! honest: CreateRole, GetRole, DeleteRole, ListRoles, AttachRolePolicy, DetachRolePolicy,
 //! ListAttachedRolePolicies, PutRolePolicy, GetRolePolicy, DeleteRolePolicy,
-//! ListRolePolicies, TagRole, UntagRole, ListRoleTags, in AWS's shapes and with IAM's errors.
+//! ListRolePolicies, TagRole, UntagRole, ListRoleTags, UpdateRole, UpdateRoleDescription,
+//! UpdateAssumeRolePolicy and ListInstanceProfilesForRole (always empty: instance profiles are
+//! not simulated), in AWS's shapes and with IAM's errors.
 //!
 //! Nothing here is enforced: a role's trust and permission policies are stored and returned,
 //! never evaluated (s3lambda's credentials are root keys, and Lambda runs whatever role ARN a
@@ -53,6 +55,10 @@ impl IamStore {
             "TagRole" => self.tag_role(req),
             "UntagRole" => self.untag_role(req),
             "ListRoleTags" => self.list_role_tags(req),
+            "UpdateRole" => self.update_role(req),
+            "UpdateRoleDescription" => self.update_role_description(req),
+            "UpdateAssumeRolePolicy" => self.update_assume_role_policy(req),
+            "ListInstanceProfilesForRole" => self.list_instance_profiles_for_role(req),
             _ => Err(QueryError::invalid_action("iam", action, VERSION)),
         }
     }

@@ -117,23 +117,10 @@ impl IamStore {
         let path = req.param("Path").unwrap_or("/");
         validate::path(path)?;
         let description = req.param("Description");
-        if description.is_some_and(|d| d.chars().count() > 1000) {
-            return Err(QueryError::validation(
-                "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000",
-            ));
-        }
-        let max_session_duration = match req.param("MaxSessionDuration") {
-            None => 3600,
-            Some(v) => v
-                .parse::<u32>()
-                .ok()
-                .filter(|d| (3600..=43200).contains(d))
-                .ok_or_else(|| {
-                    QueryError::validation(format!(
-                        "1 validation error detected: Value '{v}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200"
-                    ))
-                })?,
-        };
+        check_description(description)?;
+        let max_session_duration = req
+            .param("MaxSessionDuration")
+            .map_or(Ok(3600), session_duration)?;
         let tags = req.tags("Tags");
         validate::tags(&tags)?;
         if req.param("PermissionsBoundary").is_some() {
@@ -492,4 +479,94 @@ impl IamStore {
             &req.request_id,
         ))
     }
+
+    /// `UpdateRole`: the description and the maximum session duration.
+    pub(super) fn update_role(&self, req: &QueryRequest) -> Answer {
+        let name = role_name(req)?;
+        let description = req.param("Description").map(str::to_owned);
+        check_description(description.as_deref())?;
+        let duration = req
+            .param("MaxSessionDuration")
+            .map(session_duration)
+            .transpose()?;
+        self.with_role_mut(req, name, |role| {
+            if let Some(d) = description {
+                role.description = Some(d);
+            }
+            if let Some(d) = duration {
+                role.max_session_duration = d;
+            }
+            Ok(())
+        })?;
+        Ok(respond("UpdateRole", NAMESPACE, Some(""), &req.request_id))
+    }
+
+    /// `UpdateRoleDescription`: answers the role as CreateRole renders it.
+    pub(super) fn update_role_description(&self, req: &QueryRequest) -> Answer {
+        let name = role_name(req)?;
+        let description = required(req.param("Description"), "description")?;
+        check_description(Some(description))?;
+        let result = self.with_role_mut(req, name, |role| {
+            role.description = Some(description.to_owned());
+            Ok(role_result(role, Rendering::Created))
+        })?;
+        Ok(respond(
+            "UpdateRoleDescription",
+            NAMESPACE,
+            Some(&result),
+            &req.request_id,
+        ))
+    }
+
+    /// `UpdateAssumeRolePolicy`: a new trust policy, checked as CreateRole checks it.
+    pub(super) fn update_assume_role_policy(&self, req: &QueryRequest) -> Answer {
+        let name = role_name(req)?;
+        let document = required(req.param("PolicyDocument"), "policyDocument")?;
+        validate::trust_policy(document)?;
+        self.with_role_mut(req, name, |role| {
+            document.clone_into(&mut role.assume_role_policy);
+            Ok(())
+        })?;
+        Ok(respond(
+            "UpdateAssumeRolePolicy",
+            NAMESPACE,
+            None,
+            &req.request_id,
+        ))
+    }
+
+    /// `ListInstanceProfilesForRole`: always empty (instance profiles are not simulated);
+    /// deploy tools call it before deleting a role.
+    pub(super) fn list_instance_profiles_for_role(&self, req: &QueryRequest) -> Answer {
+        let name = role_name(req)?;
+        self.with_role(req, name, |_| ())?;
+        let mut result = "    <InstanceProfiles/>\n".to_owned();
+        element(&mut result, 4, "IsTruncated", "false");
+        Ok(respond(
+            "ListInstanceProfilesForRole",
+            NAMESPACE,
+            Some(&result),
+            &req.request_id,
+        ))
+    }
+}
+
+fn check_description(description: Option<&str>) -> Result<(), QueryError> {
+    if description.is_some_and(|d| d.chars().count() > 1000) {
+        return Err(QueryError::validation(
+            "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000",
+        ));
+    }
+    Ok(())
+}
+
+fn session_duration(v: &str) -> Result<u32, QueryError> {
+    v.parse::<u32>()
+        .ok()
+        .filter(|d| (3600..=43200).contains(d))
+        .ok_or_else(|| {
+            QueryError::validation(format!(
+                "1 validation error detected: Value '{v}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200"
+            ))
+        })
 }

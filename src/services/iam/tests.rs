@@ -338,3 +338,71 @@ fn role_tags() {
         "NoSuchEntity"
     );
 }
+
+#[test]
+fn updates_and_instance_profiles() {
+    let iam = IamStore::default();
+    call(
+        &iam,
+        "CreateRole",
+        &[("RoleName", "r"), ("AssumeRolePolicyDocument", TRUST)],
+    );
+    let updated = call(
+        &iam,
+        "UpdateRole",
+        &[
+            ("RoleName", "r"),
+            ("Description", "d1"),
+            ("MaxSessionDuration", "7200"),
+        ],
+    );
+    assert!(updated.contains("<UpdateRoleResult>"));
+    let got = call(&iam, "GetRole", &[("RoleName", "r")]);
+    assert!(got.contains("<Description>d1</Description>"));
+    assert!(got.contains("<MaxSessionDuration>7200</MaxSessionDuration>"));
+    assert_eq!(
+        fail(
+            &iam,
+            "UpdateRole",
+            &[("RoleName", "r"), ("MaxSessionDuration", "60")]
+        )
+        .code,
+        "ValidationError"
+    );
+    let described = call(
+        &iam,
+        "UpdateRoleDescription",
+        &[("RoleName", "r"), ("Description", "d2")],
+    );
+    assert!(described.contains("<Description>d2</Description>"));
+    assert!(!described.contains("MaxSessionDuration"));
+    let trust2 = TRUST.replace("lambda.amazonaws.com", "edgelambda.amazonaws.com");
+    call(
+        &iam,
+        "UpdateAssumeRolePolicy",
+        &[("RoleName", "r"), ("PolicyDocument", &trust2)],
+    );
+    let got = call(&iam, "GetRole", &[("RoleName", "r")]);
+    assert_eq!(
+        between(&got, "AssumeRolePolicyDocument"),
+        encode_policy(&trust2)
+    );
+    assert_eq!(
+        fail(
+            &iam,
+            "UpdateAssumeRolePolicy",
+            &[("RoleName", "r"), ("PolicyDocument", "{")]
+        )
+        .code,
+        "MalformedPolicyDocument"
+    );
+    let profiles = call(&iam, "ListInstanceProfilesForRole", &[("RoleName", "r")]);
+    assert!(
+        profiles.contains("<InstanceProfiles/>")
+            && profiles.contains("<IsTruncated>false</IsTruncated>")
+    );
+    assert_eq!(
+        fail(&iam, "ListInstanceProfilesForRole", &[("RoleName", "none")]).code,
+        "NoSuchEntity"
+    );
+}
