@@ -383,6 +383,71 @@ async fn runtime_management_config_is_auto() {
     assert_eq!(common::code(&missing), "ResourceNotFoundException");
 }
 
+/// `Tags` given to CreateFunction are the function's: ListTags and GetFunction return them; a
+/// role ARN that is not one is refused with Lambda's pattern text.
+#[tokio::test]
+async fn create_function_tags_and_role_check() {
+    let server = common::start().await;
+    let lambda = common::lambda(&server);
+    let code = || {
+        aws_sdk_lambda::types::FunctionCode::builder()
+            .zip_file(aws_sdk_lambda::primitives::Blob::new(common::zip_of(
+                "handler.wasm",
+                s3lambda::runtime::handlers::HELLOWORLD,
+            )))
+            .build()
+    };
+    lambda
+        .create_function()
+        .function_name("tagged")
+        .role("arn:aws:iam::000000000000:role/lambda-role")
+        .handler("handler.handle")
+        .code(code())
+        .tags("team", "media")
+        .send()
+        .await
+        .unwrap();
+    let arn = "arn:aws:lambda:us-east-1:000000000000:function:tagged";
+    let listed = lambda.list_tags().resource(arn).send().await.unwrap();
+    assert_eq!(
+        listed
+            .tags()
+            .and_then(|t| t.get("team"))
+            .map(String::as_str),
+        Some("media")
+    );
+    let got = lambda
+        .get_function()
+        .function_name("tagged")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        got.tags().and_then(|t| t.get("team")).map(String::as_str),
+        Some("media")
+    );
+    let bad = lambda
+        .create_function()
+        .function_name("badrole")
+        .role("lambda-role")
+        .handler("handler.handle")
+        .code(code())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(common::code(&bad), "ValidationException");
+    let message = bad
+        .into_service_error()
+        .meta()
+        .message()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        message,
+        r"1 validation error detected: Value 'lambda-role' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+"
+    );
+}
+
 /// Runs the AWS CLI against `endpoint` with the default keys; (success, stdout, stderr).
 fn aws(endpoint: &str, args: &[&str]) -> (bool, String, String) {
     let output = Command::new("aws")
