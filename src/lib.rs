@@ -64,6 +64,7 @@ pub mod runtime;
 pub mod s3;
 pub mod s3event;
 pub mod scenario;
+pub mod services;
 pub mod sim;
 pub mod trace;
 pub mod validation;

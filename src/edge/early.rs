@@ -36,7 +36,7 @@ pub(super) fn check<'a>(
         }
         Target::Sim => return Ok(None),
         Target::S3(address) if s3::is_form_upload(parts, address) => return Ok(None),
-        Target::S3(_) | Target::Lambda | Target::Logs => {}
+        Target::S3(_) | Target::Lambda | Target::Logs | Target::Service(_) => {}
     }
     let error = match auth::authenticate_head(parts, sim.keyring(), SystemTime::now()) {
         Ok(head) => return Ok(Some(head)),
@@ -49,6 +49,7 @@ pub(super) fn check<'a>(
     );
     let response = match target {
         Target::Lambda | Target::Logs => json_refusal(sim, target, &error),
+        Target::Service(service) => super::other::refuse_auth(sim, parts, service, &error),
         Target::S3(_) | Target::BadS3Address(_) | Target::Sim => s3::refuse(sim, parts, &error),
     };
     Err(Box::new(closing(response)))

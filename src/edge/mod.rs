@@ -13,6 +13,8 @@ mod early;
 mod form;
 mod lambda;
 mod logs;
+mod other;
+mod query;
 mod route;
 mod s3;
 mod server;
@@ -30,7 +32,7 @@ use hyper::body::{Body as _, Incoming};
 use hyper::{Request, Response};
 
 pub use crate::sim::EdgeLimits;
-pub use route::{AddressError, S3Address, Target, route, s3_address};
+pub use route::{AddressError, S3Address, Service, Target, route, s3_address};
 pub use server::serve;
 
 use crate::sim::Simulator;
@@ -57,10 +59,12 @@ async fn handle(sim: &Simulator, req: Request<Incoming>, peer: SocketAddr) -> Re
         .headers
         .get("x-amz-target")
         .and_then(|h| h.to_str().ok());
+    let scope = crate::auth::scope_service(&parts);
     let target = route(
         parts.uri.path(),
         host,
         amz_target,
+        scope.as_deref(),
         &config.virtual_host_domains,
     );
     if let Some(redirect) = ui::redirect(&parts, &target) {
@@ -97,6 +101,10 @@ async fn handle(sim: &Simulator, req: Request<Incoming>, peer: SocketAddr) -> Re
         Target::Lambda => lambda::handle(sim, &parts, head, body).await,
         Target::Logs => logs::handle(sim, &parts, head, body),
         Target::Sim => return sim_api::handle(sim, &parts, body).await,
+        Target::Service(Service::Other(service)) => {
+            other::handle(sim, &parts, head, body, &service)
+        }
+        Target::Service(service) => query::handle(sim, &parts, head, body, &service),
         // Refused by `early::check` already; answered the same way here.
         Target::BadS3Address(e) => s3::refuse_address(sim, &parts, e),
     };

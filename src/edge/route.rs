@@ -1,8 +1,12 @@
 //! Which service a request is for, and S3 path-style or virtual-host addressing.
 //!
-//! Lambda's REST paths (`/2015-03-31/...`, `/2019-09-25/...`: every API version the Lambda
-//! router knows) go to the Lambda API, `/_s3lambda/...` to the simulator's own API, everything
-//! else to S3. For S3 the bucket comes from the first path segment (path style) or from the
+//! `/_s3lambda/...` is the simulator's own API. A SigV4-signed request goes to the service its
+//! credential scope names (`s3`, `lambda`, `logs`, `sts`, `iam`, any other), so no other
+//! service's request ever gets S3's answer. An unsigned one (or one signed otherwise, as
+//! SigV2) is routed by its shape: an `X-Amz-Target` of CloudWatch Logs goes to Logs, any
+//! other `X-Amz-Target` to the unsimulated service it names; Lambda's REST paths
+//! (`/2015-03-31/...`, `/2019-09-25/...`: every API version the Lambda router knows) go to
+//! the Lambda API; everything else to S3. For S3 the bucket comes from the first path segment (path style) or from the
 //! `Host` header (`{bucket}.{domain}`, virtual-host style) — see
 //! <https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html>.
 
@@ -22,6 +26,31 @@ pub enum Target {
     /// An S3 request whose path names no bucket or key S3 could store (refused with
     /// [`AddressError::to_s3_error`] before anything else).
     BadS3Address(AddressError),
+    /// Another AWS service: STS, IAM, or one s3lambda does not simulate.
+    Service(Service),
+}
+
+/// An AWS service other than S3, Lambda and CloudWatch Logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Service {
+    /// STS (Query protocol): `GetCallerIdentity`.
+    Sts,
+    /// IAM (Query protocol): roles.
+    Iam,
+    /// Any other service, by its signing name (or, unsigned, its `X-Amz-Target` prefix):
+    /// refused in its own protocol.
+    Other(String),
+}
+
+impl Service {
+    /// The XML namespace of the service's Query-protocol answers.
+    pub fn namespace(&self) -> String {
+        match self {
+            Self::Sts => crate::services::sts::NAMESPACE.to_owned(),
+            Self::Iam => crate::services::iam::NAMESPACE.to_owned(),
+            Self::Other(name) => format!("https://{name}.amazonaws.com/doc/"),
+        }
+    }
 }
 
 /// What an S3 request addresses.
@@ -55,15 +84,34 @@ impl AddressError {
     }
 }
 
-/// Decides where a request goes from its raw path, `Host` and `X-Amz-Target` headers.
+/// Decides where a request goes from its raw path, `Host` and `X-Amz-Target` headers and
+/// the service of its SigV4 credential scope (`scope`, read unverified with
+/// [`crate::auth::scope_service`]; the service then verifies the signature).
 pub fn route(
     path: &str,
     host: Option<&str>,
     amz_target: Option<&str>,
+    scope: Option<&str>,
     domains: &[String],
 ) -> Target {
-    if path == "/" && amz_target.is_some_and(crate::logs::is_logs_target) {
-        return Target::Logs;
+    if path == "/_s3lambda" || path.starts_with("/_s3lambda/") {
+        return Target::Sim;
+    }
+    match scope {
+        Some("s3") => return s3_target(path, host, domains),
+        Some("lambda") => return Target::Lambda,
+        Some("logs") => return Target::Logs,
+        Some("sts") => return Target::Service(Service::Sts),
+        Some("iam") => return Target::Service(Service::Iam),
+        Some(other) => return Target::Service(Service::Other(other.to_owned())),
+        None => {}
+    }
+    if let Some(target) = amz_target {
+        if path == "/" && crate::logs::is_logs_target(target) {
+            return Target::Logs;
+        }
+        let prefix = target.split_once('.').map_or(target, |(p, _)| p);
+        return Target::Service(Service::Other(prefix.to_owned()));
     }
     // A host naming a bucket (`b.localhost`) addresses S3, whatever its key looks like
     // (`2020-06-30/report.csv`); Lambda's paths are Lambda's on the endpoint itself.
@@ -71,9 +119,10 @@ pub fn route(
     if bucket_host.is_none() && crate::lambda::api::router::is_lambda_path(path) {
         return Target::Lambda;
     }
-    if path == "/_s3lambda" || path.starts_with("/_s3lambda/") {
-        return Target::Sim;
-    }
+    s3_target(path, host, domains)
+}
+
+fn s3_target(path: &str, host: Option<&str>, domains: &[String]) -> Target {
     match s3_address(path, host, domains) {
         Ok(address) => Target::S3(address),
         Err(e) => Target::BadS3Address(e),
@@ -219,15 +268,61 @@ mod tests {
             ("/_s3lambdax", None, s3(Some("_s3lambdax"), None)),
         ];
         assert_eq!(
-            route("/", None, Some("Logs_20140328.GetLogEvents"), &d),
+            route("/", None, Some("Logs_20140328.GetLogEvents"), None, &d),
             Target::Logs
         );
         assert_eq!(
-            route("/b/k", None, Some("Logs_20140328.GetLogEvents"), &d),
-            s3(Some("b"), Some("k"))
+            route("/b/k", None, Some("Logs_20140328.GetLogEvents"), None, &d),
+            Target::Service(Service::Other("Logs_20140328".into()))
         );
         for (path, host, want) in cases {
-            assert_eq!(&route(path, *host, None, &d), want, "{path} {host:?}");
+            assert_eq!(&route(path, *host, None, None, &d), want, "{path} {host:?}");
+        }
+    }
+
+    #[test]
+    fn a_signed_request_goes_to_the_service_of_its_scope() {
+        let d = domains();
+        let lambda_path = "/2015-03-31/functions";
+        let cases: &[(&str, Option<&str>, Option<&str>, Target)] = &[
+            ("/", None, Some("sts"), Target::Service(Service::Sts)),
+            ("/", None, Some("iam"), Target::Service(Service::Iam)),
+            (
+                "/",
+                None,
+                Some("cloudformation"),
+                Target::Service(Service::Other("cloudformation".into())),
+            ),
+            (
+                "/",
+                Some("DynamoDB_20120810.ListTables"),
+                Some("dynamodb"),
+                Target::Service(Service::Other("dynamodb".into())),
+            ),
+            (
+                "/",
+                Some("Logs_20140328.CreateLogGroup"),
+                Some("logs"),
+                Target::Logs,
+            ),
+            (lambda_path, None, Some("lambda"), Target::Lambda),
+            ("/anything", None, Some("lambda"), Target::Lambda),
+            // A bucket named like a Lambda API date is S3's when the request says so.
+            (
+                lambda_path,
+                None,
+                Some("s3"),
+                s3(Some("2015-03-31"), Some("functions")),
+            ),
+            ("/_s3lambda/traces", None, Some("s3"), Target::Sim),
+            ("/b/k", None, Some("s3"), s3(Some("b"), Some("k"))),
+        ];
+        for (path, target, scope, want) in cases {
+            assert_eq!(
+                &route(path, None, *target, *scope, &d),
+                want,
+                "{path} {target:?} {scope:?}"
+            );
         }
     }
 
@@ -243,11 +338,11 @@ mod tests {
             ("/b%FF", None),
             ("/a%FF", Some("photos.localhost:4566")),
         ] {
-            assert_eq!(route(path, host, None, &d), refused, "{path}");
+            assert_eq!(route(path, host, None, None, &d), refused, "{path}");
         }
         assert_eq!(AddressError::NotUtf8.to_s3_error().code(), "InvalidURI");
         assert_eq!(
-            route("/b/%ED%95%9C%F0%9F%98%80", None, None, &d),
+            route("/b/%ED%95%9C%F0%9F%98%80", None, None, None, &d),
             s3(Some("b"), Some("한😀"))
         );
     }

@@ -720,3 +720,201 @@ fn token_round_trips() {
         Ok("/aws/lambda/ünï".to_owned())
     );
 }
+
+#[test]
+fn create_describe_retention_and_delete_a_group() {
+    let store = LogStore::default();
+    assert_eq!(
+        call(
+            &store,
+            "CreateLogGroup",
+            &json!({"logGroupName": "/app/one"})
+        ),
+        json!({})
+    );
+    let e = fail(
+        &store,
+        "CreateLogGroup",
+        &json!({"logGroupName": "/app/one"}),
+    );
+    assert_eq!(
+        (e.code(), e.to_string().as_str()),
+        (
+            "ResourceAlreadyExistsException",
+            "The specified log group already exists"
+        )
+    );
+    let groups = call(&store, "DescribeLogGroups", &json!({}));
+    assert!(groups["logGroups"][0].get("retentionInDays").is_none());
+    call(
+        &store,
+        "PutRetentionPolicy",
+        &json!({"logGroupName": "/app/one", "retentionInDays": 14}),
+    );
+    let groups = call(&store, "DescribeLogGroups", &json!({}));
+    assert_eq!(groups["logGroups"][0]["retentionInDays"], json!(14));
+    let e = fail(
+        &store,
+        "PutRetentionPolicy",
+        &json!({"logGroupName": "/app/one", "retentionInDays": 2}),
+    );
+    assert_eq!(e.code(), "InvalidParameterException");
+    assert_eq!(
+        e.to_string(),
+        "1 validation error detected: Value '2' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]"
+    );
+    let e = fail(
+        &store,
+        "PutRetentionPolicy",
+        &json!({"logGroupName": "/nope", "retentionInDays": 1}),
+    );
+    assert_eq!(e, LogsError::no_group());
+    call(
+        &store,
+        "DeleteRetentionPolicy",
+        &json!({"logGroupName": "/app/one"}),
+    );
+    let groups = call(&store, "DescribeLogGroups", &json!({}));
+    assert!(groups["logGroups"][0].get("retentionInDays").is_none());
+    call(
+        &store,
+        "DeleteLogGroup",
+        &json!({"logGroupName": "/app/one"}),
+    );
+    assert_eq!(
+        fail(
+            &store,
+            "DeleteLogGroup",
+            &json!({"logGroupName": "/app/one"})
+        ),
+        LogsError::no_group()
+    );
+    assert_eq!(
+        call(&store, "DescribeLogGroups", &json!({}))["logGroups"],
+        json!([])
+    );
+}
+
+#[test]
+fn create_log_group_validates_its_input() {
+    let store = LogStore::default();
+    let e = fail(&store, "CreateLogGroup", &json!({}));
+    assert_eq!(
+        e.to_string(),
+        "1 validation error detected: Value null at 'logGroupName' failed to satisfy constraint: Member must not be null"
+    );
+    let e = fail(&store, "CreateLogGroup", &json!({"logGroupName": "a b"}));
+    assert!(
+        e.to_string()
+            .ends_with(r"Member must satisfy regular expression pattern: [\.\-_/#A-Za-z0-9]+"),
+        "{e}"
+    );
+    let long = "a".repeat(513);
+    assert_eq!(
+        fail(&store, "CreateLogGroup", &json!({"logGroupName": long})).code(),
+        "InvalidParameterException"
+    );
+    let many: serde_json::Map<String, Value> =
+        (0..51).map(|i| (format!("k{i}"), json!("v"))).collect();
+    assert_eq!(
+        fail(
+            &store,
+            "CreateLogGroup",
+            &json!({"logGroupName": "g", "tags": many})
+        )
+        .code(),
+        "InvalidParameterException"
+    );
+    assert!(!store.group_exists(ACCOUNT, REGION, "g"));
+}
+
+#[test]
+fn tags_by_name_and_by_arn() {
+    let store = LogStore::default();
+    call(
+        &store,
+        "CreateLogGroup",
+        &json!({"logGroupName": "g", "tags": {"team": "a"}}),
+    );
+    assert_eq!(
+        call(&store, "ListTagsLogGroup", &json!({"logGroupName": "g"})),
+        json!({"tags": {"team": "a"}})
+    );
+    call(
+        &store,
+        "TagLogGroup",
+        &json!({"logGroupName": "g", "tags": {"env": "dev"}}),
+    );
+    call(
+        &store,
+        "UntagLogGroup",
+        &json!({"logGroupName": "g", "tags": ["team"]}),
+    );
+    let arn = format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:g");
+    assert_eq!(
+        call(&store, "ListTagsForResource", &json!({"resourceArn": arn})),
+        json!({"tags": {"env": "dev"}})
+    );
+    call(
+        &store,
+        "TagResource",
+        &json!({"resourceArn": format!("{arn}:*"), "tags": {"x": "1"}}),
+    );
+    call(
+        &store,
+        "UntagResource",
+        &json!({"resourceArn": arn, "tagKeys": ["env"]}),
+    );
+    assert_eq!(
+        call(&store, "ListTagsForResource", &json!({"resourceArn": arn})),
+        json!({"tags": {"x": "1"}})
+    );
+    let other = format!("arn:aws:logs:{REGION}:111111111111:log-group:g");
+    assert_eq!(
+        fail(
+            &store,
+            "ListTagsForResource",
+            &json!({"resourceArn": other})
+        )
+        .code(),
+        "AccessDeniedException"
+    );
+    let missing = format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:none");
+    assert_eq!(
+        fail(
+            &store,
+            "TagResource",
+            &json!({"resourceArn": missing, "tags": {"a": "b"}})
+        ),
+        LogsError::no_resource()
+    );
+    assert_eq!(
+        fail(&store, "ListTagsLogGroup", &json!({"logGroupName": "none"})),
+        LogsError::no_group()
+    );
+    assert_eq!(
+        fail(
+            &store,
+            "TagResource",
+            &json!({"resourceArn": "nope", "tags": {}})
+        )
+        .code(),
+        "InvalidParameterException"
+    );
+    // Past 50 tags in all, TooManyTagsException, and nothing is added.
+    let many: serde_json::Map<String, Value> =
+        (0..50).map(|i| (format!("k{i}"), json!("v"))).collect();
+    assert_eq!(
+        fail(
+            &store,
+            "TagLogGroup",
+            &json!({"logGroupName": "g", "tags": many})
+        )
+        .code(),
+        "TooManyTagsException"
+    );
+    assert_eq!(
+        call(&store, "ListTagsLogGroup", &json!({"logGroupName": "g"})),
+        json!({"tags": {"x": "1"}})
+    );
+}

@@ -87,6 +87,8 @@ pub struct GroupInfo {
     pub creation_time_ms: i64,
     /// Bytes of message text currently held by the group's streams.
     pub stored_bytes: i64,
+    /// The retention policy set by `PutRetentionPolicy`, in days (`None`: never expire).
+    pub retention_in_days: Option<u32>,
 }
 
 /// A summary of a log stream, as `DescribeLogStreams` reports it.
@@ -133,7 +135,16 @@ type Accounts = HashMap<String, HashMap<String, BTreeMap<String, Arc<Group>>>>;
 #[derive(Debug)]
 struct Group {
     creation_time_ms: i64,
+    /// Retention and tags: set by the API, never read on the append path.
+    settings: Mutex<GroupSettings>,
     streams: RwLock<BTreeMap<String, Arc<Stream>>>,
+}
+
+/// What the CloudWatch Logs API sets on a group: its retention policy and its tags.
+#[derive(Debug, Default)]
+struct GroupSettings {
+    retention_in_days: Option<u32>,
+    tags: BTreeMap<String, String>,
 }
 
 #[derive(Debug)]
@@ -240,6 +251,90 @@ impl LogStore {
         self.group_or_create(account, region, group, now_ms());
     }
 
+    /// Creates an empty log group with `tags`, as `CreateLogGroup` does; `false` (and nothing
+    /// changed) when the group already exists.
+    pub fn create_group_new(
+        &self,
+        account: &str,
+        region: &str,
+        group: &str,
+        tags: BTreeMap<String, String>,
+    ) -> bool {
+        let mut all = self.shared.groups.write();
+        let groups = all
+            .entry(account.to_owned())
+            .or_default()
+            .entry(region.to_owned())
+            .or_default();
+        if groups.contains_key(group) {
+            return false;
+        }
+        groups.insert(
+            group.to_owned(),
+            Arc::new(Group {
+                creation_time_ms: now_ms(),
+                settings: Mutex::new(GroupSettings {
+                    retention_in_days: None,
+                    tags,
+                }),
+                streams: RwLock::default(),
+            }),
+        );
+        true
+    }
+
+    /// Deletes a group with its streams and events; `false` when there was none.
+    pub fn delete_group(&self, account: &str, region: &str, group: &str) -> bool {
+        self.shared
+            .groups
+            .write()
+            .get_mut(account)
+            .and_then(|r| r.get_mut(region))
+            .and_then(|g| g.remove(group))
+            .is_some()
+    }
+
+    /// Sets (or, with `None`, removes) a group's retention policy; `false` when there is no
+    /// such group. The policy is reported, not applied: events leave a stream by the count
+    /// bound only.
+    pub fn set_retention(
+        &self,
+        account: &str,
+        region: &str,
+        group: &str,
+        days: Option<u32>,
+    ) -> bool {
+        self.group(account, region, group)
+            .map(|g| g.settings.lock().retention_in_days = days)
+            .is_some()
+    }
+
+    /// A group's tags; `None` when there is no such group.
+    pub fn group_tags(
+        &self,
+        account: &str,
+        region: &str,
+        group: &str,
+    ) -> Option<BTreeMap<String, String>> {
+        self.group(account, region, group)
+            .map(|g| g.settings.lock().tags.clone())
+    }
+
+    /// Changes a group's tags under its lock: `change` sees the current tags and may refuse
+    /// (its error is returned, nothing changed). `None` when there is no such group.
+    pub fn update_group_tags<E>(
+        &self,
+        account: &str,
+        region: &str,
+        group: &str,
+        change: impl FnOnce(&mut BTreeMap<String, String>) -> Result<(), E>,
+    ) -> Option<Result<(), E>> {
+        let group = self.group(account, region, group)?;
+        let mut settings = group.settings.lock();
+        let mut tags = settings.tags.clone();
+        Some(change(&mut tags).map(|()| settings.tags = tags))
+    }
+
     /// Forgets every group, stream and event.
     pub fn clear(&self) {
         self.shared.groups.write().clear();
@@ -284,6 +379,7 @@ impl LogStore {
                     name,
                     creation_time_ms: group.creation_time_ms,
                     stored_bytes,
+                    retention_in_days: group.settings.lock().retention_in_days,
                 }
             })
             .collect()
@@ -425,6 +521,7 @@ impl LogStore {
                     tracing::debug!(account, region, group, "log group created");
                     Arc::new(Group {
                         creation_time_ms: now,
+                        settings: Mutex::default(),
                         streams: RwLock::default(),
                     })
                 }),

@@ -30,6 +30,7 @@ use crate::logs::LogStore;
 use crate::pipeline::{DispatchConfig, Dispatcher, Executor, Pipeline, RuntimeInvoker};
 use crate::runtime::{Runtime, RuntimeConfig, RuntimeError};
 use crate::s3::{Effect, S3, S3Config};
+use crate::services::iam::IamStore;
 use crate::trace::{Journal, Outcome, Query};
 
 /// The whole simulator. Cheap to clone; clones share state.
@@ -48,6 +49,7 @@ struct Shared {
     journal: Arc<Journal>,
     pipeline: Pipeline,
     logs: LogStore,
+    iam: IamStore,
 }
 
 /// Why a simulator could not be built or started.
@@ -178,6 +180,7 @@ impl SimulatorBuilder {
                 journal,
                 pipeline,
                 logs,
+                iam: IamStore::default(),
             }),
         })
     }
@@ -224,6 +227,11 @@ impl Simulator {
         &self.shared.journal
     }
 
+    /// IAM roles, per account (stored, not enforced).
+    pub fn iam(&self) -> &IamStore {
+        &self.shared.iam
+    }
+
     /// Function logs, as CloudWatch Logs serves them.
     pub fn logs(&self) -> &LogStore {
         &self.shared.logs
@@ -254,6 +262,7 @@ impl Simulator {
         self.shared.journal.clear();
         self.dispatcher().records().clear();
         self.shared.logs.clear();
+        self.shared.iam.clear();
     }
 
     /// Waits up to `grace` for every queued and running event delivery to finish (retries

@@ -89,8 +89,9 @@ async fn unsimulated_operations_answer_in_lambdas_protocol() {
     .await;
 
     let runtime = lambda
-        .get_runtime_management_config()
+        .put_runtime_management_config()
         .function_name("helloworld")
+        .update_runtime_on(aws_sdk_lambda::types::UpdateRuntimeOn::Auto)
         .send()
         .await
         .unwrap_err();
@@ -98,7 +99,7 @@ async fn unsimulated_operations_answer_in_lambdas_protocol() {
     assert!(
         runtime
             .message()
-            .is_some_and(|m| m.starts_with("GetRuntimeManagementConfig is not simulated")),
+            .is_some_and(|m| m.starts_with("PutRuntimeManagementConfig is not simulated")),
         "{runtime:?}"
     );
     let mapping = lambda

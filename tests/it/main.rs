@@ -30,5 +30,6 @@ mod s3_versioning;
 mod scenario;
 mod sdk_auth;
 mod sdk_lambda;
+mod services;
 mod shutdown;
 mod sigv4;

@@ -1,7 +1,8 @@
 //! Account-level reads IaC tools make on every refresh: GetAccountSettings (API 2016-08-19),
 //! ListLayers and ListEventSourceMappings (always empty: s3lambda simulates neither layers
 //! nor event source mappings), and a function's GetFunctionRecursionConfig (API 2024-08-31)
-//! and GetFunctionCodeSigningConfig (API 2020-06-30; s3lambda has no code signing configs).
+//! and GetFunctionCodeSigningConfig (API 2020-06-30; s3lambda has no code signing configs),
+//! GetRuntimeManagementConfig (API 2021-07-20; every function updates its runtime `Auto`).
 //!
 //! <https://docs.aws.amazon.com/lambda/latest/api/API_GetAccountSettings.html>
 
@@ -66,4 +67,25 @@ pub fn default_setting(
     let r = wire::function_ref_plain(name)?;
     reg.require(account, &req.region, &r)?;
     Ok(json(StatusCode::OK, default, &req.request_id))
+}
+
+/// `GET /2021-07-20/functions/{name}/runtime-management-config?Qualifier=`: the mode every
+/// function has until `PutRuntimeManagementConfig` (not simulated) changes it,
+/// `{"UpdateRuntimeOn":"Auto","FunctionArn":…}`. `RuntimeVersionArn` is left out: AWS returns
+/// it null unless the mode is `Manual`
+/// (<https://docs.aws.amazon.com/lambda/latest/api/API_GetRuntimeManagementConfig.html>).
+/// `FunctionArn` is the ARN GetFunctionConfiguration gives for the same name and qualifier.
+pub fn get_runtime_management_config(
+    reg: &Registry,
+    req: &LambdaRequest,
+    account: &str,
+    name: &str,
+) -> Result<Response<Bytes>, LambdaError> {
+    let r = wire::function_ref(req, name)?;
+    let v = reg.get_function(account, &req.region, &r)?;
+    Ok(json(
+        StatusCode::OK,
+        &json!({ "UpdateRuntimeOn": "Auto", "FunctionArn": v.arn }),
+        &req.request_id,
+    ))
 }

@@ -169,7 +169,7 @@ impl Lambda {
     }
 
     async fn route(&self, req: LambdaRequest) -> Result<http::Response<Bytes>, LambdaError> {
-        let route = router::route(&req.method, &req.path)?;
+        let route = router::route_with_query(&req.method, &req.path, &req.query)?;
         tracing::debug!(?route, request_id = %req.request_id, "lambda request");
         let reg = &*self.registry;
         let r = &req;
@@ -234,6 +234,9 @@ impl Lambda {
             }
             Route::GetFunctionCodeSigningConfig(f) => {
                 account::default_setting(reg, r, a, &f, &serde_json::json!({}))
+            }
+            Route::GetRuntimeManagementConfig(f) => {
+                account::get_runtime_management_config(reg, r, a, &f)
             }
             Route::ListTags(f) => tags::list(reg, r, a, &f),
             Route::TagResource(f) => tags::tag(reg, r, a, &f),

@@ -73,6 +73,8 @@ pub enum Route {
     GetFunctionRecursionConfig(String),
     /// `GET /functions/{name}/code-signing-config` (API 2020-06-30).
     GetFunctionCodeSigningConfig(String),
+    /// `GET /functions/{name}/runtime-management-config` (API 2021-07-20).
+    GetRuntimeManagementConfig(String),
     /// `GET /tags/{arn}` (API 2017-03-31).
     ListTags(String),
     /// `POST /tags/{arn}`.
@@ -122,6 +124,7 @@ impl Route {
             Self::DeleteFunctionConcurrency(f) => (f, "lambda:DeleteFunctionConcurrency"),
             Self::GetFunctionRecursionConfig(f) => (f, "lambda:GetFunctionRecursionConfig"),
             Self::GetFunctionCodeSigningConfig(f) => (f, "lambda:GetFunctionCodeSigningConfig"),
+            Self::GetRuntimeManagementConfig(f) => (f, "lambda:GetRuntimeManagementConfig"),
             Self::ListTags(f) => (f, "lambda:ListTags"),
             Self::TagResource(f) => (f, "lambda:TagResource"),
             Self::UntagResource(f) => (f, "lambda:UntagResource"),
@@ -225,6 +228,9 @@ pub fn route(method: &Method, path: &str) -> Result<Route, LambdaError> {
         ("GET", ["functions", f, "code-signing-config"]) => {
             Route::GetFunctionCodeSigningConfig(name(f))
         }
+        ("GET", ["functions", f, "runtime-management-config"]) => {
+            Route::GetRuntimeManagementConfig(name(f))
+        }
         ("GET", ["account-settings"]) => Route::GetAccountSettings,
         ("GET", ["tags", f]) => Route::ListTags(name(f)),
         ("POST", ["tags", f]) => Route::TagResource(name(f)),
@@ -233,14 +239,46 @@ pub fn route(method: &Method, path: &str) -> Result<Route, LambdaError> {
         ("GET", ["event-source-mappings"]) => Route::ListEventSourceMappings,
         _ => {
             return Err(match unsimulated(method.as_str(), &segs) {
-                Some(op) => LambdaError::UnknownOperation(format!(
-                    "{op} is not simulated by s3lambda: it runs functions for S3 notifications and the Invoke API only."
-                )),
+                Some(op) => not_simulated(op),
                 None => unknown(),
             });
         }
     };
     Ok(r)
+}
+
+/// Finds the operation as [`route`] does, then tells apart the operations that share a
+/// method and path and differ by a query parameter: `GET /2018-10-31/layers?find=LayerVersion`
+/// is GetLayerVersionByArn (not ListLayers), `GET …/provisioned-concurrency?List=ALL` is
+/// ListProvisionedConcurrencyConfigs. Neither is simulated; each is refused by its name.
+pub fn route_with_query(
+    method: &Method,
+    path: &str,
+    query: &[(String, String)],
+) -> Result<Route, LambdaError> {
+    let has = |k: &str, v: &str| query.iter().any(|(qk, qv)| qk == k && qv == v);
+    let route = route(method, path);
+    match &route {
+        Ok(Route::ListLayers) if has("find", "LayerVersion") => {
+            Err(not_simulated("GetLayerVersionByArn"))
+        }
+        Err(_)
+            if method == Method::GET
+                && path
+                    .trim_end_matches('/')
+                    .ends_with("/provisioned-concurrency")
+                && has("List", "ALL") =>
+        {
+            Err(not_simulated("ListProvisionedConcurrencyConfigs"))
+        }
+        _ => route,
+    }
+}
+
+fn not_simulated(op: &str) -> LambdaError {
+    LambdaError::UnknownOperation(format!(
+        "{op} is not simulated by s3lambda: it runs functions for S3 notifications and the Invoke API only."
+    ))
 }
 
 /// The name of a Lambda operation s3lambda knows of but does not simulate, so its refusal
@@ -261,15 +299,25 @@ fn unsimulated(method: &str, segs: &[&str]) -> Option<&'static str> {
         ("DELETE", ["functions", _, "provisioned-concurrency"]) => {
             "DeleteProvisionedConcurrencyConfig"
         }
-        ("GET", ["functions", _, "runtime-management-config"]) => "GetRuntimeManagementConfig",
         ("PUT", ["functions", _, "runtime-management-config"]) => "PutRuntimeManagementConfig",
         ("PUT", ["functions", _, "code-signing-config"]) => "PutFunctionCodeSigningConfig",
         ("DELETE", ["functions", _, "code-signing-config"]) => "DeleteFunctionCodeSigningConfig",
         ("PUT", ["functions", _, "recursion-config"]) => "PutFunctionRecursionConfig",
         ("POST", ["functions", _, "invoke-async"]) => "InvokeAsync",
         ("POST", ["functions", _, "response-streaming-invocations"]) => "InvokeWithResponseStream",
-        (_, ["code-signing-configs", ..]) => "a code signing configuration operation",
-        (_, ["layers", _, ..]) => "a layer operation",
+        ("POST", ["code-signing-configs"]) => "CreateCodeSigningConfig",
+        ("GET", ["code-signing-configs"]) => "ListCodeSigningConfigs",
+        ("GET", ["code-signing-configs", _]) => "GetCodeSigningConfig",
+        ("PUT", ["code-signing-configs", _]) => "UpdateCodeSigningConfig",
+        ("DELETE", ["code-signing-configs", _]) => "DeleteCodeSigningConfig",
+        ("GET", ["code-signing-configs", _, "functions"]) => "ListFunctionsByCodeSigningConfig",
+        ("GET", ["layers", _, "versions"]) => "ListLayerVersions",
+        ("POST", ["layers", _, "versions"]) => "PublishLayerVersion",
+        ("GET", ["layers", _, "versions", _]) => "GetLayerVersion",
+        ("DELETE", ["layers", _, "versions", _]) => "DeleteLayerVersion",
+        ("POST", ["layers", _, "versions", _, "policy"]) => "AddLayerVersionPermission",
+        ("GET", ["layers", _, "versions", _, "policy"]) => "GetLayerVersionPolicy",
+        ("DELETE", ["layers", _, "versions", _, "policy", _]) => "RemoveLayerVersionPermission",
         _ => return None,
     })
 }
@@ -340,5 +388,237 @@ mod tests {
         );
         assert!(route(&Method::GET, "/bucket/key").is_err());
         assert!(is_lambda_path("/2015-03-31/functions") && !is_lambda_path("/2015-03-31"));
+    }
+
+    /// Every operation of the Lambda service model under the API dates s3lambda answers,
+    /// with its method and path (`f` a function, `a` an alias, `l` a layer, `u` a mapping or
+    /// config id): each is routed, or refused naming the operation, never "no operation".
+    #[test]
+    fn every_model_path_is_routed_or_refused_by_name() {
+        const F: &str = "arn%3Aaws%3Alambda%3Aus-east-1%3A000000000000%3Afunction%3Af";
+        let simulated: &[(&str, &str)] = &[
+            ("POST", "/2015-03-31/functions/f/policy"),
+            ("POST", "/2015-03-31/functions/f/aliases"),
+            ("POST", "/2015-03-31/functions"),
+            ("DELETE", "/2015-03-31/functions/f/aliases/a"),
+            ("DELETE", "/2015-03-31/functions/f"),
+            ("GET", "/2015-03-31/functions/f/aliases/a"),
+            ("GET", "/2015-03-31/functions/f"),
+            ("GET", "/2015-03-31/functions/f/configuration"),
+            ("GET", "/2015-03-31/functions/f/policy"),
+            ("POST", "/2015-03-31/functions/f/invocations"),
+            ("GET", "/2015-03-31/event-source-mappings/"),
+            ("GET", "/2015-03-31/functions/f/aliases"),
+            ("GET", "/2015-03-31/functions/"),
+            ("GET", "/2015-03-31/functions/f/versions"),
+            ("POST", "/2015-03-31/functions/f/versions"),
+            ("DELETE", "/2015-03-31/functions/f/policy/s"),
+            ("PUT", "/2015-03-31/functions/f/aliases/a"),
+            ("PUT", "/2015-03-31/functions/f/code"),
+            ("PUT", "/2015-03-31/functions/f/configuration"),
+            ("GET", "/2016-08-19/account-settings/"),
+            ("GET", "/2017-03-31/tags/ARN"),
+            ("POST", "/2017-03-31/tags/ARN"),
+            ("DELETE", "/2017-03-31/tags/ARN"),
+            ("PUT", "/2017-10-31/functions/f/concurrency"),
+            ("DELETE", "/2017-10-31/functions/f/concurrency"),
+            ("GET", "/2019-09-30/functions/f/concurrency"),
+            ("GET", "/2018-10-31/layers"),
+            ("PUT", "/2019-09-25/functions/f/event-invoke-config"),
+            ("POST", "/2019-09-25/functions/f/event-invoke-config"),
+            ("GET", "/2019-09-25/functions/f/event-invoke-config"),
+            ("DELETE", "/2019-09-25/functions/f/event-invoke-config"),
+            ("GET", "/2019-09-25/functions/f/event-invoke-config/list"),
+            ("GET", "/2020-06-30/functions/f/code-signing-config"),
+            ("GET", "/2021-07-20/functions/f/runtime-management-config"),
+            ("GET", "/2024-08-31/functions/f/recursion-config"),
+        ];
+        for (method, path) in simulated {
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            assert!(route(&method, path).is_ok(), "{method} {path}");
+            let arn_path = path.replacen("/functions/f", &format!("/functions/{F}"), 1);
+            assert!(route(&method, &arn_path).is_ok(), "{method} {arn_path}");
+        }
+        let refused: &[(&str, &str, &str)] = &[
+            (
+                "POST",
+                "/2015-03-31/event-source-mappings/",
+                "CreateEventSourceMapping",
+            ),
+            (
+                "DELETE",
+                "/2015-03-31/event-source-mappings/u",
+                "DeleteEventSourceMapping",
+            ),
+            (
+                "GET",
+                "/2015-03-31/event-source-mappings/u",
+                "GetEventSourceMapping",
+            ),
+            (
+                "PUT",
+                "/2015-03-31/event-source-mappings/u",
+                "UpdateEventSourceMapping",
+            ),
+            (
+                "POST",
+                "/2014-11-13/functions/f/invoke-async/",
+                "InvokeAsync",
+            ),
+            ("GET", "/2018-10-31/layers/l/versions", "ListLayerVersions"),
+            (
+                "POST",
+                "/2018-10-31/layers/l/versions",
+                "PublishLayerVersion",
+            ),
+            ("GET", "/2018-10-31/layers/l/versions/1", "GetLayerVersion"),
+            (
+                "DELETE",
+                "/2018-10-31/layers/l/versions/1",
+                "DeleteLayerVersion",
+            ),
+            (
+                "POST",
+                "/2018-10-31/layers/l/versions/1/policy",
+                "AddLayerVersionPermission",
+            ),
+            (
+                "GET",
+                "/2018-10-31/layers/l/versions/1/policy",
+                "GetLayerVersionPolicy",
+            ),
+            (
+                "DELETE",
+                "/2018-10-31/layers/l/versions/1/policy/s",
+                "RemoveLayerVersionPermission",
+            ),
+            (
+                "PUT",
+                "/2019-09-30/functions/f/provisioned-concurrency",
+                "PutProvisionedConcurrencyConfig",
+            ),
+            (
+                "GET",
+                "/2019-09-30/functions/f/provisioned-concurrency",
+                "GetProvisionedConcurrencyConfig",
+            ),
+            (
+                "DELETE",
+                "/2019-09-30/functions/f/provisioned-concurrency",
+                "DeleteProvisionedConcurrencyConfig",
+            ),
+            (
+                "POST",
+                "/2020-04-22/code-signing-configs/",
+                "CreateCodeSigningConfig",
+            ),
+            (
+                "GET",
+                "/2020-04-22/code-signing-configs/",
+                "ListCodeSigningConfigs",
+            ),
+            (
+                "GET",
+                "/2020-04-22/code-signing-configs/c",
+                "GetCodeSigningConfig",
+            ),
+            (
+                "PUT",
+                "/2020-04-22/code-signing-configs/c",
+                "UpdateCodeSigningConfig",
+            ),
+            (
+                "DELETE",
+                "/2020-04-22/code-signing-configs/c",
+                "DeleteCodeSigningConfig",
+            ),
+            (
+                "GET",
+                "/2020-04-22/code-signing-configs/c/functions",
+                "ListFunctionsByCodeSigningConfig",
+            ),
+            (
+                "PUT",
+                "/2020-06-30/functions/f/code-signing-config",
+                "PutFunctionCodeSigningConfig",
+            ),
+            (
+                "DELETE",
+                "/2020-06-30/functions/f/code-signing-config",
+                "DeleteFunctionCodeSigningConfig",
+            ),
+            (
+                "PUT",
+                "/2021-07-20/functions/f/runtime-management-config",
+                "PutRuntimeManagementConfig",
+            ),
+            (
+                "POST",
+                "/2021-10-31/functions/f/url",
+                "CreateFunctionUrlConfig",
+            ),
+            ("GET", "/2021-10-31/functions/f/url", "GetFunctionUrlConfig"),
+            (
+                "PUT",
+                "/2021-10-31/functions/f/url",
+                "UpdateFunctionUrlConfig",
+            ),
+            (
+                "DELETE",
+                "/2021-10-31/functions/f/url",
+                "DeleteFunctionUrlConfig",
+            ),
+            (
+                "GET",
+                "/2021-10-31/functions/f/urls",
+                "ListFunctionUrlConfigs",
+            ),
+            (
+                "POST",
+                "/2021-11-15/functions/f/response-streaming-invocations",
+                "InvokeWithResponseStream",
+            ),
+            (
+                "PUT",
+                "/2024-08-31/functions/f/recursion-config",
+                "PutFunctionRecursionConfig",
+            ),
+        ];
+        for (method, path, op) in refused {
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            let e = route(&method, path).unwrap_err();
+            assert_eq!(e.code(), "UnknownOperationException");
+            assert!(
+                e.message().starts_with(&format!("{op} is not simulated")),
+                "{method} {path}: {}",
+                e.message()
+            );
+        }
+        let q = |k: &str, v: &str| vec![(k.to_owned(), v.to_owned())];
+        let by_arn = route_with_query(
+            &Method::GET,
+            "/2018-10-31/layers",
+            &q("find", "LayerVersion"),
+        )
+        .unwrap_err();
+        assert!(
+            by_arn
+                .message()
+                .starts_with("GetLayerVersionByArn is not simulated")
+        );
+        let list = route_with_query(
+            &Method::GET,
+            "/2019-09-30/functions/f/provisioned-concurrency",
+            &q("List", "ALL"),
+        )
+        .unwrap_err();
+        assert!(
+            list.message()
+                .starts_with("ListProvisionedConcurrencyConfigs is not simulated")
+        );
+        assert_eq!(
+            route_with_query(&Method::GET, "/2018-10-31/layers", &[]).unwrap(),
+            Route::ListLayers
+        );
     }
 }

@@ -35,24 +35,38 @@ pub(super) fn validate_range(v: u32, field: &str, min: u32, max: u32) -> Result<
     }
 }
 
+/// The role ARN of CreateFunction and UpdateFunctionConfiguration, matched whole against
+/// Lambda's model pattern [`ROLE_PATTERN`] (an empty partition, `arn::iam::…`, matches it;
+/// since `/` is in the name class, `role/` alone does too). The role itself is not looked
+/// up: s3lambda's IAM stores roles without enforcing them.
 pub(super) fn validate_role(role: &str) -> Result<(), LambdaError> {
-    let ok = arn::Arn::parse(role).is_ok_and(|a| {
-        a.partition.starts_with("aws")
-            && a.service == "iam"
-            && a.region.is_empty()
-            && arn::is_account_id(&a.account)
-            && a.resource.strip_prefix("role").is_some_and(|r| {
-                let r = r.strip_prefix('/').unwrap_or(r);
-                !r.is_empty()
-                    && r.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"+=,.@-_/".contains(&b))
-            })
-    });
-    if ok {
+    if role_matches(role) {
         Ok(())
     } else {
         Err(ArnError::pattern(role, "role", ROLE_PATTERN).into())
     }
+}
+
+fn role_matches(role: &str) -> bool {
+    let Some((partition, rest)) = role.strip_prefix("arn:").and_then(|r| r.split_once(':')) else {
+        return false;
+    };
+    let partition_ok = partition.is_empty()
+        || partition
+            .strip_prefix("aws")
+            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-'));
+    let Some((account, name)) = rest
+        .strip_prefix("iam::")
+        .and_then(|r| r.split_once(":role"))
+    else {
+        return false;
+    };
+    partition_ok
+        && arn::is_account_id(account)
+        && !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@-_/".contains(&b))
 }
 
 /// Environment variables: keys `[a-zA-Z]([a-zA-Z0-9_])+`, at most 4 KB as JSON.
@@ -102,6 +116,39 @@ pub(super) fn validate_version(v: &str) -> Result<(), LambdaError> {
         Ok(())
     } else {
         Err(ArnError::pattern(v, "functionVersion", VERSION_PATTERN).into())
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn role_arns_match_lambdas_pattern_whole() {
+    for ok in [
+        "arn:aws:iam::123456789012:role/lambda-role",
+        "arn:aws:iam::123456789012:role/service-role/a+b=c,d.e@f_g",
+        "arn:aws-cn:iam::123456789012:role/r",
+        "arn::iam::123456789012:role/r",
+        "arn:aws:iam::123456789012:roler",
+        "arn:aws:iam::123456789012:role/",
+    ] {
+        assert!(validate_role(ok).is_ok(), "{ok}");
+    }
+    for bad in [
+        "lambda-role",
+        "arn:aws:iam::12345678901:role/r",
+        "arn:aws:iam::123456789012:user/r",
+        "arn:aws:iam::123456789012:role",
+        "arn:aws:iam:us-east-1:123456789012:role/r",
+        "arn:gcp:iam::123456789012:role/r",
+        "arn:aws:iam::123456789012:role/a b",
+    ] {
+        let e = validate_role(bad).unwrap_err();
+        assert_eq!(
+            e.message(),
+            format!(
+                "1 validation error detected: Value '{bad}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: {ROLE_PATTERN}"
+            ),
+            "{bad}"
+        );
     }
 }
 
