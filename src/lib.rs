@@ -55,6 +55,7 @@ pub mod auth;
 pub mod edge;
 pub mod lambda;
 pub mod logs;
+pub mod metrics;
 pub mod notify;
 pub mod pipeline;
 #[cfg(test)]

@@ -86,6 +86,10 @@ struct ServeArgs {
     /// tutorials replay verbatim; without it they are refused as AWS refuses them.
     #[arg(long)]
     legacy_runtimes: bool,
+    /// Print the ready line on stdout as one JSON object (`{"ready":true,"endpoint":...,
+    /// "port":...}`) instead of text, for programs that start `serve` on `--port 0`.
+    #[arg(long)]
+    ready_json: bool,
 }
 
 fn parse_account(s: &str) -> Result<AccountConfig, String> {
@@ -212,14 +216,48 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let local = listener.local_addr()?;
+    sim.start_dispatch();
     tracing::info!(
         endpoint = %format!("http://{local}"),
         region = %sim.config().region,
         accounts = sim.config().accounts.len(),
         "s3lambda is ready"
     );
-    sim.clone().serve(listener, shutdown_signal()).await;
+    ready_line(&sim, local, args.ready_json);
+    let stopping = sim.clone();
+    sim.clone()
+        .serve(listener, async move {
+            shutdown_signal().await;
+            stopping.begin_shutdown();
+        })
+        .await;
     drain(&sim, grace).await
+}
+
+/// The one line on stdout that says `serve` accepts connections, and where: text, or JSON
+/// with `--ready-json`. Connections made from now on are answered. A closed stdout does not
+/// stop the server.
+fn ready_line(sim: &Simulator, local: SocketAddr, json: bool) {
+    use std::io::Write as _;
+    let endpoint = format!("http://{local}");
+    let line = if json {
+        serde_json::json!({
+            "ready": true,
+            "endpoint": endpoint,
+            "host": local.ip().to_string(),
+            "port": local.port(),
+            "region": sim.config().region,
+            "pid": std::process::id(),
+            "version": env!("CARGO_PKG_VERSION"),
+        })
+        .to_string()
+    } else {
+        format!("s3lambda ready on {endpoint}")
+    };
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush()) {
+        tracing::warn!(error = %e, "the ready line could not be written to stdout");
+    }
 }
 
 /// After the listener stopped: waits up to `grace` for queued event deliveries (a second

@@ -9,6 +9,7 @@ mod config;
 mod edge_limits;
 mod ids;
 mod local;
+mod metrics;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -22,6 +23,7 @@ pub use edge_limits::EdgeLimits;
 pub use ids::{RequestIds, S3Ids};
 pub(crate) use local::encode as encode_path_segment;
 pub use local::{Invoked, LocalClient, ObjectWrite};
+pub use metrics::Readiness;
 
 use crate::auth::Keyring;
 use crate::lambda::Lambda;
@@ -48,6 +50,7 @@ struct Shared {
     journal: Arc<Journal>,
     pipeline: Pipeline,
     logs: LogStore,
+    readiness: metrics::ReadinessCell,
 }
 
 /// Why a simulator could not be built or started.
@@ -178,6 +181,7 @@ impl SimulatorBuilder {
                 journal,
                 pipeline,
                 logs,
+                readiness: metrics::ReadinessCell::default(),
             }),
         })
     }
@@ -238,6 +242,7 @@ impl Simulator {
     /// `serve` and `start` call it.
     pub fn start_dispatch(&self) {
         self.shared.pipeline.start();
+        self.shared.readiness.advance(Readiness::Ready);
     }
 
     /// Emits the events of `effects`, the changes one accepted request made to `bucket`.
