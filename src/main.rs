@@ -1,5 +1,6 @@
 //! The `s3lambda` command line: `serve` runs the simulator, `demo` walks through the
-//! tutorial, `trace` shows what happened to events.
+//! tutorial, `trace` shows what happened to events, `scenario` and `bench` test and measure,
+//! `handler` writes a built-in handler for clients to deploy.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -40,6 +41,9 @@ enum Command {
     /// Load generator: signed S3 PUTs from concurrent connections, every resulting delivery
     /// waited for and counted; throughput, latency percentiles and CPU per request.
     Bench(cli::bench::BenchArgs),
+    /// Writes a built-in handler component (or, with --zip, a deployment package holding it)
+    /// for CreateFunction from any client; with no name, lists them.
+    Handler(cli::handler::HandlerArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -160,6 +164,7 @@ fn main() -> ExitCode {
                 }
             }
             Command::Bench(args) => cli::bench::run(&args).await.map_err(Into::into),
+            Command::Handler(args) => cli::handler::run(&args).map_err(Into::into),
         }
     });
     // Handler threads still running after a drain must not hold the exit.

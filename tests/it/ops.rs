@@ -458,3 +458,58 @@ async fn bench_puts_back_a_buckets_configuration_and_keeps_on_request() {
         "own and the kept run's function: {functions:?}"
     );
 }
+
+/// `s3lambda handler` lists the built-ins and writes one as a component or a deployment
+/// package that CreateFunction takes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handler_writes_a_deployment_package_lambda_accepts() {
+    let listed = Command::new(BIN).arg("handler").output().unwrap();
+    let names = String::from_utf8_lossy(&listed.stdout);
+    assert!(names.lines().any(|l| l == "helloworld"), "{names}");
+    let unknown = Command::new(BIN)
+        .args(["handler", "nope"])
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("no built-in handler \"nope\""),
+        "{}",
+        String::from_utf8_lossy(&unknown.stderr)
+    );
+    let wasm = Command::new(BIN)
+        .args(["handler", "echo"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        wasm.stdout,
+        s3lambda::runtime::handlers::by_name("echo").unwrap()
+    );
+    let zip = Command::new(BIN)
+        .args(["handler", "echo", "--zip"])
+        .output()
+        .unwrap();
+    assert!(zip.status.success());
+    let server = common::start().await;
+    let created = common::lambda(&server)
+        .create_function()
+        .function_name("from-cli")
+        .role("arn:aws:iam::000000000000:role/r")
+        .handler("echo.handle")
+        .code(
+            aws_sdk_lambda::types::FunctionCode::builder()
+                .zip_file(aws_sdk_lambda::primitives::Blob::new(zip.stdout))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.function_name(), Some("from-cli"));
+    let invoked = common::lambda(&server)
+        .invoke()
+        .function_name("from-cli")
+        .payload(aws_sdk_lambda::primitives::Blob::new(&b"{\"a\":1}"[..]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invoked.function_error(), None);
+}
