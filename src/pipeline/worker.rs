@@ -35,10 +35,10 @@ pub(super) fn spawn<B: Backend>(
     let permits = Arc::new(Semaphore::new(workers));
     tokio::spawn(async move {
         while let Some(job) = rx.recv().await {
-            ctx.metrics.queue(-1);
             let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
                 break;
             };
+            ctx.metrics.queue(-1);
             let backend = Arc::clone(&backend);
             let ctx = Arc::clone(&ctx);
             tokio::spawn(async move {
