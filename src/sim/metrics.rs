@@ -96,3 +96,19 @@ impl Simulator {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn readiness_only_moves_forward() {
+        let sim = Simulator::builder().build().expect("builds");
+        assert_eq!(sim.readiness(), Readiness::Starting);
+        sim.start_dispatch();
+        assert_eq!(sim.clone().readiness(), Readiness::Ready);
+        sim.begin_shutdown();
+        sim.start_dispatch();
+        assert_eq!(sim.readiness(), Readiness::Draining);
+    }
+}

@@ -72,6 +72,21 @@ async fn serve_on_port_0_prints_where_it_listens() {
     assert_eq!(health["status"], "running", "{health}");
 }
 
+/// Once shutdown began, the health API says so with a 503 (a load balancer or `bench` stops
+/// sending work there).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_says_draining_once_shutdown_began() {
+    let server = common::start().await;
+    let url = format!("{}/_s3lambda/health", server.endpoint());
+    assert_eq!(get(&url, &[]).await.status, 200);
+    server.simulator().begin_shutdown();
+    let draining = get(&url, &[]).await;
+    assert_eq!(draining.status, 503, "{}", draining.body);
+    let body: Value = serde_json::from_str(&draining.body).unwrap();
+    assert_eq!(body["status"], "draining", "{body}");
+    assert_eq!(body["ready"], false, "{body}");
+}
+
 /// The text form of the ready line, without `--ready-json`.
 #[test]
 fn serve_says_ready_in_words() {
