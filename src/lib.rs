@@ -56,6 +56,7 @@ mod dashboard;
 pub mod edge;
 pub mod lambda;
 pub mod logs;
+pub mod metrics;
 pub mod notify;
 pub mod pipeline;
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The `s3lambda` command line: `serve` runs the simulator, `demo` walks through the
-//! tutorial, `trace` shows what happened to events.
+//! tutorial, `trace` shows what happened to events, `scenario` and `bench` test and measure,
+//! `handler` writes a built-in handler for clients to deploy.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -40,6 +41,9 @@ enum Command {
     /// Load generator: signed S3 PUTs from concurrent connections, every resulting delivery
     /// waited for and counted; throughput, latency percentiles and CPU per request.
     Bench(cli::bench::BenchArgs),
+    /// Writes a built-in handler component (or, with --zip, a deployment package holding it)
+    /// for CreateFunction from any client; with no name, lists them.
+    Handler(cli::handler::HandlerArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -86,6 +90,10 @@ struct ServeArgs {
     /// tutorials replay verbatim; without it they are refused as AWS refuses them.
     #[arg(long)]
     legacy_runtimes: bool,
+    /// Print the ready line on stdout as one JSON object (`{"ready":true,"endpoint":...,
+    /// "port":...}`) instead of text, for programs that start `serve` on `--port 0`.
+    #[arg(long)]
+    ready_json: bool,
 }
 
 fn parse_account(s: &str) -> Result<AccountConfig, String> {
@@ -156,6 +164,7 @@ fn main() -> ExitCode {
                 }
             }
             Command::Bench(args) => cli::bench::run(&args).await.map_err(Into::into),
+            Command::Handler(args) => cli::handler::run(&args).map_err(Into::into),
         }
     });
     // Handler threads still running after a drain must not hold the exit.
@@ -212,14 +221,48 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let local = listener.local_addr()?;
+    sim.start_dispatch();
     tracing::info!(
         endpoint = %format!("http://{local}"),
         region = %sim.config().region,
         accounts = sim.config().accounts.len(),
         "s3lambda is ready"
     );
-    sim.clone().serve(listener, shutdown_signal()).await;
+    ready_line(&sim, local, args.ready_json);
+    let stopping = sim.clone();
+    sim.clone()
+        .serve(listener, async move {
+            shutdown_signal().await;
+            stopping.begin_shutdown();
+        })
+        .await;
     drain(&sim, grace).await
+}
+
+/// The one line on stdout that says `serve` accepts connections, and where: text, or JSON
+/// with `--ready-json`. Connections made from now on are answered. A closed stdout does not
+/// stop the server.
+fn ready_line(sim: &Simulator, local: SocketAddr, json: bool) {
+    use std::io::Write as _;
+    let endpoint = format!("http://{local}");
+    let line = if json {
+        serde_json::json!({
+            "ready": true,
+            "endpoint": endpoint,
+            "host": local.ip().to_string(),
+            "port": local.port(),
+            "region": sim.config().region,
+            "pid": std::process::id(),
+            "version": env!("CARGO_PKG_VERSION"),
+        })
+        .to_string()
+    } else {
+        format!("s3lambda ready on {endpoint}")
+    };
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush()) {
+        tracing::warn!(error = %e, "the ready line could not be written to stdout");
+    }
 }
 
 /// After the listener stopped: waits up to `grace` for queued event deliveries (a second

@@ -2,5 +2,6 @@
 
 pub mod bench;
 pub mod demo;
+pub mod handler;
 pub mod scenario;
 pub mod trace;

@@ -9,7 +9,8 @@
 //!
 //! | method and path | answer |
 //! |---|---|
-//! | `GET /_s3lambda/health` | `{"status":"running",...}` |
+//! | `GET /_s3lambda/health` | `{"status":"running","ready":true,...}`; 503 while starting or draining |
+//! | `GET /_s3lambda/metrics` | Prometheus text format (OpenMetrics if `Accept` asks); unsigned callers only |
 //! | `GET /_s3lambda/traces?bucket=&key=&function=&outcome=&limit=` | `{"traces":[...]}`, most recent first |
 //! | `GET /_s3lambda/traces/{id}` | one trace (`evt-000000000042` or `42`) |
 //! | `GET /_s3lambda/counters` | events emitted and final outcomes counted; deployment package storage (`packages`: bytes, entries, unpacking, limit) |
@@ -32,7 +33,8 @@ use serde_json::{Value, json};
 use super::sim_trust::{self as trust, Caller};
 use super::{Body, BodyError, query_pairs, ui, whole};
 use crate::dashboard::{Viewer, functions, wiring};
-use crate::sim::Simulator;
+use crate::metrics::Format;
+use crate::sim::{Readiness, Simulator};
 use crate::trace::{ConfigRefusal, Outcome, Query, TraceList, TraceView};
 
 /// Answers one `/_s3lambda/...` request.
@@ -72,11 +74,14 @@ pub(crate) async fn handle(
             .map(|(_, v)| v.as_str())
     };
     let response = match (&parts.method, path) {
-        (&Method::GET, "/_s3lambda/health") => ok(&json!({
-            "status": "running",
-            "version": env!("CARGO_PKG_VERSION"),
-            "region": sim.config().region,
-        })),
+        // Readiness and metrics.
+        (&Method::GET, "/_s3lambda/health") => health(sim),
+        (&Method::GET, "/_s3lambda/metrics") if caller != Caller::Admin => error(
+            StatusCode::FORBIDDEN,
+            "AccessDenied",
+            "metrics count every account's events; only an unsigned request from the local administrator may read them",
+        ),
+        (&Method::GET, "/_s3lambda/metrics") => metrics(sim, parts),
         (&Method::GET, "/_s3lambda/traces") => traces(sim, &caller, &param),
         (&Method::GET, p) if p.starts_with("/_s3lambda/traces/") => {
             let id = &p["/_s3lambda/traces/".len()..];
@@ -353,6 +358,40 @@ fn traces<'a>(
         .take(limit)
         .collect();
     ok(&json!(TraceList { traces }))
+}
+
+/// `200 {"status":"running","ready":true,...}` once the simulator serves; 503 with
+/// `"status":"starting"` or `"draining"` otherwise.
+fn health(sim: &Simulator) -> Response<Bytes> {
+    let readiness = sim.readiness();
+    let ready = readiness == Readiness::Ready;
+    let body = json!({
+        "status": if ready { "running" } else { readiness.as_str() },
+        "ready": ready,
+        "version": env!("CARGO_PKG_VERSION"),
+        "region": sim.config().region,
+    });
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    json_response(status, &body)
+}
+
+/// The metrics, in the format the `Accept` header prefers (Prometheus text by default).
+fn metrics(sim: &Simulator, parts: &Parts) -> Response<Bytes> {
+    let accept = parts
+        .headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok());
+    let format = Format::from_accept(accept);
+    let mut response = Response::new(Bytes::from(sim.metrics_text(format)));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static(format.content_type()),
+    );
+    response
 }
 
 fn ok(value: &Value) -> Response<Bytes> {

@@ -98,21 +98,25 @@ impl<'a> Emission<'a> {
         trace.set_configurations_with(move |source| {
             config_checks(&snapshot, name, &EncodedKey::new(&source.key))
         });
-        for lambda in matching::matching_lambdas(config, name, &key) {
-            let payload = Bytes::from(event.render(&lambda.id));
-            let delivery = trace.add_delivery(Delivery::new(
-                lambda.id.clone(),
-                lambda.function_arn.clone(),
-            ));
-            dispatcher.submit(NewJob {
+        // Every delivery is in the trace before the first is queued, so the last one to end
+        // is the one that ends the event.
+        let jobs: Vec<NewJob> = matching::matching_lambdas(config, name, &key)
+            .map(|lambda| NewJob {
+                delivery: trace.add_delivery(Delivery::new(
+                    lambda.id.clone(),
+                    lambda.function_arn.clone(),
+                )),
                 trace: Arc::clone(&trace),
-                delivery,
                 function_arn: lambda.function_arn.clone(),
-                payload,
+                payload: Bytes::from(event.render(&lambda.id)),
                 region: Arc::clone(&target.region),
                 source_arn: Arc::clone(&target.source_arn),
                 source_account: Arc::clone(&target.source_account),
-            });
+            })
+            .collect();
+        dispatcher.metrics().event_emitted(jobs.len());
+        for job in jobs {
+            dispatcher.submit(job);
         }
         tracing::debug!(event = %trace.display_id(), bucket = %bucket.name, key = %event.key, %name, "S3 event emitted");
     }

@@ -20,6 +20,7 @@ use super::destination::Records;
 use super::job::{Job, NewJob};
 use super::schedule::Timing;
 use super::worker::{self, End};
+use crate::metrics::Metrics;
 use crate::trace::Journal;
 
 /// How the dispatcher runs.
@@ -52,6 +53,7 @@ pub struct Dispatcher {
 struct Shared {
     tx: mpsc::UnboundedSender<Job>,
     journal: Arc<Journal>,
+    metrics: Arc<Metrics>,
     records: Records,
     timing: Timing,
     rx: Mutex<Option<mpsc::UnboundedReceiver<Job>>>,
@@ -67,6 +69,7 @@ impl Dispatcher {
             shared: Arc::new(Shared {
                 tx,
                 journal,
+                metrics: Arc::new(Metrics::new()),
                 records: Records::new(config.records_kept),
                 timing: config.timing,
                 rx: Mutex::new(Some(rx)),
@@ -100,6 +103,7 @@ impl Dispatcher {
             worker::Context {
                 tx: self.shared.tx.downgrade(),
                 journal: Arc::clone(&self.shared.journal),
+                metrics: Arc::clone(&self.shared.metrics),
                 records: self.shared.records.clone(),
                 timing: self.shared.timing,
             },
@@ -109,12 +113,15 @@ impl Dispatcher {
     /// Queues a delivery. It counts as in flight until its outcome is final.
     pub(crate) fn submit(&self, job: NewJob) {
         let job = job.queued(self.shared.journal.in_flight());
+        self.shared.metrics.queue(1);
         if let Err(e) = self.shared.tx.send(job) {
+            self.shared.metrics.queue(-1);
             // Only when the workers are gone (shutdown): the trace says so.
             let job = e.0;
             worker::finish(
                 &job,
                 &self.shared.journal,
+                &self.shared.metrics,
                 End::Abandoned("the simulator is shutting down"),
             );
         }
@@ -123,6 +130,11 @@ impl Dispatcher {
     /// The journal of traces.
     pub fn journal(&self) -> &Arc<Journal> {
         &self.shared.journal
+    }
+
+    /// The pipeline's metrics.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.shared.metrics
     }
 
     /// The destination records (on-success and on-failure invocation records).

@@ -12,12 +12,14 @@ use super::destination::{Condition, DestinationRecord, RecordInput, Records};
 use super::job::Job;
 use super::schedule::{self, Next, Timing};
 use crate::lambda::policy::{Decision, Refusal};
+use crate::metrics::Metrics;
 use crate::trace::{Attempt, AttemptResult, Journal, Outcome, PolicyCheck, unix_micros};
 
 /// What every worker shares.
 pub(super) struct Context {
     pub tx: mpsc::WeakUnboundedSender<Job>,
     pub journal: Arc<Journal>,
+    pub metrics: Arc<Metrics>,
     pub records: Records,
     pub timing: Timing,
 }
@@ -36,6 +38,7 @@ pub(super) fn spawn<B: Backend>(
             let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
                 break;
             };
+            ctx.metrics.queue(-1);
             let backend = Arc::clone(&backend);
             let ctx = Arc::clone(&ctx);
             tokio::spawn(async move {
@@ -78,10 +81,12 @@ impl End {
     }
 }
 
-/// Records a delivery's final outcome in its trace and counts it in the journal.
-pub(super) fn finish(job: &Job, journal: &Journal, end: End) {
+/// Records a delivery's final outcome in its trace and counts it in the journal and the
+/// metrics (the event too, when this was its last delivery).
+pub(super) fn finish(job: &Job, journal: &Journal, metrics: &Metrics, end: End) {
     let outcome = end.outcome();
-    job.spec.trace.update_delivery(job.spec.delivery, |d| {
+    let since_put = job.state.enqueued.elapsed();
+    let event = job.spec.trace.settle_delivery(job.spec.delivery, |d| {
         match end {
             End::Delivered | End::Failed(_) => {}
             End::Denied {
@@ -95,7 +100,11 @@ pub(super) fn finish(job: &Job, journal: &Journal, end: End) {
             End::Abandoned(reason) => d.resolution_error = Some(reason.to_owned()),
         }
         d.outcome = outcome;
+        metrics.delivery_ended(d, since_put);
     });
+    if event.is_some() {
+        metrics.event_ended(event);
+    }
     journal.count(outcome);
 }
 
@@ -142,6 +151,7 @@ async fn run<B: Backend>(mut job: Job, backend: &B, ctx: &Context) {
                 finish(
                     &job,
                     &ctx.journal,
+                    &ctx.metrics,
                     End::Denied {
                         resolved_version,
                         policy,
@@ -176,7 +186,7 @@ async fn run<B: Backend>(mut job: Job, backend: &B, ctx: &Context) {
             };
             push_attempt(&job, &mut ran, started, result);
             if ran.error.is_none() {
-                finish(&job, &ctx.journal, End::Delivered);
+                finish(&job, &ctx.journal, &ctx.metrics, End::Delivered);
                 if let Some(dest) = &config.on_success {
                     ctx.records.push(record(
                         &job,
@@ -250,7 +260,7 @@ fn push_attempt(job: &Job, ran: &mut Ran, started: SystemTime, result: AttemptRe
 
 fn unresolved(job: &Job, ctx: &Context, reason: String) {
     tracing::info!(event = %job.spec.trace.display_id(), function = %job.spec.function_arn, %reason, "delivery unresolved");
-    finish(job, &ctx.journal, End::Unresolved(reason));
+    finish(job, &ctx.journal, &ctx.metrics, End::Unresolved(reason));
 }
 
 /// Re-queues `job` after sleeping `sleep`, the scaled form of the AWS wait `aws` (it stays
@@ -258,10 +268,14 @@ fn unresolved(job: &Job, ctx: &Context, reason: String) {
 fn retry(mut job: Job, ctx: &Context, sleep: Duration, aws: Duration) {
     job.state.wait(sleep, aws);
     let tx = ctx.tx.clone();
+    let metrics = Arc::clone(&ctx.metrics);
     tokio::spawn(async move {
         tokio::time::sleep(sleep).await;
         if let Some(tx) = tx.upgrade() {
-            let _ = tx.send(job);
+            metrics.queue(1);
+            if tx.send(job).is_err() {
+                metrics.queue(-1);
+            }
         }
     });
 }
@@ -269,7 +283,7 @@ fn retry(mut job: Job, ctx: &Context, sleep: Duration, aws: Duration) {
 /// Gives up on a delivery and keeps its failure record.
 fn fail(job: &Job, ctx: &Context, config: &AsyncConfig, condition: Condition, ran: Option<&Ran>) {
     tracing::info!(event = %job.spec.trace.display_id(), function = %job.spec.function_arn, condition = condition.as_str(), "delivery failed");
-    finish(job, &ctx.journal, End::Failed(condition));
+    finish(job, &ctx.journal, &ctx.metrics, End::Failed(condition));
     ctx.records
         .push(record(job, config.on_failure.clone(), condition, ran));
 }

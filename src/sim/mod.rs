@@ -9,6 +9,7 @@ mod config;
 mod edge_limits;
 mod ids;
 mod local;
+mod metrics;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -22,6 +23,7 @@ pub use edge_limits::EdgeLimits;
 pub use ids::{RequestIds, S3Ids};
 pub(crate) use local::encode as encode_path_segment;
 pub use local::{Invoked, LocalClient, ObjectWrite};
+pub use metrics::Readiness;
 
 use crate::auth::Keyring;
 use crate::lambda::Lambda;
@@ -50,6 +52,7 @@ struct Shared {
     pipeline: Pipeline,
     logs: LogStore,
     iam: IamStore,
+    readiness: metrics::ReadinessCell,
 }
 
 /// Why a simulator could not be built or started.
@@ -181,6 +184,7 @@ impl SimulatorBuilder {
                 pipeline,
                 logs,
                 iam: IamStore::default(),
+                readiness: metrics::ReadinessCell::default(),
             }),
         })
     }
@@ -246,6 +250,7 @@ impl Simulator {
     /// `serve` and `start` call it.
     pub fn start_dispatch(&self) {
         self.shared.pipeline.start();
+        self.shared.readiness.advance(Readiness::Ready);
     }
 
     /// Emits the events of `effects`, the changes one accepted request made to `bucket`.

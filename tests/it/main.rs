@@ -18,6 +18,7 @@ pub mod lambda_tutorial;
 mod loadgen;
 pub mod logs;
 mod notification;
+mod ops;
 mod packages;
 mod parser_limits;
 mod raw;

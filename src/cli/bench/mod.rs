@@ -2,6 +2,7 @@
 //! in-process s3lambda by default), waits for every resulting delivery through the
 //! simulator API and reports throughput, latency percentiles, losses and CPU per request.
 
+mod cleanup;
 mod conn;
 mod cpu;
 pub(crate) mod load;
@@ -119,6 +120,14 @@ pub struct BenchArgs {
     /// Print one JSON object on stdout instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Keep what the run created on an external endpoint (objects, function, bucket, the
+    /// bucket's notification configuration); by default it is deleted and a bucket that
+    /// existed gets its configuration back.
+    #[arg(long)]
+    pub keep: bool,
+    /// With --endpoint: wait this long for the server to answer (it may still be starting).
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub ready_timeout: u64,
 }
 
 fn parse_size(s: &str) -> Result<usize, String> {
@@ -161,11 +170,27 @@ pub async fn run(args: &BenchArgs) -> Result<(), BenchError> {
         let endpoint = Endpoint::parse(&server.endpoint())?;
         (Some(server), endpoint)
     };
-    let result = bench(args, &endpoint, server.is_some()).await;
+    let mut created = cleanup::Created::default();
+    let result = bench(args, &endpoint, server.is_some(), &mut created).await;
+    let cleaned = if server.is_none() && !args.keep {
+        let signer = Signer::new(&args.access_key, &args.secret_key, &args.region);
+        Some(cleanup::run(&mut Api::new(&endpoint, &signer), &created).await)
+    } else {
+        None
+    };
     if let Some(server) = server {
         server.shutdown().await;
     }
-    let report = result?;
+    let mut report = result?;
+    match cleaned {
+        Some(Ok(done)) => report.cleanup = Some(done),
+        Some(Err(e)) => {
+            report.problems.push(format!("cleanup failed: {e}"));
+            report.ok = false;
+        }
+        None if args.keep => report.cleanup = Some("kept (--keep)".to_owned()),
+        None => {}
+    }
     if args.json {
         println!(
             "{}",
@@ -185,13 +210,16 @@ async fn bench(
     args: &BenchArgs,
     endpoint: &Endpoint,
     in_process: bool,
+    created: &mut cleanup::Created,
 ) -> Result<Report, BenchError> {
     let signer = Signer::new(&args.access_key, &args.secret_key, &args.region);
     let mut sim = SimApi::new(endpoint);
-    let simulator = sim.present().await;
+    let simulator = sim
+        .wait_ready(Duration::from_secs(args.ready_timeout))
+        .await?;
     if !simulator && !args.no_notify {
         return Err(BenchError::Usage(format!(
-            "{} has no s3lambda simulator API (GET /_s3lambda/health did not answer), so \
+            "{} answers but has no s3lambda simulator API (GET /_s3lambda/health), so \
              deliveries cannot be counted; pass --no-notify to drive it with plain S3 PUTs",
             endpoint.base
         )));
@@ -200,11 +228,19 @@ async fn bench(
     let run_id = run_id.get(..8).unwrap_or(&run_id);
     let key_prefix = format!("{}{run_id}/", args.prefix);
     let mut api = Api::new(endpoint, &signer);
-    api.create_bucket(&args.bucket).await?;
+    let made = api.create_bucket(&args.bucket).await?;
+    created.bucket = Some((args.bucket.clone(), made));
+    created.key_prefix = Some(format!("{}{run_id}", args.prefix));
+    if !made && !args.no_notify {
+        created.previous_notification =
+            Some(cleanup::get_notification(&mut api, &args.bucket).await?);
+    }
     let wiring = if args.no_notify {
         None
     } else {
         let function = format!("s3lambda-bench-{run_id}");
+        created.function = Some(function.clone());
+        created.notified = true;
         Some(
             api.wire(&Plan {
                 bucket: &args.bucket,
@@ -334,6 +370,7 @@ async fn bench(
         put_to_handler_end_ms: None,
         latency_sample: None,
         listed_keys: None,
+        cleanup: None,
         cpu: cpu_scope.zip(cpu_ms).map(|((scope, _), ms)| Cpu {
             scope,
             total_ms: ms,

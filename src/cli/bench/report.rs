@@ -157,6 +157,8 @@ pub struct Report {
     pub latency_sample: Option<Sample>,
     /// Keys listed under the run's prefix (plain-PUT runs).
     pub listed_keys: Option<u64>,
+    /// What was deleted after the run (external endpoints), or that `--keep` kept it.
+    pub cleanup: Option<String>,
     /// CPU time of the server (or, in-process, server and loadgen together).
     pub cpu: Option<Cpu>,
     /// CPU time of the loadgen alone (external endpoints).
@@ -262,6 +264,9 @@ impl Report {
                 "CPU         {:.0} ms for {}: {:.4} ms per request",
                 c.total_ms, c.scope, c.per_request_ms
             );
+        }
+        if let Some(c) = &self.cleanup {
+            let _ = writeln!(s, "cleanup     {c}");
         }
         if self.ok {
             s.push_str("OK\n");

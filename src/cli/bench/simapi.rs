@@ -2,6 +2,7 @@
 //! idle, and the traces of the run's events.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::Method;
@@ -108,6 +109,35 @@ impl Attempt {
     }
 }
 
+/// What `GET /_s3lambda/health` said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Health {
+    /// No answer (nothing listening yet).
+    Silent,
+    /// An s3lambda that serves.
+    Ready,
+    /// An s3lambda not serving yet.
+    Starting,
+    /// An s3lambda shutting down.
+    Draining,
+    /// Another server.
+    Other,
+}
+
+impl Health {
+    fn of(status: u16, body: &[u8]) -> Self {
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+            return Self::Other;
+        };
+        match (status, v.get("status").and_then(serde_json::Value::as_str)) {
+            (200, Some(_)) => Self::Ready,
+            (503, Some("starting")) => Self::Starting,
+            (503, Some("draining")) => Self::Draining,
+            _ => Self::Other,
+        }
+    }
+}
+
 /// A client of the simulator API.
 #[derive(Debug)]
 pub struct SimApi<'a> {
@@ -149,12 +179,37 @@ impl<'a> SimApi<'a> {
         serde_json::from_slice(&body).map_err(|e| BenchError::Sim(format!("{path}: {e}")))
     }
 
-    /// Whether the endpoint is an s3lambda (its health API answers).
-    pub async fn present(&mut self) -> bool {
-        match self.call(Method::GET, "/_s3lambda/health").await {
-            Ok((200, body)) => serde_json::from_slice::<serde_json::Value>(&body)
-                .is_ok_and(|v| v.get("status").is_some()),
-            _ => false,
+    /// Waits up to `timeout` for the endpoint to answer, as a server still starting does not
+    /// yet: whether it is an s3lambda (its health API answers, ready). An error if nothing
+    /// answered in time or the s3lambda there is shutting down.
+    pub async fn wait_ready(&mut self, timeout: Duration) -> Result<bool, BenchError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let health = match self.call(Method::GET, "/_s3lambda/health").await {
+                Ok((status, body)) => Health::of(status, &body),
+                Err(_) => Health::Silent,
+            };
+            match health {
+                Health::Ready => return Ok(true),
+                Health::Other => return Ok(false),
+                Health::Draining => {
+                    return Err(BenchError::Usage(format!(
+                        "the s3lambda at {} is shutting down",
+                        self.endpoint.base
+                    )));
+                }
+                Health::Silent | Health::Starting if Instant::now() >= deadline => {
+                    return Err(BenchError::Usage(format!(
+                        "nothing ready at {} after {} s: start `s3lambda serve` first (its first \
+                         line on stdout gives the endpoint), or raise --ready-timeout",
+                        self.endpoint.base,
+                        timeout.as_secs()
+                    )));
+                }
+                Health::Silent | Health::Starting => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
         }
     }
 
@@ -198,6 +253,25 @@ impl<'a> SimApi<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn health_answers_are_read() {
+        assert_eq!(
+            Health::of(200, br#"{"status":"running","ready":true}"#),
+            Health::Ready
+        );
+        assert_eq!(Health::of(200, br#"{"status":"running"}"#), Health::Ready);
+        assert_eq!(
+            Health::of(503, br#"{"status":"starting"}"#),
+            Health::Starting
+        );
+        assert_eq!(
+            Health::of(503, br#"{"status":"draining"}"#),
+            Health::Draining
+        );
+        assert_eq!(Health::of(404, b"<Error/>"), Health::Other);
+        assert_eq!(Health::of(200, b"{}"), Health::Other);
+    }
 
     #[test]
     fn attempts_prefer_microseconds() {

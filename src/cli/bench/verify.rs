@@ -216,6 +216,7 @@ mod tests {
             put_to_handler_end_ms: None,
             latency_sample: None,
             listed_keys: None,
+            cleanup: None,
             cpu: None,
             loadgen_cpu: None,
             problems: Vec::new(),

@@ -100,14 +100,25 @@ impl<'a> Api<'a> {
         }
     }
 
-    /// Creates `bucket` (fine if this account already owns it).
-    pub async fn create_bucket(&mut self, bucket: &str) -> Result<(), BenchError> {
+    /// Creates `bucket` (fine if this account already owns it); whether it was created.
+    /// HeadBucket asks first: in us-east-1, CreateBucket answers 200 for a bucket the caller
+    /// already owns.
+    pub async fn create_bucket(&mut self, bucket: &str) -> Result<bool, BenchError> {
+        let (status, _) = self
+            .call("s3", Method::HEAD, &format!("/{bucket}"), &[], Vec::new())
+            .await?;
+        if status.is_success() {
+            return Ok(false);
+        }
         let (status, body) = self
             .call("s3", Method::PUT, &format!("/{bucket}"), &[], Vec::new())
             .await?;
         let body = String::from_utf8_lossy(&body);
-        if status.is_success() || body.contains("BucketAlreadyOwnedByYou") {
-            return Ok(());
+        if status.is_success() {
+            return Ok(true);
+        }
+        if body.contains("BucketAlreadyOwnedByYou") {
+            return Ok(false);
         }
         Err(BenchError::Setup {
             step: "CreateBucket",
@@ -214,6 +225,25 @@ impl<'a> Api<'a> {
         Ok(Wiring { target_arn })
     }
 
+    /// The first `max` keys under `prefix` (one ListObjectsV2 page).
+    pub async fn list_keys(
+        &mut self,
+        bucket: &str,
+        prefix: &str,
+        max: usize,
+    ) -> Result<Vec<String>, BenchError> {
+        let query = format!(
+            "/{bucket}?list-type=2&max-keys={max}&prefix={}",
+            encode_query(prefix)
+        );
+        let body = self
+            .expect_ok("ListObjectsV2", "s3", Method::GET, &query, &[], Vec::new())
+            .await?;
+        let page: ListPage = quick_xml::de::from_str(&String::from_utf8_lossy(&body))
+            .map_err(|e| BenchError::Http(format!("ListObjectsV2 answer: {e}")))?;
+        Ok(page.contents.into_iter().map(|e| e.key).collect())
+    }
+
     /// Counts the keys under `prefix` with ListObjectsV2, page by page.
     pub async fn count_keys(&mut self, bucket: &str, prefix: &str) -> Result<u64, BenchError> {
         let mut token: Option<String> = None;
@@ -251,7 +281,6 @@ struct ListPage {
 #[derive(Debug, serde::Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct ListEntry {
-    #[allow(dead_code)]
     key: String,
 }
 
