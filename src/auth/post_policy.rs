@@ -228,14 +228,11 @@ fn signed_policy<'a>(
         name: "X-Amz-Credential",
         value: credential.to_owned(),
     })?;
-    let account = keyring
-        .get(&credential.access_key)
-        .cloned()
-        .ok_or_else(|| {
-            PostPolicyError::Auth(AuthError::InvalidAccessKeyId {
-                access_key: credential.access_key.clone(),
-            })
-        })?;
+    let account = keyring.resolve(&credential.access_key).ok_or_else(|| {
+        PostPolicyError::Auth(AuthError::InvalidAccessKeyId {
+            access_key: credential.access_key.clone(),
+        })
+    })?;
     let computed = policy_signature(&account.secret_key, &credential, policy);
     if !computed.is_some_and(|c| signatures_match(&c, signature)) {
         return Err(PostPolicyError::Auth(AuthError::SignatureDoesNotMatch(
