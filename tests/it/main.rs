@@ -28,4 +28,5 @@ mod scenario;
 mod sdk_auth;
 mod sdk_lambda;
 mod shutdown;
+mod sigv2;
 mod sigv4;
