@@ -1,5 +1,5 @@
 //! SigV4 request authentication: header, presigned query and aws-chunked bodies; SigV2 for S3
-//! (header and query, [`sigv2`]); accounts, keys and the `--any-key` mode.
+//! (header and query, `sigv2`); accounts, keys and the `--any-key` mode.
 //!
 //! [`authenticate`] rebuilds the request as the client signed it (only the headers in
 //! `SignedHeaders`, the time of `x-amz-date`, the scope's region and service, the client's
