@@ -460,3 +460,100 @@ async fn aws_cli_presign_url_is_served() {
     let reply = raw::send(request("GET", &url.replace("file.txt", "file.txz"), b"")).await;
     assert_eq!(reply.s3_code(), Some("SignatureDoesNotMatch"));
 }
+
+/// Kills the `serve` child when the test ends, passed or not.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `serve --any-key --refuse-sigv2` does what the flags say, and every refusal is in the debug
+/// log with its reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_flags_set_the_modes_and_refusals_are_logged_with_their_reason() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let log =
+        std::env::temp_dir().join(format!("s3lambda-sigv2-{}-{port}.log", std::process::id()));
+    let file = std::fs::File::create(&log).expect("log file");
+    let child = Child(
+        Command::new(env!("CARGO_BIN_EXE_s3lambda"))
+            .args([
+                "--log",
+                "s3lambda=debug",
+                "serve",
+                "--port",
+                &port.to_string(),
+            ])
+            .args(["--any-key", "--refuse-sigv2"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(file))
+            .spawn()
+            .expect("s3lambda starts"),
+    );
+    let started = Instant::now();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            started.elapsed() < Duration::from_mins(2),
+            "serve did not listen"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let s3 = |key: &str, secret: &str| {
+        let conf = aws_sdk_s3::Config::builder()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .region(aws_sdk_s3::config::Region::new("us-east-1"))
+            .credentials_provider(aws_credential_types::Credentials::from_keys(
+                key, secret, None,
+            ))
+            .endpoint_url(&endpoint)
+            .force_path_style(true)
+            .http_client(aws_smithy_http_client::Builder::new().build_http())
+            .build();
+        aws_sdk_s3::Client::from_conf(conf)
+    };
+    s3("123456789012", "test")
+        .create_bucket()
+        .bucket("flagged")
+        .send()
+        .await
+        .expect("--any-key accepts a 12-digit key");
+    let e = s3("123456789012", "wrong")
+        .list_buckets()
+        .send()
+        .await
+        .expect_err("wrong secret");
+    assert_eq!(common::code(&e), "SignatureDoesNotMatch");
+    let get = request("GET", &format!("{endpoint}/flagged"), b"");
+    let reply = raw::send(signed_v2(get, "123456789012", "test", None)).await;
+    assert_eq!(reply.s3_code(), Some("InvalidRequest"), "--refuse-sigv2");
+    drop(child);
+    let text = std::fs::read_to_string(&log).expect("log");
+    let _ = std::fs::remove_file(&log);
+    let refusals: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("DEBUG") && l.contains("refused"))
+        .collect();
+    for reason in [
+        "The request signature we calculated does not match",
+        "The authorization mechanism you have provided is not supported",
+    ] {
+        assert!(
+            refusals.iter().any(|l| l.contains(reason)),
+            "no debug line gives {reason:?}:\n{}",
+            refusals.join("\n")
+        );
+    }
+}
