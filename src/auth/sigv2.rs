@@ -399,7 +399,7 @@ fn mac(secret: &str, string_to_sign: &str) -> Hmac<Sha1> {
 }
 
 /// Compares in constant time; a signature that is not base64 matches nothing.
-fn signature_matches(secret: &str, string_to_sign: &str, provided: &str) -> bool {
+pub(crate) fn signature_matches(secret: &str, string_to_sign: &str, provided: &str) -> bool {
     let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(provided.trim()) else {
         return false;
     };

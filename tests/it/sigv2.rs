@@ -347,6 +347,8 @@ part = vh.upload_part(Bucket="boto-v2", Key="multi.bin", UploadId=mp["UploadId"]
 vh.complete_multipart_upload(Bucket="boto-v2", Key="multi.bin", UploadId=mp["UploadId"],
     MultipartUpload={"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]})
 out["multipart"] = vh.head_object(Bucket="boto-v2", Key="multi.bin")["ContentLength"]
+post = v2.generate_presigned_post("boto-v2", "posted/${filename}", ExpiresIn=120)
+out["post"] = {"url": post["url"], "fields": list(post["fields"].items())}
 vh.delete_object(Bucket="boto-v2", Key="hdr.txt")
 bad = boto3.client("s3", endpoint_url="http://localhost:" + port, aws_access_key_id="test",
                    aws_secret_access_key="wrong", region_name="us-east-1",
@@ -397,6 +399,71 @@ print(json.dumps(out))
     );
     assert_eq!(out["multipart"], 10);
     assert_eq!(out["wrong_secret"], "SignatureDoesNotMatch");
+
+    // botocore's SigV2 POST form (`AWSAccessKeyId`, `policy`, `signature`).
+    let url = out["post"]["url"].as_str().expect("url").to_owned();
+    let fields: Vec<(String, String)> = out["post"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| {
+            (
+                f[0].as_str().expect("name").to_owned(),
+                f[1].as_str().expect("value").to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        fields.iter().any(|(n, _)| n == "AWSAccessKeyId"),
+        "{fields:?}"
+    );
+    let reply = raw::send(form_post(&url, &fields, "f.txt", b"posted with v2")).await;
+    assert_eq!(reply.status, 204, "{}", reply.body);
+    let got = s3
+        .get_object()
+        .bucket("boto-v2")
+        .key("posted/f.txt")
+        .send()
+        .await
+        .expect("posted object");
+    let body = got.body.collect().await.expect("body").into_bytes();
+    assert_eq!(&body[..], b"posted with v2");
+}
+
+/// A `multipart/form-data` POST of `fields` then the file.
+fn form_post(
+    url: &str,
+    fields: &[(String, String)],
+    filename: &str,
+    file: &[u8],
+) -> http::Request<Bytes> {
+    const BOUNDARY: &str = "sigv2-form-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: text/plain\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    http::Request::builder()
+        .method("POST")
+        .uri(url)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(Bytes::from(body))
+        .expect("request")
 }
 
 /// `aws s3 presign` (CLI v1: SigV2 query by default) makes a URL the simulator serves.
