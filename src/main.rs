@@ -94,6 +94,18 @@ struct ServeArgs {
     /// "port":...}`) instead of text, for programs that start `serve` on `--port 0`.
     #[arg(long)]
     ready_json: bool,
+    /// Accept any access key, as LocalStack does: a 12-digit key selects that account, any
+    /// other the first configured one; signatures are still verified, against the secret
+    /// `--any-key-secret` [default: test].
+    #[arg(long)]
+    any_key: bool,
+    /// The secret every key accepted by `--any-key` signs with [default: test].
+    #[arg(long, value_name = "SECRET", requires = "any_key")]
+    any_key_secret: Option<String>,
+    /// Refuse S3 requests signed with Signature Version 2, as S3 does for buckets created
+    /// after 24 June 2020 (`InvalidRequest`); by default they are verified and accepted.
+    #[arg(long)]
+    refuse_sigv2: bool,
 }
 
 fn parse_account(s: &str) -> Result<AccountConfig, String> {
@@ -191,6 +203,13 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     }
     config.accounts.extend(args.accounts);
     config.legacy_runtimes |= args.legacy_runtimes;
+    config.auth.any_key |= args.any_key;
+    if let Some(secret) = args.any_key_secret {
+        config.auth.any_key_secret = secret;
+    }
+    if args.refuse_sigv2 {
+        config.auth.sigv2 = s3lambda::auth::SigV2Policy::Refuse;
+    }
     if let Some(secs) = args.shutdown_grace {
         config.shutdown_grace_secs = secs;
     }

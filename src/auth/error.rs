@@ -1,4 +1,4 @@
-//! `AuthError`: every way SigV4 authentication fails, with its S3 code, status, extra XML
+//! `AuthError`: every way SigV4 or SigV2 authentication fails, with its S3 code, status, extra XML
 //! elements and the Lambda JSON error type for the same failure.
 //!
 //! Codes and messages follow <https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html>.
@@ -61,11 +61,12 @@ pub enum AuthError {
     /// The presigned query parameters are missing or malformed.
     #[error("{0}")]
     AuthorizationQueryParametersError(String),
-    /// A presigned URL used after `X-Amz-Date + X-Amz-Expires`.
+    /// A presigned URL used after `X-Amz-Date + X-Amz-Expires` (SigV4) or after `Expires`
+    /// (SigV2).
     #[error("Request has expired")]
     Expired {
-        /// `X-Amz-Expires` as sent.
-        x_amz_expires: String,
+        /// `X-Amz-Expires` as sent (SigV4); SigV2 URLs have none and S3 names none.
+        x_amz_expires: Option<String>,
         /// When the URL expired, ISO 8601.
         expires: String,
         /// The server time, ISO 8601.
@@ -91,6 +92,25 @@ pub enum AuthError {
     /// A request S3 refuses as `InvalidArgument` (e.g. a bad `x-amz-content-sha256` value).
     #[error("{0}")]
     InvalidArgument(String),
+    /// A refusal S3 answers `403 AccessDenied` with its own message (e.g. a SigV2 query
+    /// missing `Expires`).
+    #[error("{0}")]
+    AccessDenied(String),
+    /// A SigV2 `Authorization` header that is not `AWS <key>:<signature>`: S3's
+    /// `InvalidArgument`, naming the header and its value.
+    #[error("{message}")]
+    InvalidAuthorization {
+        /// The full S3 message.
+        message: String,
+        /// The `Authorization` header as sent.
+        value: String,
+    },
+    /// A SigV2 request where SigV2 is refused (`--refuse-sigv2`), or sent to a service that
+    /// never accepted it (Lambda, CloudWatch Logs).
+    #[error(
+        "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."
+    )]
+    SignatureVersionNotSupported,
     /// The aws-chunked body ended early or its decoded length differs from
     /// `x-amz-decoded-content-length`.
     #[error("The request body terminated unexpectedly")]
@@ -113,6 +133,7 @@ impl AuthError {
             Self::Unsigned
             | Self::MissingDate
             | Self::Expired { .. }
+            | Self::AccessDenied(_)
             | Self::HeadersNotSigned { .. } => "AccessDenied",
             Self::InvalidAccessKeyId { .. } => "InvalidAccessKeyId",
             Self::SignatureDoesNotMatch(_) => "SignatureDoesNotMatch",
@@ -120,8 +141,10 @@ impl AuthError {
             Self::AuthorizationHeaderMalformed { .. } => "AuthorizationHeaderMalformed",
             Self::AuthorizationQueryParametersError(_) => "AuthorizationQueryParametersError",
             Self::ContentSha256Mismatch { .. } => "XAmzContentSHA256Mismatch",
-            Self::InvalidRequest(_) | Self::MalformedChunkedBody(_) => "InvalidRequest",
-            Self::InvalidArgument(_) => "InvalidArgument",
+            Self::InvalidRequest(_)
+            | Self::MalformedChunkedBody(_)
+            | Self::SignatureVersionNotSupported => "InvalidRequest",
+            Self::InvalidArgument(_) | Self::InvalidAuthorization { .. } => "InvalidArgument",
             Self::IncompleteBody => "IncompleteBody",
             Self::BadDigest { .. } => "BadDigest",
         }
@@ -136,8 +159,11 @@ impl AuthError {
             | Self::SignatureDoesNotMatch(_)
             | Self::RequestTimeTooSkewed { .. }
             | Self::Expired { .. }
+            | Self::AccessDenied(_)
             | Self::HeadersNotSigned { .. } => StatusCode::FORBIDDEN,
             Self::AuthorizationHeaderMalformed { .. }
+            | Self::InvalidAuthorization { .. }
+            | Self::SignatureVersionNotSupported
             | Self::AuthorizationQueryParametersError(_)
             | Self::ContentSha256Mismatch { .. }
             | Self::InvalidRequest(_)
@@ -183,10 +209,18 @@ impl AuthError {
                 x_amz_expires,
                 expires,
                 server_time,
-            } => vec![
-                ("X-Amz-Expires", x_amz_expires.clone()),
-                ("Expires", expires.clone()),
-                ("ServerTime", server_time.clone()),
+            } => {
+                let mut out: Vec<_> = x_amz_expires
+                    .iter()
+                    .map(|e| ("X-Amz-Expires", e.clone()))
+                    .collect();
+                out.push(("Expires", expires.clone()));
+                out.push(("ServerTime", server_time.clone()));
+                out
+            }
+            Self::InvalidAuthorization { value, .. } => vec![
+                ("ArgumentName", "Authorization".to_owned()),
+                ("ArgumentValue", value.clone()),
             ],
             Self::HeadersNotSigned { headers } => vec![("HeadersNotSigned", headers.clone())],
             Self::ContentSha256Mismatch { client, computed } => vec![
@@ -207,8 +241,10 @@ impl AuthError {
             | Self::Expired { .. } => "InvalidSignatureException",
             Self::MissingDate
             | Self::AuthorizationHeaderMalformed { .. }
+            | Self::InvalidAuthorization { .. }
+            | Self::SignatureVersionNotSupported
             | Self::AuthorizationQueryParametersError(_) => "IncompleteSignatureException",
-            Self::HeadersNotSigned { .. } => "AccessDeniedException",
+            Self::HeadersNotSigned { .. } | Self::AccessDenied(_) => "AccessDeniedException",
             Self::ContentSha256Mismatch { .. }
             | Self::InvalidRequest(_)
             | Self::InvalidArgument(_)
@@ -293,5 +329,52 @@ mod tests {
         assert_eq!(e.to_string(), "Access Denied");
         assert_eq!(e.lambda_code(), "MissingAuthenticationTokenException");
         assert_eq!(e.lambda_message(), "Missing Authentication Token");
+    }
+
+    #[test]
+    fn sigv2_refusals_in_s3_shape() {
+        let e = AuthError::Expired {
+            x_amz_expires: None,
+            expires: "2021-10-13T20:41:40Z".into(),
+            server_time: "2022-03-16T06:57:35Z".into(),
+        };
+        let names: Vec<_> = e.extras().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["Expires", "ServerTime"]);
+        let e = AuthError::InvalidAuthorization {
+            message: "m".into(),
+            value: "AWS x".into(),
+        };
+        assert_eq!(
+            (e.s3_code(), e.status()),
+            ("InvalidArgument", StatusCode::BAD_REQUEST)
+        );
+        assert_eq!(
+            e.extras(),
+            [
+                ("ArgumentName", "Authorization".to_owned()),
+                ("ArgumentValue", "AWS x".to_owned())
+            ]
+        );
+        let e = AuthError::SignatureVersionNotSupported;
+        assert_eq!(
+            (e.s3_code(), e.status()),
+            ("InvalidRequest", StatusCode::BAD_REQUEST)
+        );
+        let e = AuthError::SignatureDoesNotMatch(Box::new(SignatureMismatch {
+            access_key: "AK".into(),
+            signature_provided: "sig".into(),
+            string_to_sign: Some("GET".into()),
+            canonical_request: None,
+        }));
+        let names: Vec<_> = e.extras().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            names,
+            [
+                "AWSAccessKeyId",
+                "StringToSign",
+                "SignatureProvided",
+                "StringToSignBytes"
+            ]
+        );
     }
 }

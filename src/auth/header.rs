@@ -73,8 +73,7 @@ pub(crate) fn claim<'a>(
         });
     }
     let account = keyring
-        .get(&auth.credential.access_key)
-        .cloned()
+        .resolve(&auth.credential.access_key)
         .ok_or_else(|| AuthError::InvalidAccessKeyId {
             access_key: auth.credential.access_key.clone(),
         })?;

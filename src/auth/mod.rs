@@ -1,4 +1,5 @@
-//! SigV4 request authentication: header, presigned query and aws-chunked bodies; accounts and keys.
+//! SigV4 request authentication: header, presigned query and aws-chunked bodies; SigV2 for S3
+//! (header and query, `sigv2`); accounts, keys and the `--any-key` mode.
 //!
 //! [`authenticate`] rebuilds the request as the client signed it (only the headers in
 //! `SignedHeaders`, the time of `x-amz-date`, the scope's region and service, the client's
@@ -15,6 +16,10 @@
 //!   `lambda_code`/`lambda_status`/`lambda_message` for the Lambda JSON error.
 //! - [`AuthError::Unsigned`] means "anonymous": the caller decides whether anonymous access
 //!   is allowed.
+//! - SigV2 (`Authorization: AWS key:signature`, or `Signature`/`Expires`/`AWSAccessKeyId` in
+//!   the query) is verified in full from the head, since it never covers the body; refused
+//!   when the keyring says so ([`SigV2Policy::Refuse`]).
+//! - Every refusal is logged at debug level with its reason.
 //! - [`testing`] signs requests, presigned URLs and aws-chunked bodies for tests.
 
 mod account;
@@ -26,6 +31,9 @@ mod parse;
 mod payload;
 pub mod post_policy;
 mod presigned;
+mod sigv2;
+#[cfg(test)]
+mod sigv2_vectors;
 /// Not API: request signers for this crate's own tests and benchmarks, hidden from the docs
 /// and free to change. Sign with `aws-sigv4` or an AWS SDK instead.
 #[doc(hidden)]
@@ -40,7 +48,7 @@ use std::time::SystemTime;
 use bytes::Bytes;
 use http::request::Parts;
 
-pub use account::{Account, Keyring};
+pub use account::{ANY_KEY_DEFAULT_SECRET, Account, AuthSettings, Keyring, SigV2Policy};
 pub use error::{AuthError, MAX_SKEW_MILLIS, SignatureMismatch};
 pub use payload::PayloadMode;
 
@@ -51,6 +59,10 @@ pub enum AuthMethod {
     Header,
     /// Presigned URL (`X-Amz-Signature` in the query).
     Presigned,
+    /// SigV2 `Authorization: AWS key:signature` header (S3 only).
+    HeaderV2,
+    /// SigV2 query (`AWSAccessKeyId`, `Signature`, `Expires`; S3 only).
+    PresignedV2,
 }
 
 /// A request whose signature was verified.
@@ -60,9 +72,9 @@ pub struct Authenticated {
     pub account: Arc<Account>,
     /// The access key id the request was signed with.
     pub access_key: String,
-    /// The region of the credential scope.
+    /// The region of the credential scope; empty for SigV2, which names none.
     pub region: String,
-    /// The service of the credential scope: `s3`, `lambda`, `logs`, ...
+    /// The service of the credential scope: `s3`, `lambda`, `logs`, ... (`s3` for SigV2)
     pub service: String,
     /// Header or presigned URL.
     pub method: AuthMethod,
@@ -84,21 +96,50 @@ pub fn authenticate(
     authenticate_head(parts, keyring, now)?.with_body(body)
 }
 
+/// [`authenticate`] for an S3 request whose `Host` names its bucket (see
+/// [`authenticate_s3_head`]).
+pub fn authenticate_s3(
+    parts: &Parts,
+    body: Bytes,
+    keyring: &Keyring,
+    now: SystemTime,
+    virtual_host_bucket: Option<&str>,
+) -> Result<Authenticated, AuthError> {
+    authenticate_s3_head(parts, keyring, now, virtual_host_bucket)?.with_body(body)
+}
+
 /// A request head whose authentication passed every check that does not need the body; the
 /// body is checked by [`SignedHead::with_body`].
 pub struct SignedHead<'a> {
-    claim: verify::Claim<'a>,
-    account: Arc<Account>,
-    /// The signature itself was verified (its payload line was declared, not the body's hash).
-    signature_checked: bool,
+    kind: HeadKind<'a>,
+}
+
+enum HeadKind<'a> {
+    V4 {
+        claim: verify::Claim<'a>,
+        account: Arc<Account>,
+        /// The signature itself was verified (its payload line was declared, not the body's
+        /// hash).
+        signature_checked: bool,
+    },
+    /// SigV2, verified in full: it never covers the body.
+    V2(sigv2::Verified),
 }
 
 impl std::fmt::Debug for SignedHead<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SignedHead")
-            .field("account", &self.account.id)
-            .field("signature_checked", &self.signature_checked)
-            .finish_non_exhaustive()
+        let mut d = f.debug_struct("SignedHead");
+        match &self.kind {
+            HeadKind::V4 {
+                account,
+                signature_checked,
+                ..
+            } => d
+                .field("account", &account.id)
+                .field("signature_checked", signature_checked),
+            HeadKind::V2(v) => d.field("account", &v.account.id).field("sigv2", &true),
+        };
+        d.finish_non_exhaustive()
     }
 }
 
@@ -106,8 +147,38 @@ impl SignedHead<'_> {
     /// Finishes authentication with the request's whole body: the signature (unless the head
     /// already verified it), then the payload's hash or its aws-chunked chain.
     pub fn with_body(self, body: Bytes) -> Result<Authenticated, AuthError> {
-        verify::verify(self.claim, self.account, body, self.signature_checked)
+        let result = match self.kind {
+            HeadKind::V4 {
+                claim,
+                account,
+                signature_checked,
+            } => verify::verify(claim, account, body, signature_checked),
+            HeadKind::V2(v) => Ok(Authenticated {
+                account: v.account,
+                access_key: v.access_key,
+                region: String::new(),
+                service: "s3".to_owned(),
+                method: v.method,
+                payload: PayloadMode::Unsigned,
+                body,
+                trailers: http::HeaderMap::new(),
+            }),
+        };
+        if let Err(e) = &result {
+            log_refusal(e);
+        }
+        result
     }
+
+    /// True when the request was signed with SigV2.
+    pub fn is_sigv2(&self) -> bool {
+        matches!(self.kind, HeadKind::V2(_))
+    }
+}
+
+/// Logs why a request was refused, at debug level.
+fn log_refusal(e: &AuthError) {
+    tracing::debug!(code = e.s3_code(), reason = %e, extras = ?e.extras(), "authentication refused");
 }
 
 /// Checks all of a request's authentication that does not need its body, so that the edge can
@@ -125,7 +196,38 @@ pub fn authenticate_head<'a>(
     keyring: &Keyring,
     now: SystemTime,
 ) -> Result<SignedHead<'a>, AuthError> {
-    let (claim, account) = claim(parts, keyring, now)?;
+    authenticate_s3_head(parts, keyring, now, None)
+}
+
+/// [`authenticate_head`] for an S3 request whose `Host` names its bucket (virtual-host
+/// style): SigV2 signs that bucket at the start of its resource.
+pub fn authenticate_s3_head<'a>(
+    parts: &'a Parts,
+    keyring: &Keyring,
+    now: SystemTime,
+    virtual_host_bucket: Option<&str>,
+) -> Result<SignedHead<'a>, AuthError> {
+    let result = head(parts, keyring, now, virtual_host_bucket);
+    if let Err(e) = &result {
+        log_refusal(e);
+    }
+    result
+}
+
+fn head<'a>(
+    parts: &'a Parts,
+    keyring: &Keyring,
+    now: SystemTime,
+    virtual_host_bucket: Option<&str>,
+) -> Result<SignedHead<'a>, AuthError> {
+    let (claim, account) = match claim(parts, keyring, now, virtual_host_bucket)? {
+        Claimed::V4(claim, account) => (claim, account),
+        Claimed::V2(verified) => {
+            return Ok(SignedHead {
+                kind: HeadKind::V2(verified),
+            });
+        }
+    };
     let signature_checked = match &claim.payload_hash {
         Some(hash) => {
             verify::check_signature(&claim, &account, hash)?;
@@ -134,10 +236,41 @@ pub fn authenticate_head<'a>(
         None => false,
     };
     Ok(SignedHead {
-        claim,
-        account,
-        signature_checked,
+        kind: HeadKind::V4 {
+            claim,
+            account,
+            signature_checked,
+        },
     })
+}
+
+/// What a request's head claims: a SigV4 signature to check, or a verified SigV2 one.
+enum Claimed<'a> {
+    V4(verify::Claim<'a>, Arc<Account>),
+    V2(sigv2::Verified),
+}
+
+/// Which signature a request carries, read from its head without verifying it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureVersion {
+    /// No `Authorization` header and no signed query: anonymous.
+    Unsigned,
+    /// SigV4, header or presigned query.
+    V4,
+    /// SigV2, header or query (S3 only).
+    V2,
+}
+
+/// Which signature `parts` carries (without verifying it).
+pub fn signature_version(parts: &Parts) -> SignatureVersion {
+    let query = parts.uri.query().unwrap_or("");
+    match parts.headers.get(http::header::AUTHORIZATION) {
+        Some(v) if sigv2::is_header(v.as_bytes()) => SignatureVersion::V2,
+        Some(_) => SignatureVersion::V4,
+        None if parse::is_presigned(query) => SignatureVersion::V4,
+        None if sigv2::is_query(query) => SignatureVersion::V2,
+        None => SignatureVersion::Unsigned,
+    }
 }
 
 /// The parsed signature claim of a request and the account of its key.
@@ -145,18 +278,49 @@ fn claim<'a>(
     parts: &'a Parts,
     keyring: &Keyring,
     now: SystemTime,
-) -> Result<(verify::Claim<'a>, Arc<Account>), AuthError> {
-    let presigned = parse::is_presigned(parts.uri.query().unwrap_or(""));
+    virtual_host_bucket: Option<&str>,
+) -> Result<Claimed<'a>, AuthError> {
+    let query = parts.uri.query().unwrap_or("");
+    let presigned = parse::is_presigned(query);
+    let v2_query = !presigned && sigv2::is_query(query);
+    let refuse_v2 = || {
+        if keyring.sigv2() == SigV2Policy::Refuse {
+            // What S3 answers a SigV2 request for a bucket created after 24 June 2020 (and in
+            // every region opened after January 2014): 400 InvalidRequest, "The authorization
+            // mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."
+            // <https://docs.aws.amazon.com/AmazonS3/latest/API/specify-signature-version.html#UsingAWSSDK-sig2-deprecation>
+            // (the message as S3 answers it, e.g. github.com/tclahr/uac/issues/354, us-east-2).
+            Err(AuthError::SignatureVersionNotSupported)
+        } else {
+            Ok(())
+        }
+    };
     if let Some(value) = parts.headers.get(http::header::AUTHORIZATION) {
-        if presigned {
+        if presigned || v2_query {
             return Err(AuthError::InvalidArgument(
                 "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"
                     .to_owned(),
             ));
         }
-        header::claim(parts, value, keyring, now)
+        if sigv2::is_header(value.as_bytes()) {
+            refuse_v2()?;
+            let text = value
+                .to_str()
+                .map_err(|_| AuthError::InvalidAuthorization {
+                    message:
+                        "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature"
+                            .to_owned(),
+                    value: String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                })?;
+            let verified = sigv2::header(parts, text, keyring, now, virtual_host_bucket)?;
+            return Ok(Claimed::V2(verified));
+        }
+        header::claim(parts, value, keyring, now).map(|(c, a)| Claimed::V4(c, a))
     } else if presigned {
-        presigned::claim(parts, keyring, now)
+        presigned::claim(parts, keyring, now).map(|(c, a)| Claimed::V4(c, a))
+    } else if v2_query {
+        refuse_v2()?;
+        sigv2::query(parts, keyring, now, virtual_host_bucket).map(Claimed::V2)
     } else {
         Err(AuthError::Unsigned)
     }

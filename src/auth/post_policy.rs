@@ -1,4 +1,4 @@
-//! Browser-based POST uploads: the POST policy, its SigV4 signature and its conditions.
+//! Browser-based POST uploads: the POST policy, its SigV4 (or SigV2) signature and its conditions.
 //!
 //! An HTML form POST carries its authentication in form fields: `policy` (base64 JSON with
 //! `expiration` and `conditions`), `x-amz-algorithm`, `x-amz-credential`, `x-amz-date` and
@@ -28,8 +28,15 @@ use super::error::{AuthError, SignatureMismatch};
 use super::parse::{ALGORITHM, Credential};
 use super::{Account, Keyring};
 
-/// Fields no condition needs to cover (besides names starting with `x-ignore-`).
-const EXEMPT_FIELDS: [&str; 3] = ["x-amz-signature", "file", "policy"];
+/// Fields no condition needs to cover (besides names starting with `x-ignore-`): SigV4's and,
+/// for SigV2 forms, `AWSAccessKeyId` and `signature`.
+const EXEMPT_FIELDS: [&str; 5] = [
+    "x-amz-signature",
+    "file",
+    "policy",
+    "awsaccesskeyid",
+    "signature",
+];
 
 /// The SigV4 fields a signed POST needs, in the order S3 reports a missing one.
 const SIGV4_FIELDS: [(&str, &str); 4] = [
@@ -66,9 +73,9 @@ impl PostInput<'_> {
 pub struct PostAuthenticated {
     /// The account that owns the access key.
     pub account: Arc<Account>,
-    /// The access key id of `x-amz-credential`.
+    /// The access key id of `x-amz-credential` (SigV2: `AWSAccessKeyId`).
     pub access_key: String,
-    /// The region of the credential scope.
+    /// The region of the credential scope (empty for SigV2, which names none).
     pub region: String,
 }
 
@@ -195,20 +202,31 @@ pub fn verify_signature(input: &PostInput<'_>, keyring: &Keyring) -> Result<(), 
     signed_policy(input, keyring).map(|_| ())
 }
 
-/// The policy text, its credential and the account of its key, once the signature holds.
+/// Who signed a form's policy: the key and the region of its scope (none for SigV2).
+struct PolicySigner {
+    access_key: String,
+    region: String,
+}
+
+/// The policy text, its signer and the account of its key, once the signature holds.
 fn signed_policy<'a>(
     input: &'a PostInput<'a>,
     keyring: &Keyring,
-) -> Result<(&'a str, Credential, Arc<Account>), PostPolicyError> {
+) -> Result<(&'a str, PolicySigner, Arc<Account>), PostPolicyError> {
     let policy = input.field("policy");
     let has_sigv4 = SIGV4_FIELDS.iter().any(|(n, _)| input.field(n).is_some());
+    let has_sigv2 = !has_sigv4
+        && (input.field("signature").is_some() || input.field("awsaccesskeyid").is_some());
     let Some(policy) = policy else {
-        return Err(if has_sigv4 {
+        return Err(if has_sigv4 || has_sigv2 {
             PostPolicyError::MissingField("Policy")
         } else {
             PostPolicyError::Anonymous
         });
     };
+    if has_sigv2 {
+        return signed_policy_v2(input, keyring, policy);
+    }
     let mut values = [""; 4];
     for (slot, (name, canonical)) in values.iter_mut().zip(SIGV4_FIELDS) {
         *slot = input
@@ -228,14 +246,11 @@ fn signed_policy<'a>(
         name: "X-Amz-Credential",
         value: credential.to_owned(),
     })?;
-    let account = keyring
-        .get(&credential.access_key)
-        .cloned()
-        .ok_or_else(|| {
-            PostPolicyError::Auth(AuthError::InvalidAccessKeyId {
-                access_key: credential.access_key.clone(),
-            })
-        })?;
+    let account = keyring.resolve(&credential.access_key).ok_or_else(|| {
+        PostPolicyError::Auth(AuthError::InvalidAccessKeyId {
+            access_key: credential.access_key.clone(),
+        })
+    })?;
     let computed = policy_signature(&account.secret_key, &credential, policy);
     if !computed.is_some_and(|c| signatures_match(&c, signature)) {
         return Err(PostPolicyError::Auth(AuthError::SignatureDoesNotMatch(
@@ -247,7 +262,52 @@ fn signed_policy<'a>(
             }),
         )));
     }
-    Ok((policy, credential, account))
+    let signer = PolicySigner {
+        access_key: credential.access_key,
+        region: credential.region,
+    };
+    Ok((policy, signer, account))
+}
+
+/// A SigV2 form: `AWSAccessKeyId` and `signature`, the base64 HMAC-SHA1 of the policy text as
+/// sent (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/HTTPPOSTForms.html>, what
+/// botocore's `HmacV1PostAuth` signs); refused where SigV2 is.
+fn signed_policy_v2<'a>(
+    input: &'a PostInput<'a>,
+    keyring: &Keyring,
+    policy: &'a str,
+) -> Result<(&'a str, PolicySigner, Arc<Account>), PostPolicyError> {
+    if keyring.sigv2() == super::SigV2Policy::Refuse {
+        return Err(PostPolicyError::Auth(
+            AuthError::SignatureVersionNotSupported,
+        ));
+    }
+    let access_key = input
+        .field("awsaccesskeyid")
+        .ok_or(PostPolicyError::MissingField("AWSAccessKeyId"))?;
+    let signature = input
+        .field("signature")
+        .ok_or(PostPolicyError::MissingField("Signature"))?;
+    let account = keyring.resolve(access_key).ok_or_else(|| {
+        PostPolicyError::Auth(AuthError::InvalidAccessKeyId {
+            access_key: access_key.to_owned(),
+        })
+    })?;
+    if !super::sigv2::signature_matches(&account.secret_key, policy, signature) {
+        return Err(PostPolicyError::Auth(AuthError::SignatureDoesNotMatch(
+            Box::new(SignatureMismatch {
+                access_key: access_key.to_owned(),
+                signature_provided: signature.to_owned(),
+                string_to_sign: Some(policy.to_owned()),
+                canonical_request: None,
+            }),
+        )));
+    }
+    let signer = PolicySigner {
+        access_key: access_key.to_owned(),
+        region: String::new(),
+    };
+    Ok((policy, signer, account))
 }
 
 /// Verifies a POST form's signature and policy at server time `now`.
@@ -256,7 +316,7 @@ pub fn verify(
     keyring: &Keyring,
     now: SystemTime,
 ) -> Result<PostAuthenticated, PostPolicyError> {
-    let (policy, credential, account) = signed_policy(input, keyring)?;
+    let (policy, signer, account) = signed_policy(input, keyring)?;
     let document = PolicyDocument::decode(policy)?;
     if OffsetDateTime::from(now) > document.expiration {
         return Err(PostPolicyError::Expired);
@@ -264,8 +324,8 @@ pub fn verify(
     document.check(input)?;
     Ok(PostAuthenticated {
         account,
-        access_key: credential.access_key,
-        region: credential.region,
+        access_key: signer.access_key,
+        region: signer.region,
     })
 }
 
@@ -546,330 +606,5 @@ impl Condition {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const AK: &str = "AKIAIOSFODNN7EXAMPLE";
-    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-
-    /// botocore's `generate_presigned_post("sigv4examplebucket", "user/user1/photo.jpg")` with
-    /// the clock at 2015-12-29T00:00:00Z and the AWS example credentials (recomputed
-    /// independently of this code).
-    const BOTO_POLICY: &str = "eyJleHBpcmF0aW9uIjogIjIwMTUtMTItMjlUMDE6MDA6MDBaIiwgImNvbmRpdGlvbnMiOiBbeyJidWNrZXQiOiAic2lndjRleGFtcGxlYnVja2V0In0sIHsia2V5IjogInVzZXIvdXNlcjEvcGhvdG8uanBnIn0sIHsieC1hbXotYWxnb3JpdGhtIjogIkFXUzQtSE1BQy1TSEEyNTYifSwgeyJ4LWFtei1jcmVkZW50aWFsIjogIkFLSUFJT1NGT0ROTjdFWEFNUExFLzIwMTUxMjI5L3VzLWVhc3QtMS9zMy9hd3M0X3JlcXVlc3QifSwgeyJ4LWFtei1kYXRlIjogIjIwMTUxMjI5VDAwMDAwMFoifV19";
-    const BOTO_SIGNATURE: &str = "3364624b39010d9b06f5d9b8c9a18a6e478d261c048159c92f2fd6fa885f14e6";
-    const BOTO_CREDENTIAL: &str = "AKIAIOSFODNN7EXAMPLE/20151229/us-east-1/s3/aws4_request";
-
-    fn keyring() -> Keyring {
-        Keyring::new([Account::new("000000000000", AK, SECRET)])
-    }
-
-    fn at(rfc3339: &str) -> SystemTime {
-        SystemTime::from(OffsetDateTime::parse(rfc3339, &Rfc3339).unwrap())
-    }
-
-    fn boto_fields() -> Vec<(String, String)> {
-        [
-            ("key", "user/user1/photo.jpg"),
-            ("x-amz-algorithm", "AWS4-HMAC-SHA256"),
-            ("x-amz-credential", BOTO_CREDENTIAL),
-            ("x-amz-date", "20151229T000000Z"),
-            ("policy", BOTO_POLICY),
-            ("x-amz-signature", BOTO_SIGNATURE),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect()
-    }
-
-    fn input(fields: &[(String, String)]) -> PostInput<'_> {
-        PostInput {
-            fields,
-            bucket: "sigv4examplebucket",
-            file_size: 10,
-        }
-    }
-
-    #[test]
-    fn signature_of_the_botocore_vector() {
-        let credential = Credential::parse(BOTO_CREDENTIAL).unwrap();
-        assert_eq!(
-            policy_signature(SECRET, &credential, BOTO_POLICY).as_deref(),
-            Some(BOTO_SIGNATURE)
-        );
-    }
-
-    #[test]
-    fn botocore_post_verifies_before_expiry() {
-        let fields = boto_fields();
-        let ok = verify(&input(&fields), &keyring(), at("2015-12-29T00:30:00Z")).unwrap();
-        assert_eq!(ok.account.access_key, AK);
-        assert_eq!(ok.region, "us-east-1");
-    }
-
-    #[test]
-    fn expired_policy_is_access_denied() {
-        let fields = boto_fields();
-        let e = verify(&input(&fields), &keyring(), at("2015-12-29T01:00:01Z")).unwrap_err();
-        assert_eq!(e, PostPolicyError::Expired);
-        assert_eq!(
-            (e.s3_code(), e.status()),
-            ("AccessDenied", StatusCode::FORBIDDEN)
-        );
-        assert_eq!(
-            e.to_string(),
-            "Invalid according to Policy: Policy expired."
-        );
-    }
-
-    #[test]
-    fn tampered_signature_and_policy_do_not_match() {
-        let mut fields = boto_fields();
-        fields[5].1 = BOTO_SIGNATURE.replace('3', "4");
-        let e = verify(&input(&fields), &keyring(), at("2015-12-29T00:30:00Z")).unwrap_err();
-        assert_eq!(e.s3_code(), "SignatureDoesNotMatch");
-        let extras = e.extras();
-        assert!(extras.contains(&("StringToSign", BOTO_POLICY.to_owned())));
-        // A truncated policy fails on the signature, before it is decoded.
-        let mut fields = boto_fields();
-        fields[4].1.truncate(BOTO_POLICY.len() - 2);
-        let e = verify(&input(&fields), &keyring(), at("2015-12-29T00:30:00Z")).unwrap_err();
-        assert_eq!(e.s3_code(), "SignatureDoesNotMatch");
-    }
-
-    #[test]
-    fn unknown_key_and_missing_fields() {
-        let fields = boto_fields();
-        let e = verify(&input(&fields), &Keyring::default(), SystemTime::UNIX_EPOCH).unwrap_err();
-        assert_eq!(
-            (e.s3_code(), e.status()),
-            ("InvalidAccessKeyId", StatusCode::FORBIDDEN)
-        );
-
-        let without = |name: &str| -> Vec<(String, String)> {
-            boto_fields()
-                .into_iter()
-                .filter(|(n, _)| n != name)
-                .collect()
-        };
-        let e = verify(
-            &input(&without("x-amz-signature")),
-            &keyring(),
-            SystemTime::UNIX_EPOCH,
-        )
-        .unwrap_err();
-        assert_eq!(e, PostPolicyError::MissingField("X-Amz-Signature"));
-        assert_eq!(e.status(), StatusCode::BAD_REQUEST);
-        assert_eq!(
-            e.to_string(),
-            "Bucket POST must contain a field named 'X-Amz-Signature'.  If it is specified, please check the order of the fields."
-        );
-        let e = verify(
-            &input(&without("policy")),
-            &keyring(),
-            SystemTime::UNIX_EPOCH,
-        )
-        .unwrap_err();
-        assert_eq!(e, PostPolicyError::MissingField("Policy"));
-        let anonymous = vec![("key".to_owned(), "k".to_owned())];
-        let e = verify(&input(&anonymous), &keyring(), SystemTime::UNIX_EPOCH).unwrap_err();
-        assert_eq!(
-            (e.s3_code(), e.to_string().as_str()),
-            ("AccessDenied", "Access Denied")
-        );
-    }
-
-    fn doc(conditions: &str) -> Result<PolicyDocument, PostPolicyError> {
-        let json =
-            format!(r#"{{"expiration": "2030-01-01T00:00:00.000Z", "conditions": {conditions}}}"#);
-        PolicyDocument::decode(&STANDARD.encode(json))
-    }
-
-    fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
-
-    #[test]
-    fn exact_match_in_both_forms() {
-        let f = fields(&[("key", "a/b.txt")]);
-        let simple = doc(r#"[{"key": "a/b.txt"}, {"bucket": "sigv4examplebucket"}]"#).unwrap();
-        simple.check(&input(&f)).unwrap();
-        let array = doc(r#"[["eq", "$key", "a/b.txt"]]"#).unwrap();
-        array.check(&input(&f)).unwrap();
-        let e = doc(r#"[["eq", "$key", "A/b.txt"]]"#)
-            .unwrap()
-            .check(&input(&f))
-            .unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            r#"Invalid according to Policy: Policy Condition failed: ["eq", "$key", "A/b.txt"]"#
-        );
-        let e = doc(r#"[{"key": "x"}]"#)
-            .unwrap()
-            .check(&input(&f))
-            .unwrap_err();
-        assert_eq!(
-            e,
-            PostPolicyError::ConditionFailed(r#"["eq", "$key", "x"]"#.to_owned())
-        );
-        assert_eq!(
-            (e.s3_code(), e.status()),
-            ("AccessDenied", StatusCode::FORBIDDEN)
-        );
-        let e = doc(r#"[{"bucket": "other"}, {"key": "a/b.txt"}]"#)
-            .unwrap()
-            .check(&input(&f));
-        assert!(matches!(e, Err(PostPolicyError::ConditionFailed(_))));
-    }
-
-    #[test]
-    fn starts_with_prefix_and_empty_prefix() {
-        let f = fields(&[("key", "user/1/x"), ("content-type", "image/png")]);
-        doc(r#"[["starts-with", "$key", "user/"], ["starts-with", "$Content-Type", ""]]"#)
-            .unwrap()
-            .check(&input(&f))
-            .unwrap();
-        let e = doc(r#"[["starts-with", "$key", "admin/"], ["starts-with", "$content-type", ""]]"#)
-            .unwrap()
-            .check(&input(&f))
-            .unwrap_err();
-        assert_eq!(
-            e,
-            PostPolicyError::ConditionFailed(r#"["starts-with", "$key", "admin/"]"#.to_owned())
-        );
-        // Operators and names are case-insensitive.
-        doc(r#"[["StArTs-WiTh", "$KeY", "user"], {"CONTENT-TYPE": "image/png"}]"#)
-            .unwrap()
-            .check(&input(&f))
-            .unwrap();
-        // A condition on an absent field fails, even with an empty prefix.
-        let e = doc(r#"[["starts-with", "$key", ""], ["starts-with", "$x-amz-meta-a", ""]]"#)
-            .unwrap()
-            .check(&input(&f));
-        assert!(matches!(e, Err(PostPolicyError::ConditionFailed(_))));
-    }
-
-    #[test]
-    fn content_length_range_is_inclusive() {
-        let f = fields(&[]);
-        let d = doc(r#"[["content-length-range", 5, "10"]]"#).unwrap();
-        let with = |size| PostInput {
-            file_size: size,
-            ..input(&f)
-        };
-        d.check(&with(5)).unwrap();
-        d.check(&with(10)).unwrap();
-        let e = d.check(&with(11)).unwrap_err();
-        assert_eq!(
-            e,
-            PostPolicyError::EntityTooLarge {
-                proposed: 11,
-                max: 10
-            }
-        );
-        assert_eq!(
-            (e.s3_code(), e.status()),
-            ("EntityTooLarge", StatusCode::BAD_REQUEST)
-        );
-        assert_eq!(e.extras()[1], ("MaxSizeAllowed", "10".to_owned()));
-        let e = d.check(&with(1)).unwrap_err();
-        assert_eq!(
-            e,
-            PostPolicyError::EntityTooSmall {
-                proposed: 1,
-                min: 5
-            }
-        );
-        let e = doc(r#"[["content-length-range", "test", "10"]]"#)
-            .unwrap()
-            .check(&with(1));
-        assert_eq!(
-            e,
-            Err(PostPolicyError::ConditionFailed(
-                r#"["content-length-range", "test", "10"]"#.to_owned()
-            ))
-        );
-    }
-
-    #[test]
-    fn every_field_must_be_covered() {
-        let f = fields(&[
-            ("key", "k"),
-            ("zeta", "1"),
-            ("alpha", "2"),
-            ("x-ignore-tracker", "t"),
-            ("policy", "p"),
-            ("x-amz-signature", "s"),
-        ]);
-        let e = doc(r#"[["starts-with", "$key", ""]]"#)
-            .unwrap()
-            .check(&input(&f))
-            .unwrap_err();
-        assert_eq!(
-            e,
-            PostPolicyError::ExtraInputFields("zeta, alpha".to_owned())
-        );
-        assert_eq!(
-            e.to_string(),
-            "Invalid according to Policy: Extra input fields: zeta, alpha"
-        );
-        doc(r#"[["starts-with", "$key", ""], {"zeta": "1"}, ["eq", "$alpha", "2"]]"#)
-            .unwrap()
-            .check(&input(&f))
-            .unwrap();
-    }
-
-    #[test]
-    fn malformed_documents() {
-        let code = |r: Result<PolicyDocument, PostPolicyError>| r.unwrap_err().to_string();
-        assert_eq!(
-            code(PolicyDocument::decode(&STANDARD.encode("{"))),
-            "Invalid Policy: Invalid JSON."
-        );
-        assert_eq!(
-            code(PolicyDocument::decode(
-                &STANDARD.encode(r#"{"conditions": []}"#)
-            )),
-            "Invalid Policy: Missing expiration."
-        );
-        assert_eq!(
-            code(PolicyDocument::decode(
-                &STANDARD.encode(r#"{"expiration": "2030-01-01T00:00:00Z"}"#)
-            )),
-            "Invalid Policy: Missing conditions."
-        );
-        assert_eq!(
-            code(PolicyDocument::decode(&STANDARD.encode(
-                r#"{"expiration": "2030-01-01 00:00:00", "conditions": []}"#
-            ))),
-            "Invalid Policy: Invalid expiration."
-        );
-        assert_eq!(
-            code(doc(r#"[{"bucket": "b", "key": "k"}]"#)),
-            "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified."
-        );
-        assert_eq!(
-            code(doc(r"[{}]")),
-            "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified."
-        );
-        assert_eq!(
-            code(doc(r#"[{"content-length": 5}]"#)),
-            "Invalid Policy: Invalid Simple-Condition: value must be a string."
-        );
-        assert!(matches!(
-            doc(r#"[["content-length-range", 0]]"#),
-            Err(PostPolicyError::InvalidPolicyDocument(_))
-        ));
-        assert!(matches!(
-            doc(r#"[["matches", "$key", "x"]]"#),
-            Err(PostPolicyError::InvalidPolicyDocument(_))
-        ));
-        let e = PolicyDocument::decode("not base64!").unwrap_err();
-        assert_eq!(
-            (e.s3_code(), e.status()),
-            ("InvalidPolicyDocument", StatusCode::BAD_REQUEST)
-        );
-    }
-}
+#[path = "post_policy_tests.rs"]
+mod tests;

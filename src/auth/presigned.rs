@@ -34,8 +34,7 @@ pub(crate) fn claim<'a>(
         ));
     }
     let account = keyring
-        .get(&query.credential.access_key)
-        .cloned()
+        .resolve(&query.credential.access_key)
         .ok_or_else(|| AuthError::InvalidAccessKeyId {
             access_key: query.credential.access_key.clone(),
         })?;
@@ -43,7 +42,7 @@ pub(crate) fn claim<'a>(
     let expires_at = time + expires_in;
     if now > expires_at {
         return Err(AuthError::Expired {
-            x_amz_expires: query.expires.clone(),
+            x_amz_expires: Some(query.expires.clone()),
             expires: format_iso8601(expires_at),
             server_time: format_iso8601(now),
         });

@@ -314,3 +314,22 @@ pub fn checksum_trailer(algorithm: &str, data: &[u8]) -> Option<(String, String)
         value,
     ))
 }
+
+/// The SigV2 StringToSign of a request, as the simulator computes it: `date_line` is the `Date`
+/// header's value (empty when `x-amz-date` is sent) for the header form, `Expires` for the query
+/// form (`query_form`, whose `x-amz-*` parameters are then signed as headers);
+/// `virtual_host_bucket` is the bucket the `Host` names.
+pub fn sigv2_string_to_sign(
+    parts: &http::request::Parts,
+    date_line: &str,
+    query_form: bool,
+    virtual_host_bucket: Option<&str>,
+) -> String {
+    let amz = query_form.then(|| super::sigv2::query_amz(parts));
+    super::sigv2::string_to_sign(parts, date_line, amz.as_deref(), virtual_host_bucket)
+}
+
+/// The SigV2 signature (base64 HMAC-SHA1) of `string_to_sign` under `secret`.
+pub fn sigv2_signature(secret: &str, string_to_sign: &str) -> String {
+    super::sigv2::sign(secret, string_to_sign)
+}

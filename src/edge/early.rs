@@ -6,7 +6,9 @@
 //! closes the connection after the response instead of draining it. A client that sent
 //! `Expect: 100-continue` never gets the `100 Continue`, so it never sends the body.
 //!
-//! A path that names no S3 bucket or key is refused first (`InvalidURI`).
+//! A path that names no S3 bucket or key is refused first (`InvalidURI`). SigV2 is verified
+//! here in full (it never covers the body), for S3 only; every refusal is logged at debug
+//! level with its reason.
 //! Two kinds of request pass through unchecked: the simulator's own API (unsigned by design)
 //! and S3 browser-form uploads, whose signature is a field of the body itself.
 
@@ -38,12 +40,13 @@ pub(super) fn check<'a>(
         Target::S3(address) if s3::is_form_upload(parts, address) => return Ok(None),
         Target::S3(_) | Target::Lambda | Target::Logs | Target::Service(_) => {}
     }
-    let error = match auth::authenticate_head(parts, sim.keyring(), SystemTime::now()) {
+    let error = match authenticate_head(sim, parts, target) {
         Ok(head) => return Ok(Some(head)),
         Err(error) => error,
     };
     tracing::debug!(
         code = error.s3_code(),
+        reason = %error,
         path = parts.uri.path(),
         "request refused before its body was read"
     );
@@ -53,6 +56,29 @@ pub(super) fn check<'a>(
         Target::S3(_) | Target::BadS3Address(_) | Target::Sim => s3::refuse(sim, parts, &error),
     };
     Err(Box::new(closing(response)))
+}
+
+/// The head's authentication: SigV2 only for S3 (Lambda and CloudWatch Logs never accepted
+/// it), whose virtual-host bucket SigV2 signs.
+fn authenticate_head<'a>(
+    sim: &Simulator,
+    parts: &'a Parts,
+    target: &Target,
+) -> Result<SignedHead<'a>, AuthError> {
+    let now = SystemTime::now();
+    if !matches!(target, Target::S3(_))
+        && auth::signature_version(parts) == auth::SignatureVersion::V2
+    {
+        return Err(AuthError::SignatureVersionNotSupported);
+    }
+    let host = parts
+        .headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| parts.uri.host());
+    let bucket =
+        host.and_then(|h| super::route::virtual_host_bucket(h, &sim.config().virtual_host_domains));
+    auth::authenticate_s3_head(parts, sim.keyring(), now, bucket)
 }
 
 /// `response` with `Connection: close`: hyper then closes the connection instead of draining

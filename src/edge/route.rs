@@ -154,7 +154,7 @@ pub fn s3_address(
 
 /// The bucket named by a virtual-host style `Host`, if the host is `{bucket}.{domain}` for a
 /// known domain (the longest domain wins, so `b.s3.localhost` is bucket `b`).
-fn virtual_host_bucket<'h>(host: &'h str, domains: &[String]) -> Option<&'h str> {
+pub(super) fn virtual_host_bucket<'h>(host: &'h str, domains: &[String]) -> Option<&'h str> {
     let name = strip_port(host);
     if domains.iter().any(|d| d == name) {
         return None; // the service endpoint itself: path style

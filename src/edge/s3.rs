@@ -53,7 +53,10 @@ pub(super) fn refuse_form(
             http::StatusCode::BAD_REQUEST,
             "Your POST request fields preceding the upload file were too large.",
         ),
-        FormRefusal::Policy(e) => wire_error(e.s3_code(), e.status(), e.to_string(), e.extras()),
+        FormRefusal::Policy(e) => {
+            tracing::debug!(code = e.s3_code(), reason = %e, "form upload refused before its file was read");
+            wire_error(e.s3_code(), e.status(), e.to_string(), e.extras())
+        }
         FormRefusal::Malformed => crate::s3::form::malformed(),
     };
     respond(parts, &ids, Err(error))
@@ -189,8 +192,11 @@ fn form_signature(
         bucket: address.bucket.as_deref().unwrap_or_default(),
         file_size: form.file().body.len() as u64,
     };
-    let signed = auth::post_policy::verify(&input, sim.keyring(), SystemTime::now())
-        .map_err(|e| wire_error(e.s3_code(), e.status(), e.to_string(), e.extras()))?;
+    let signed =
+        auth::post_policy::verify(&input, sim.keyring(), SystemTime::now()).map_err(|e| {
+            tracing::debug!(code = e.s3_code(), reason = %e, "form upload refused");
+            wire_error(e.s3_code(), e.status(), e.to_string(), e.extras())
+        })?;
     Ok(Signed {
         account: signed.account,
         region: signed.region,

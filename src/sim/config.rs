@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::EdgeLimits;
-use crate::auth::Account;
+use crate::auth::{Account, AuthSettings};
 use crate::logs::LogsConfig;
 
 /// Everything `s3lambda serve` can be told. Every field has a default that works.
@@ -20,6 +20,11 @@ pub struct Config {
     /// The accounts whose keys are accepted. Default: one account `000000000000` with keys
     /// `test`/`test`.
     pub accounts: Vec<AccountConfig>,
+    /// Credentials and signatures (the `[auth]` table): `any_key` (`--any-key`: any access
+    /// key, a 12-digit one selecting that account), its `any_key_secret` (default `test`) and
+    /// `sigv2` (`accept` by default, `refuse` as S3 refuses it for buckets created after
+    /// 24 June 2020: `--refuse-sigv2`).
+    pub auth: AuthSettings,
     /// The largest request body accepted, in bytes. Default 1 GiB.
     pub max_body_bytes: usize,
     /// Host names under which buckets are addressed virtual-host style
@@ -61,6 +66,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 4566)),
             region: "us-east-1".to_owned(),
             accounts: vec![AccountConfig::default()],
+            auth: AuthSettings::default(),
             max_body_bytes: 1 << 30,
             virtual_host_domains: ["s3.localhost", "localhost", "s3.amazonaws.com"]
                 .map(String::from)
@@ -157,6 +163,11 @@ impl Config {
             ));
         }
         self.edge.validate().map_err(ConfigError::Invalid)?;
+        if self.auth.any_key && self.auth.any_key_secret.is_empty() {
+            return Err(ConfigError::Invalid(
+                "auth.any_key_secret must not be empty".into(),
+            ));
+        }
         let mut keys = std::collections::HashSet::new();
         for a in &self.accounts {
             if a.id.len() != 12 || !a.id.bytes().all(|b| b.is_ascii_digit()) {
@@ -251,5 +262,23 @@ mod tests {
         let err = toml::from_str::<Config>("listen = 5").unwrap_err();
         assert!(err.to_string().contains("listen"));
         assert!(toml::from_str::<Config>("nope = 1").is_err());
+        let mut c = Config::default();
+        c.auth.any_key = true;
+        c.auth.any_key_secret.clear();
+        assert!(c.validate().is_err());
+    }
+
+    #[test]
+    fn auth_table_sets_the_credential_modes() {
+        let c: Config =
+            toml::from_str("[auth]\nany_key = true\nany_key_secret = \"shh\"\nsigv2 = \"refuse\"")
+                .unwrap();
+        c.validate().unwrap();
+        assert!(c.auth.any_key);
+        assert_eq!(c.auth.any_key_secret, "shh");
+        assert_eq!(c.auth.sigv2, crate::auth::SigV2Policy::Refuse);
+        let d = Config::default();
+        assert!(!d.auth.any_key, "strict by default");
+        assert_eq!(d.auth.sigv2, crate::auth::SigV2Policy::Accept);
     }
 }

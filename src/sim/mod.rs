@@ -138,7 +138,7 @@ impl SimulatorBuilder {
     /// Builds the simulator.
     pub fn build(self) -> Result<Simulator, SimError> {
         self.config.validate()?;
-        let keyring = Keyring::new(self.config.accounts());
+        let keyring = Keyring::with_settings(self.config.accounts(), &self.config.auth);
         let runtime = Runtime::new(self.config.runtime.apply(self.runtime))?;
         let logs = LogStore::new(self.config.logs);
         let executor = Executor::new(runtime.clone(), logs.clone());

@@ -33,4 +33,5 @@ mod sdk_auth;
 mod sdk_lambda;
 mod services;
 mod shutdown;
+mod sigv2;
 mod sigv4;

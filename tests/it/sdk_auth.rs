@@ -1,6 +1,7 @@
 //! Requests signed by the real `aws-sdk-s3` / `aws-sdk-lambda` clients, sent to a throwaway
 //! hyper listener that runs `s3lambda::auth::authenticate` on each one (moved out of the library's unit tests so
-//! the AWS SDKs are linked into this test binary only).
+//! the AWS SDKs are linked into this test binary only), and the `--any-key` credential mode
+//! against `serve`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -242,4 +243,171 @@ async fn sdk_lambda_call_verifies() {
     assert_eq!(seen.len(), 1, "{seen:?}");
     let (_, body, _) = seen[0].outcome.as_ref().unwrap();
     assert_eq!(&body[..], br#"{"a":1}"#);
+}
+
+/// The S3 canonical user id of an account.
+fn canonical_id(account: &str) -> String {
+    Account::new(account, "unused", "unused").canonical_id
+}
+
+/// A server in `--any-key` mode (the default account and one configured account, `other`).
+async fn any_key_server() -> s3lambda::sim::Server {
+    let config = s3lambda::sim::Config {
+        auth: s3lambda::auth::AuthSettings {
+            any_key: true,
+            ..s3lambda::auth::AuthSettings::default()
+        },
+        ..s3lambda::sim::Config::default()
+    };
+    s3lambda::sim::Simulator::builder()
+        .config(config)
+        .account(
+            crate::common::OTHER_ACCOUNT,
+            crate::common::OTHER_KEY,
+            crate::common::OTHER_SECRET,
+        )
+        .build()
+        .expect("builds")
+        .start("127.0.0.1:0".parse().expect("addr"))
+        .await
+        .expect("starts")
+}
+
+async fn create_function_as(lambda: &aws_sdk_lambda::Client, account: &str, name: &str) {
+    let zip = crate::common::zip_of("handler.wasm", s3lambda::runtime::handlers::HELLOWORLD);
+    let created = lambda
+        .create_function()
+        .function_name(name)
+        .role(format!("arn:aws:iam::{account}:role/lambda-role"))
+        .handler("handler.handle")
+        .code(
+            aws_sdk_lambda::types::FunctionCode::builder()
+                .zip_file(aws_sdk_lambda::primitives::Blob::new(zip))
+                .build(),
+        )
+        .send()
+        .await
+        .expect("function created");
+    assert_eq!(
+        created.function_arn(),
+        Some(format!("arn:aws:lambda:us-east-1:{account}:function:{name}").as_str()),
+        "the function lands in the account the key names"
+    );
+}
+
+/// `--any-key`: a 12-digit key is that account (as LocalStack does), its objects and functions
+/// are its own and another 12-digit key sees none of them; the signature is still verified,
+/// against the mode's secret `test`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn any_key_mode_selects_the_account_from_a_twelve_digit_key() {
+    use crate::common::{Addressing, code, lambda_with, s3_with};
+    let server = any_key_server().await;
+    let (alice, bob) = ("123456789012", "210987654321");
+    let s3_alice = s3_with(&server, alice, "test", Addressing::Path);
+    let s3_bob = s3_with(&server, bob, "test", Addressing::Path);
+    s3_alice
+        .create_bucket()
+        .bucket("alice-bucket")
+        .send()
+        .await
+        .expect("alice creates a bucket");
+    s3_alice
+        .put_object()
+        .bucket("alice-bucket")
+        .key("k")
+        .body(ByteStream::from_static(b"alice's"))
+        .send()
+        .await
+        .expect("alice writes");
+    let listed = s3_alice.list_buckets().send().await.expect("alice lists");
+    let names: Vec<_> = listed.buckets().iter().filter_map(|b| b.name()).collect();
+    assert_eq!(names, ["alice-bucket"]);
+    assert_eq!(
+        listed.owner().and_then(|o| o.id()),
+        Some(canonical_id(alice).as_str())
+    );
+    let listed = s3_bob.list_buckets().send().await.expect("bob lists");
+    assert!(
+        listed.buckets().is_empty(),
+        "bob sees none of alice's buckets"
+    );
+    let denied = s3_bob
+        .get_object()
+        .bucket("alice-bucket")
+        .key("k")
+        .send()
+        .await
+        .expect_err("bob cannot read alice's object");
+    assert_eq!(code(&denied), "AccessDenied");
+
+    let lambda_alice = lambda_with(&server, alice, "test");
+    let lambda_bob = lambda_with(&server, bob, "test");
+    create_function_as(&lambda_alice, alice, "alices-function").await;
+    let mine = lambda_alice
+        .list_functions()
+        .send()
+        .await
+        .expect("alice lists");
+    assert_eq!(mine.functions().len(), 1);
+    let theirs = lambda_bob.list_functions().send().await.expect("bob lists");
+    assert!(
+        theirs.functions().is_empty(),
+        "bob sees none of alice's functions"
+    );
+    let e = lambda_bob
+        .get_function()
+        .function_name("alices-function")
+        .send()
+        .await
+        .expect_err("bob has no such function");
+    assert_eq!(code(&e), "ResourceNotFoundException");
+
+    // The signature is still verified: a wrong secret is refused.
+    let wrong = s3_with(&server, alice, "not-test", Addressing::Path);
+    let e = wrong.list_buckets().send().await.expect_err("wrong secret");
+    assert_eq!(code(&e), "SignatureDoesNotMatch");
+    let e = lambda_with(&server, alice, "not-test")
+        .list_functions()
+        .send()
+        .await
+        .expect_err("wrong secret");
+    assert_eq!(code(&e), "InvalidSignatureException");
+
+    // A key that is not 12 digits is the first configured account; configured keys keep theirs.
+    let real_looking = s3_with(&server, "AKIAIOSFODNN7EXAMPLE", "test", Addressing::Path);
+    let owner = real_looking.list_buckets().send().await.expect("accepted");
+    assert_eq!(
+        owner.owner().and_then(|o| o.id()),
+        Some(canonical_id("000000000000").as_str())
+    );
+    let other = s3_with(
+        &server,
+        crate::common::OTHER_KEY,
+        crate::common::OTHER_SECRET,
+        Addressing::Path,
+    );
+    other
+        .list_buckets()
+        .send()
+        .await
+        .expect("configured key, its own secret");
+}
+
+/// Without `--any-key` (the default), an unconfigured key is refused as AWS refuses it.
+#[tokio::test]
+async fn strict_mode_refuses_unknown_keys() {
+    use crate::common::{Addressing, code, lambda_with, s3_with};
+    let server = crate::common::start().await;
+    let e = s3_with(&server, "123456789012", "test", Addressing::Path)
+        .list_buckets()
+        .send()
+        .await
+        .expect_err("unknown key");
+    assert_eq!(code(&e), "InvalidAccessKeyId");
+    let e = lambda_with(&server, "123456789012", "test")
+        .list_functions()
+        .send()
+        .await
+        .expect_err("unknown key");
+    assert_eq!(code(&e), "UnrecognizedClientException");
 }
