@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 
 use wasmtime::component::Component;
 
-use super::bindings::engine::{Context, EnginePre};
+use super::bindings::engine::EnginePre;
 use super::store::State;
 use super::task::TaskRoot;
-use super::{Code, Invocation, Language, Runtime, RuntimeError, Template, error_chain};
+use super::{Code, Language, Runtime, RuntimeError, Template, error_chain};
 
 /// A loaded language engine, ready to instantiate. Cheap to clone.
 #[derive(Clone)]
@@ -102,20 +102,5 @@ impl Runtime {
         let engine = EngineCode { pre };
         inner.engines.insert(language, engine.clone());
         Ok(engine)
-    }
-}
-
-/// The context record, as the engine world types it.
-pub(super) fn context(inv: &Invocation) -> Context {
-    let c = super::context(inv);
-    Context {
-        request_id: c.request_id,
-        invoked_function_arn: c.invoked_function_arn,
-        function_name: c.function_name,
-        function_version: c.function_version,
-        memory_limit_mb: c.memory_limit_mb,
-        deadline_ms: c.deadline_ms,
-        log_group_name: c.log_group_name,
-        log_stream_name: c.log_stream_name,
     }
 }

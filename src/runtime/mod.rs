@@ -406,6 +406,25 @@ impl Runtime {
     }
 }
 
+/// The context record the guest gets, as the bindings of world `$world` type it (every
+/// world has the same record).
+macro_rules! context_in {
+    ($world:path, $inv:expr) => {{
+        use $world as world;
+        let c = context($inv);
+        world::Context {
+            request_id: c.request_id,
+            invoked_function_arn: c.invoked_function_arn,
+            function_name: c.function_name,
+            function_version: c.function_version,
+            memory_limit_mb: c.memory_limit_mb,
+            deadline_ms: c.deadline_ms,
+            log_group_name: c.log_group_name,
+            log_stream_name: c.log_stream_name,
+        }
+    }};
+}
+
 /// An invocation handed to the handler threads, with what it needs of the runtime (and
 /// no handle on the runtime itself, whose drop stops those threads).
 struct Job {
@@ -532,7 +551,7 @@ async fn run_async(
     match &code.inner.template {
         Template::Handler { pre_async, .. } => {
             let mut store = store_until(engine, inv, capture, None, start, UpdateDeadline::Yield);
-            let ctx = context_async(inv);
+            let ctx = context_in!(bindings::asynchronous, inv);
             let called = match pre_async.instantiate_async(&mut store).await {
                 Ok(handler) => handler.call_handle(&mut store, &event(inv), &ctx).await,
                 Err(e) => Err(e),
@@ -549,7 +568,7 @@ async fn run_async(
                 start,
                 UpdateDeadline::Yield,
             );
-            let ctx = engines::context(inv);
+            let ctx = context_in!(bindings::engine, inv);
             let called = match pre.instantiate_async(&mut store).await {
                 Ok(guest) => guest.call_handle(&mut store, &event(inv), &ctx).await,
                 Err(e) => Err(e),
@@ -648,21 +667,6 @@ fn outcome(
         duration,
         billed_duration_ms: report.billed_ms,
         max_memory_used_mb: report.max_memory_used_mb,
-    }
-}
-
-/// The context record, as the async bindings type it.
-fn context_async(inv: &Invocation) -> bindings::asynchronous::Context {
-    let c = context(inv);
-    bindings::asynchronous::Context {
-        request_id: c.request_id,
-        invoked_function_arn: c.invoked_function_arn,
-        function_name: c.function_name,
-        function_version: c.function_version,
-        memory_limit_mb: c.memory_limit_mb,
-        deadline_ms: c.deadline_ms,
-        log_group_name: c.log_group_name,
-        log_stream_name: c.log_stream_name,
     }
 }
 
