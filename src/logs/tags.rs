@@ -105,29 +105,28 @@ fn required<T>(value: Option<T>, field: &str) -> Result<T, LogsError> {
 /// from the ARN.
 fn own_group(req: &LogsRequest, arn: &str, action: &str) -> Result<(String, String), LogsError> {
     let bad = || invalid(format!("Invalid resource ARN: {arn}"));
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some("logs"), Some(region), Some(account), Some(rest)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return Err(bad());
-    };
-    let group = rest
+    let crate::arn::Arn {
+        partition,
+        service,
+        region,
+        account,
+        resource,
+    } = crate::arn::Arn::parse(arn).map_err(|_| bad())?;
+    let group = resource
         .strip_prefix("log-group:")
         .map(|g| g.strip_suffix(":*").unwrap_or(g))
-        .filter(|g| !g.is_empty() && partition.starts_with("aws") && !region.is_empty())
-        .ok_or_else(bad)?;
+        .filter(|g| {
+            !g.is_empty() && service == "logs" && partition.starts_with("aws") && !region.is_empty()
+        })
+        .ok_or_else(bad)?
+        .to_owned();
     if account != req.account_id {
         return Err(LogsError::AccessDenied(format!(
             "User: arn:aws:iam::{caller}:root is not authorized to perform: {action} on resource: {arn} (the log group belongs to account {account}; the caller's keys reach account {caller}'s log groups only)",
             caller = req.account_id
         )));
     }
-    Ok((region.to_owned(), group.to_owned()))
+    Ok((region, group))
 }
 
 impl LogStore {

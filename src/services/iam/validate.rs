@@ -172,24 +172,16 @@ pub(super) fn tags(tags: &[(String, String)]) -> Result<(), QueryError> {
 /// A managed policy ARN, `arn:aws:iam::{aws|account}:policy/{path/}{name}`: its name.
 pub(super) fn policy_arn(arn: &str) -> Result<&str, QueryError> {
     let invalid = || QueryError::validation(format!("ARN {arn} is not valid."));
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return Err(invalid());
-    };
-    let account_ok = account == "aws" || crate::arn::is_account_id(account);
-    let name = resource
-        .strip_prefix("policy/")
-        .and_then(|r| r.rsplit('/').next())
-        .filter(|n| !n.is_empty());
-    match name {
-        Some(name) if partition.starts_with("aws") && account_ok => Ok(name),
+    let parsed = crate::arn::Arn::parse(arn).map_err(|_| invalid())?;
+    let account_ok = parsed.account == "aws" || crate::arn::is_account_id(&parsed.account);
+    let valid = parsed.service == "iam"
+        && parsed.region.is_empty()
+        && parsed.partition.starts_with("aws")
+        && account_ok
+        && parsed.resource.starts_with("policy/");
+    // The resource starts with `policy/`, so the ARN's last segment is the policy's name.
+    match arn.rsplit('/').next() {
+        Some(name) if valid && !name.is_empty() => Ok(name),
         _ => Err(invalid()),
     }
 }
