@@ -4,7 +4,7 @@
 //! the edge), reads its operation once (`op.rs`, an `Op`), runs it against the in-memory
 //! [`Store`] and reports the store changes ([`Effect`]) to emit as events. Operations live one
 //! family per file: `bucket.rs`, `object.rs`, `copy.rs`, `delete.rs`, `list.rs`,
-//! `multipart.rs`, `post.rs`, `versioning.rs`; the request parsing they share in `headers.rs`;
+//! `multipart.rs`, `post.rs`, `versioning.rs`, and the bucket and object settings in `config/`; the request parsing they share in `headers.rs`;
 //! XML helpers in `xml.rs`.
 //! See <https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html>.
 
@@ -12,6 +12,7 @@ mod bucket;
 pub mod checksum;
 mod code;
 mod conditional;
+pub(crate) mod config;
 mod copy;
 mod delete;
 mod effect;
@@ -91,6 +92,8 @@ struct Inner {
     notifications: dashmap::DashMap<String, Arc<crate::notify::NotificationConfiguration>>,
     /// Checks notification destinations at PUT time.
     validator: Arc<dyn crate::notify::DestinationValidator + Send + Sync>,
+    /// Each bucket's settings (tags, policy, ACL, CORS, …).
+    settings: config::store::Settings,
 }
 
 impl std::fmt::Debug for Inner {
@@ -120,6 +123,7 @@ impl S3 {
                 store: Store::new(),
                 notifications: dashmap::DashMap::new(),
                 validator,
+                settings: config::store::Settings::default(),
             }),
         }
     }
@@ -128,6 +132,7 @@ impl S3 {
     pub fn clear(&self) {
         self.inner.store.clear();
         self.inner.notifications.clear();
+        self.inner.settings.clear();
     }
 
     fn destination_validator(&self) -> &dyn crate::notify::DestinationValidator {
@@ -179,6 +184,10 @@ impl S3 {
                 // As S3 does, a missing or foreign bucket is reported before the operation.
                 self.owned_bucket(req, b)?;
                 Err(S3Error::not_implemented())
+            }
+            Op::BucketSettings(b, sub, verb) => config::bucket(self, req, b, sub, verb),
+            Op::ObjectSettings(o, sub, verb) => {
+                config::object(self, req, o.bucket, o.key, sub, verb)
             }
             Op::CreateBucket(b) => bucket::create_bucket(self, req, b),
             Op::HeadBucket(b) => bucket::head_bucket(self, req, b),
