@@ -272,12 +272,12 @@ fn unknown_bucket_and_unsupported_operations() {
         .q("analytics", "")
         .err(&s3);
     assert_eq!(e.code(), "NotImplemented");
+    assert_eq!(e.status(), StatusCode::NOT_IMPLEMENTED);
     let e = R::new(Method::GET, Some("bkt"), None)
         .q("tagging", "")
         .err(&s3);
     assert_eq!(e.code(), "NoSuchTagSet");
     assert_eq!(e.extra("BucketName"), Some("bkt"));
-    assert_eq!(e.status(), StatusCode::NOT_IMPLEMENTED);
     let e = R::new(Method::GET, Some("nope"), None)
         .q("lifecycle", "")
         .err(&s3);
