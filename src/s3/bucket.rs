@@ -10,8 +10,8 @@ use http::{Response, StatusCode, header};
 use serde::{Deserialize, Serialize};
 
 use super::S3;
-use super::config::ObjectOwnership;
 use super::code::S3ErrorCode;
+use super::config::ObjectOwnership;
 use super::error::S3Error;
 use super::request::S3Request;
 use super::store::{Owner, StoreError};

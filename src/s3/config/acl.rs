@@ -170,7 +170,11 @@ fn body_grants(body: &[u8]) -> Result<Acl, S3Error> {
             .text_of("Permission")
             .filter(|p| PERMISSIONS.contains(p))
             .ok_or_else(malformed_acl)?;
-        let grantee = match (grantee.attr("type"), grantee.text_of("ID"), grantee.text_of("URI")) {
+        let grantee = match (
+            grantee.attr("type"),
+            grantee.text_of("ID"),
+            grantee.text_of("URI"),
+        ) {
             (Some("CanonicalUser"), Some(id), _) if is_canonical_id(id) => {
                 Grantee::User(id.to_owned())
             }

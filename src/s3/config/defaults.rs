@@ -129,13 +129,15 @@ pub(super) fn public_access_block(
             )),
         },
         Verb::Put => {
-            let doc = tree::parse(body, "PublicAccessBlockConfiguration")
-                .ok_or_else(tree::malformed)?;
+            let doc =
+                tree::parse(body, "PublicAccessBlockConfiguration").ok_or_else(tree::malformed)?;
             let mut flags = [false; 4];
             for (flag, field) in flags.iter_mut().zip(PAB_FIELDS) {
                 *flag = parse_bool(&doc, field)?;
             }
-            settings.write(name, |s| s.public_access_block = PublicAccessBlock(Some(flags)));
+            settings.write(name, |s| {
+                s.public_access_block = PublicAccessBlock(Some(flags));
+            });
             ok_empty(StatusCode::OK)
         }
         Verb::Delete => {
@@ -277,9 +279,9 @@ pub(super) fn accelerate(
     match verb {
         Verb::Get => {
             let doc = settings.read(name, |s| s.documents.get(&Document::Accelerate).cloned());
-            ok_xml(tree::render(
-                &doc.unwrap_or_else(|| Node::with("AccelerateConfiguration", vec![])),
-            ))
+            ok_xml(tree::render(&doc.unwrap_or_else(|| {
+                Node::with("AccelerateConfiguration", vec![])
+            })))
         }
         Verb::Put => {
             if name.contains('.') {
@@ -292,7 +294,10 @@ pub(super) fn accelerate(
             if !matches!(status, "Enabled" | "Suspended") {
                 return Err(tree::malformed());
             }
-            let doc = Node::with("AccelerateConfiguration", vec![Node::leaf("Status", status)]);
+            let doc = Node::with(
+                "AccelerateConfiguration",
+                vec![Node::leaf("Status", status)],
+            );
             settings.write(name, |s| s.documents.insert(Document::Accelerate, doc));
             ok_empty(StatusCode::OK)
         }

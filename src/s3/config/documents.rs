@@ -99,9 +99,9 @@ pub(super) fn handle(
             });
             ok_empty(StatusCode::OK)
         }
-        Verb::Delete if doc == Document::ObjectLock || doc == Document::Logging => Err(
-            S3Error::method_not_allowed(&http::Method::DELETE, "BUCKET"),
-        ),
+        Verb::Delete if doc == Document::ObjectLock || doc == Document::Logging => {
+            Err(S3Error::method_not_allowed(&http::Method::DELETE, "BUCKET"))
+        }
         Verb::Delete => {
             settings.write(name, |s| s.documents.remove(&doc));
             ok_empty(StatusCode::NO_CONTENT)
@@ -210,7 +210,9 @@ fn check_logging(s3: &S3, bucket: &Bucket, node: &Node) -> Result<(), S3Error> {
     let Some(enabled) = node.child("LoggingEnabled") else {
         return Ok(());
     };
-    let target = enabled.text_of("TargetBucket").ok_or_else(tree::malformed)?;
+    let target = enabled
+        .text_of("TargetBucket")
+        .ok_or_else(tree::malformed)?;
     let Some(target_bucket) = s3.store().bucket(target) else {
         return Err(S3Error::new(
             S3ErrorCode::InvalidTargetBucketForLogging,
@@ -244,14 +246,8 @@ fn check_object_lock(bucket: &Bucket, node: &Node) -> Result<(), S3Error> {
     if node.text_of("ObjectLockEnabled") != Some("Enabled") {
         return Err(tree::malformed());
     }
-    if let Some(retention) = node
-        .child("Rule")
-        .and_then(|r| r.child("DefaultRetention"))
-    {
-        let mode_ok = matches!(
-            retention.text_of("Mode"),
-            Some("GOVERNANCE" | "COMPLIANCE")
-        );
+    if let Some(retention) = node.child("Rule").and_then(|r| r.child("DefaultRetention")) {
+        let mode_ok = matches!(retention.text_of("Mode"), Some("GOVERNANCE" | "COMPLIANCE"));
         let period = retention.text_of("Days").or(retention.text_of("Years"));
         let period_ok = period.is_some_and(|p| p.parse::<u32>().is_ok_and(|n| n > 0));
         if !mode_ok || !period_ok {

@@ -14,13 +14,19 @@ use crate::s3::{S3Error, S3ErrorCode};
 pub(crate) const MAX_POLICY_BYTES: usize = 20 * 1024;
 
 fn malformed(message: &str) -> S3Error {
-    S3Error::new(S3ErrorCode::MalformedPolicy, StatusCode::BAD_REQUEST, message)
+    S3Error::new(
+        S3ErrorCode::MalformedPolicy,
+        StatusCode::BAD_REQUEST,
+        message,
+    )
 }
 
 /// Checks a PutBucketPolicy body and returns it as text.
 pub(crate) fn validate(body: &[u8]) -> Result<String, S3Error> {
     if body.len() > MAX_POLICY_BYTES {
-        return Err(malformed("Policy exceeds the maximum allowed document size."));
+        return Err(malformed(
+            "Policy exceeds the maximum allowed document size.",
+        ));
     }
     let not_json = || malformed("Policies must be valid JSON and the first byte must be '{'");
     let text = std::str::from_utf8(body).map_err(|_| not_json())?;
@@ -92,10 +98,15 @@ mod tests {
         let ok = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
         assert_eq!(validate(ok.as_bytes()).unwrap(), ok);
         assert!(is_public(ok));
-        let owner_only = ok.replace(r#"{"AWS":"*"}"#, r#"{"AWS":"arn:aws:iam::111122223333:root"}"#);
+        let owner_only = ok.replace(
+            r#"{"AWS":"*"}"#,
+            r#"{"AWS":"arn:aws:iam::111122223333:root"}"#,
+        );
         assert!(!is_public(&owner_only));
         assert_eq!(
-            validate(&vec![b' '; MAX_POLICY_BYTES + 1]).unwrap_err().code(),
+            validate(&vec![b' '; MAX_POLICY_BYTES + 1])
+                .unwrap_err()
+                .code(),
             "MalformedPolicy"
         );
     }

@@ -227,10 +227,7 @@ pub(super) fn object_acl(
             ok_empty(StatusCode::OK)?
         }
         Verb::Delete => {
-            return Err(S3Error::method_not_allowed(
-                &http::Method::DELETE,
-                "OBJECT",
-            ));
+            return Err(S3Error::method_not_allowed(&http::Method::DELETE, "OBJECT"));
         }
     };
     Ok(with_version(r, &v))

@@ -75,7 +75,11 @@ impl Settings {
 
     /// Changes `bucket`'s settings.
     pub(crate) fn write<R>(&self, bucket: &str, f: impl FnOnce(&mut BucketSettings) -> R) -> R {
-        f(self.buckets.entry(bucket.to_owned()).or_default().value_mut())
+        f(self
+            .buckets
+            .entry(bucket.to_owned())
+            .or_default()
+            .value_mut())
     }
 
     /// Forgets a deleted bucket's settings.

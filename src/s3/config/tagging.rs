@@ -91,8 +91,10 @@ pub(crate) fn validate(tags: &[Tag], owner: Owner) -> Result<(), S3Error> {
                 .with_extra("TagValue", t.value.clone()));
         }
         if tags[..i].iter().any(|o| o.key == t.key) {
-            return Err(invalid_tag("Cannot provide multiple Tags with the same key")
-                .with_extra("TagKey", t.key.clone()));
+            return Err(
+                invalid_tag("Cannot provide multiple Tags with the same key")
+                    .with_extra("TagKey", t.key.clone()),
+            );
         }
     }
     Ok(())
@@ -114,13 +116,15 @@ pub(crate) fn render(tags: &[Tag]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     fn body(pairs: &[(&str, &str)]) -> String {
-        let tags: String = pairs
-            .iter()
-            .map(|(k, v)| format!("<Tag><Key>{k}</Key><Value>{v}</Value></Tag>"))
-            .collect();
+        let mut tags = String::new();
+        for (k, v) in pairs {
+            let _ = write!(tags, "<Tag><Key>{k}</Key><Value>{v}</Value></Tag>");
+        }
         format!("<Tagging><TagSet>{tags}</TagSet></Tagging>")
     }
 

@@ -94,7 +94,11 @@ pub(super) fn parse(body: &[u8], root: &str) -> Option<Node> {
             }
             Event::End(_) => {
                 let mut node = stack.pop()?;
-                node.text = node.text.trim().to_owned();
+                let trimmed = node.text.trim();
+                if trimmed.len() != node.text.len() {
+                    let trimmed = trimmed.to_owned();
+                    node.text = trimmed;
+                }
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(node),
                     None => done = Some(node),
@@ -129,7 +133,10 @@ fn element(start: &BytesStart<'_>) -> Option<Node> {
         let value = a
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .ok()?;
-        attrs.push((a.key.local_name().into_inner().to_owned(), value.into_owned()));
+        attrs.push((
+            a.key.local_name().into_inner().to_owned(),
+            value.into_owned(),
+        ));
     }
     Some(Node {
         name,
