@@ -249,6 +249,7 @@ pub(super) fn delete_bucket(
     s3.store().delete_bucket(name)?;
     s3.drop_notification(name);
     s3.settings().remove(name);
+    s3.completed_uploads().forget_bucket(name);
     empty(StatusCode::NO_CONTENT)
 }
 

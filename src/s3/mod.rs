@@ -21,6 +21,7 @@ pub mod form;
 mod headers;
 mod list;
 mod multipart;
+mod multipart_done;
 mod multipart_list;
 mod notification;
 mod object;
@@ -94,6 +95,8 @@ struct Inner {
     validator: Arc<dyn crate::notify::DestinationValidator + Send + Sync>,
     /// Each bucket's settings (tags, policy, ACL, CORS, …).
     settings: config::store::Settings,
+    /// Recent multipart completions, for a repeated CompleteMultipartUpload.
+    completed: multipart_done::CompletedUploads,
 }
 
 impl std::fmt::Debug for Inner {
@@ -124,6 +127,7 @@ impl S3 {
                 notifications: dashmap::DashMap::new(),
                 validator,
                 settings: config::store::Settings::default(),
+                completed: multipart_done::CompletedUploads::default(),
             }),
         }
     }
@@ -133,6 +137,7 @@ impl S3 {
         self.inner.store.clear();
         self.inner.notifications.clear();
         self.inner.settings.clear();
+        self.inner.completed.clear();
     }
 
     fn destination_validator(&self) -> &dyn crate::notify::DestinationValidator {

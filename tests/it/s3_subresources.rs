@@ -1059,3 +1059,77 @@ async fn object_lock_and_replication_need_versioning() {
         .unwrap_err();
     assert_eq!(code(&e), "ReplicationConfigurationNotFoundError");
 }
+
+#[tokio::test]
+async fn a_repeated_completion_answers_the_first_result() {
+    use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+    let (_server, s3) = setup("mpu").await;
+    enable_versioning(&s3, "mpu").await;
+    let upload = s3
+        .create_multipart_upload()
+        .bucket("mpu")
+        .key("k")
+        .send()
+        .await
+        .unwrap();
+    let id = upload.upload_id().unwrap();
+    let part = s3
+        .upload_part()
+        .bucket("mpu")
+        .key("k")
+        .upload_id(id)
+        .part_number(1)
+        .body(ByteStream::from_static(b"only part"))
+        .send()
+        .await
+        .unwrap();
+    let parts = |etag: &str| {
+        CompletedMultipartUpload::builder()
+            .parts(CompletedPart::builder().part_number(1).e_tag(etag).build())
+            .build()
+    };
+    let etag = part.e_tag().unwrap();
+    let complete = || {
+        s3.complete_multipart_upload()
+            .bucket("mpu")
+            .key("k")
+            .upload_id(id)
+    };
+    let first = complete()
+        .multipart_upload(parts(etag))
+        .send()
+        .await
+        .unwrap();
+    let again = complete()
+        .multipart_upload(parts(etag))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.e_tag(), first.e_tag());
+    assert_eq!(again.version_id(), first.version_id());
+    // No second object.
+    let versions = s3
+        .list_object_versions()
+        .bucket("mpu")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(versions.versions().len(), 1);
+    // Other parts, or an upload never completed, are NoSuchUpload.
+    let e = complete()
+        .multipart_upload(parts("\"0123456789abcdef0123456789abcdef\""))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&e), "NoSuchUpload");
+    let e = s3
+        .complete_multipart_upload()
+        .bucket("mpu")
+        .key("k")
+        .upload_id("never-created")
+        .multipart_upload(parts(etag))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&e), "NoSuchUpload");
+}
