@@ -192,7 +192,9 @@ impl S3 {
             }
             Op::BucketSettings(b, sub, verb) => config::bucket(self, req, b, sub, verb),
             Op::ObjectSettings(o, sub, verb) => {
-                config::object(self, req, o.bucket, o.key, sub, verb)
+                let bucket = self.owned_bucket(req, o.bucket)?;
+                let version = versioning::version_to_read(req, &bucket, o.key)?;
+                config::object(self, req, &bucket, o.key, &version, sub, verb)
             }
             Op::CreateBucket(b) => bucket::create_bucket(self, req, b),
             Op::HeadBucket(b) => bucket::head_bucket(self, req, b),

@@ -5,11 +5,12 @@
 //! returned in S3's shape or answered with the error S3 gives when unset, and dropped with
 //! the bucket. None is enforced: access stays the owner-only rule.
 //!
-//! Files: `store.rs` (where settings live), `tree.rs` (the bounded XML reader and writer),
+//! Files: `store.rs` (where settings live), `access.rs` (ownership and Block Public Access values), `tree.rs` (the bounded XML reader and writer),
 //! `tagging.rs`, `policy.rs`, `acl.rs` (their rules), `defaults.rs` (settings a new bucket
 //! already has), `documents.rs` (documents stored as sent), `requests.rs` (the tagging,
 //! policy and ACL operations on buckets and objects).
 
+mod access;
 mod acl;
 mod defaults;
 mod documents;
@@ -22,10 +23,10 @@ mod tree;
 use bytes::Bytes;
 use http::{HeaderValue, Method, Response, StatusCode, header};
 
-pub(crate) use defaults::ObjectOwnership;
+pub(crate) use access::ObjectOwnership;
 use store::Document;
 
-use super::{S3, S3Error, S3ErrorCode, S3Request};
+use super::{Bucket, ObjectVersion, S3, S3Error, S3ErrorCode, S3Request};
 
 /// A settings subresource, named by its query parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,19 +139,20 @@ pub(super) fn bucket(
     }
 }
 
-/// An object settings request (tagging or ACL).
+/// An object settings request (tagging or ACL) on `version` of `key`, already resolved
+/// (`versionId` or the current version) by the caller.
 pub(super) fn object(
     s3: &S3,
     req: &S3Request,
-    name: &str,
+    bucket: &Bucket,
     key: &str,
+    version: &ObjectVersion,
     sub: Subresource,
     verb: Verb,
 ) -> Result<Response<Bytes>, S3Error> {
-    let bucket = s3.owned_bucket(req, name)?;
     match sub {
-        Subresource::Acl => requests::object_acl(s3.settings(), &bucket, key, verb, req),
-        _ => requests::object_tagging(s3.settings(), &bucket, key, verb, req),
+        Subresource::Acl => requests::object_acl(s3.settings(), bucket, key, version, verb, req),
+        _ => requests::object_tagging(s3.settings(), bucket, key, version, verb, req),
     }
 }
 

@@ -2,8 +2,6 @@
 //! BucketTagging and ObjectTagging, Get/Put/Delete BucketPolicy and GetBucketPolicyStatus,
 //! Get/Put BucketAcl and ObjectAcl.
 
-use std::sync::Arc;
-
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode};
 
@@ -148,11 +146,6 @@ pub(super) fn bucket_acl(
     }
 }
 
-/// The object version a tagging or ACL request addresses (`versionId` or the current one).
-fn version(req: &S3Request, bucket: &Bucket, key: &str) -> Result<Arc<ObjectVersion>, S3Error> {
-    crate::s3::versioning::version_to_read(req, bucket, key)
-}
-
 fn with_version(mut r: Response<Bytes>, v: &ObjectVersion) -> Response<Bytes> {
     if let Some(id) = &v.version_id
         && let Ok(value) = HeaderValue::from_str(id)
@@ -167,10 +160,10 @@ pub(super) fn object_tagging(
     settings: &Settings,
     bucket: &Bucket,
     key: &str,
+    v: &ObjectVersion,
     verb: Verb,
     req: &S3Request,
 ) -> Result<Response<Bytes>, S3Error> {
-    let v = version(req, bucket, key)?;
     let write = (key.to_owned(), v.sequencer);
     let name = bucket.name.as_str();
     let r = match verb {
@@ -194,7 +187,7 @@ pub(super) fn object_tagging(
             ok_empty(StatusCode::NO_CONTENT)?
         }
     };
-    Ok(with_version(r, &v))
+    Ok(with_version(r, v))
 }
 
 /// `?acl` on an object: `private` (the object owner's full control) until set.
@@ -202,10 +195,10 @@ pub(super) fn object_acl(
     settings: &Settings,
     bucket: &Bucket,
     key: &str,
+    v: &ObjectVersion,
     verb: Verb,
     req: &S3Request,
 ) -> Result<Response<Bytes>, S3Error> {
-    let v = version(req, bucket, key)?;
     let write = (key.to_owned(), v.sequencer);
     let name = bucket.name.as_str();
     let r = match verb {
@@ -230,5 +223,5 @@ pub(super) fn object_acl(
             return Err(S3Error::method_not_allowed(&http::Method::DELETE, "OBJECT"));
         }
     };
-    Ok(with_version(r, &v))
+    Ok(with_version(r, v))
 }

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use dashmap::DashMap;
 
+use super::access::{Ownership, PublicAccessBlock};
 use super::acl::Acl;
-use super::defaults::{Ownership, PublicAccessBlock};
 use super::tagging::Tag;
 use super::tree::Node;
 
