@@ -233,6 +233,42 @@ async fn object_tagging_round_trip() {
         .await
         .unwrap();
     assert!(got.tag_set().is_empty());
+    // Tags sent with PutObject, and their count on GetObject.
+    s3.put_object()
+        .bucket("otags")
+        .key("tagged")
+        .tagging("a=1&b=two%20words")
+        .body(ByteStream::from_static(b"z"))
+        .send()
+        .await
+        .unwrap();
+    let got = s3
+        .get_object_tagging()
+        .bucket("otags")
+        .key("tagged")
+        .send()
+        .await
+        .unwrap();
+    let pairs: Vec<(&str, &str)> = got.tag_set().iter().map(|t| (t.key(), t.value())).collect();
+    assert_eq!(pairs, [("a", "1"), ("b", "two words")]);
+    let obj = s3
+        .get_object()
+        .bucket("otags")
+        .key("tagged")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(obj.tag_count(), Some(2));
+    let e = s3
+        .put_object()
+        .bucket("otags")
+        .key("tagged")
+        .tagging("aws:x=1")
+        .body(ByteStream::from_static(b"z"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&e), "InvalidTag");
     let e = s3
         .get_object_tagging()
         .bucket("otags")

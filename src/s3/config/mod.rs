@@ -180,9 +180,52 @@ fn ok_empty(status: StatusCode) -> Result<Response<Bytes>, S3Error> {
     Ok(r)
 }
 
+/// The tags of a PutObject's `x-amz-tagging` header (`k1=v1&k2=v2`, form-encoded), checked
+/// as PutObjectTagging checks them; `None` without the header.
+pub(crate) fn header_tags(req: &S3Request) -> Result<Option<Vec<tagging::Tag>>, S3Error> {
+    let Some(value) = req.header("x-amz-tagging") else {
+        return Ok(None);
+    };
+    let tags: Vec<tagging::Tag> = form_urlencoded::parse(value.as_bytes())
+        .map(|(k, v)| tagging::Tag {
+            key: k.into_owned(),
+            value: v.into_owned(),
+        })
+        .collect();
+    tagging::validate(&tags, tagging::Owner::Object)?;
+    Ok(Some(tags))
+}
+
 impl S3 {
     /// Every bucket's settings.
     pub(crate) fn settings(&self) -> &store::Settings {
         &self.inner.settings
+    }
+
+    /// Tags one object write (its key and sequencer) with `tags`.
+    pub(crate) fn tag_object_write(
+        &self,
+        bucket: &str,
+        key: &str,
+        sequencer: u64,
+        tags: Vec<tagging::Tag>,
+    ) {
+        if !tags.is_empty() {
+            self.settings().write(bucket, |s| {
+                s.object_tags.insert((key.to_owned(), sequencer), tags);
+            });
+        }
+    }
+
+    /// How many tags one object write has (`x-amz-tagging-count`).
+    pub(crate) fn object_tag_count(&self, bucket: &str, key: &str, sequencer: u64) -> usize {
+        self.settings().read(bucket, |s| {
+            if s.object_tags.is_empty() {
+                return 0;
+            }
+            s.object_tags
+                .get(&(key.to_owned(), sequencer))
+                .map_or(0, Vec::len)
+        })
     }
 }
