@@ -20,6 +20,9 @@ pub(crate) mod store;
 mod tagging;
 mod tree;
 
+#[cfg(test)]
+mod tests;
+
 use bytes::Bytes;
 use http::{HeaderValue, Method, Response, StatusCode, header};
 
