@@ -36,7 +36,7 @@ pub(super) fn put(s3: &S3, req: &S3Request, bucket: &str) -> Result<Response<Byt
                 .iter()
                 .map(|(n, v)| format!("{n}={v}"))
                 .collect();
-            tracing::info!(bucket, code = %e.code, message = %e.message,
+            tracing::info!(bucket, code = %e.code, error = %e.message,
                 arguments = %arguments.join("; "), "notification configuration refused");
             to_s3_error(e)
         })?;
