@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::S3;
 use super::code::S3ErrorCode;
+use super::config::ObjectOwnership;
 use super::error::S3Error;
 use super::request::S3Request;
 use super::store::{Owner, StoreError};
@@ -173,13 +174,29 @@ pub(super) fn create_bucket(
         req.region.as_str()
     };
     let (region, constraint) = resolve_location(req, signed_region)?;
+    let ownership = match req.header("x-amz-object-ownership") {
+        None => None,
+        Some(v) => Some(ObjectOwnership::parse(v).ok_or_else(|| {
+            S3Error::invalid_argument(
+                format!("Invalid x-amz-object-ownership header: {v}"),
+                "x-amz-object-ownership",
+                v,
+            )
+        })?),
+    };
     match s3.store().create_bucket(
         name,
         Owner::from(req.requester.as_ref()),
         &region,
         &constraint,
     ) {
-        Ok(_) => {}
+        Ok(_) => {
+            // A recreated name starts from the defaults.
+            s3.settings().remove(name);
+            if let Some(o) = ownership {
+                s3.settings().write(name, |s| s.ownership.0 = Some(o));
+            }
+        }
         // For legacy compatibility, re-creating your own us-east-1 bucket there succeeds.
         Err(StoreError::BucketAlreadyOwnedByYou {
             region: existing, ..
@@ -231,6 +248,8 @@ pub(super) fn delete_bucket(
     s3.owned_bucket(req, name)?;
     s3.store().delete_bucket(name)?;
     s3.drop_notification(name);
+    s3.settings().remove(name);
+    s3.completed_uploads().forget_bucket(name);
     empty(StatusCode::NO_CONTENT)
 }
 

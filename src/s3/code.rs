@@ -27,6 +27,8 @@ macro_rules! error_codes {
 }
 
 error_codes! {
+    /// The bucket's object ownership setting disables ACLs.
+    AccessControlListNotSupported => "AccessControlListNotSupported",
     /// Signed by another account, or denied by the access rule.
     AccessDenied => "AccessDenied",
     /// The `Authorization` header could not be read.
@@ -41,6 +43,8 @@ error_codes! {
     BucketAlreadyOwnedByYou => "BucketAlreadyOwnedByYou",
     /// DeleteBucket on a bucket that still holds objects.
     BucketNotEmpty => "BucketNotEmpty",
+    /// The logging target bucket is in another Region.
+    CrossLocationLoggingProhibitted => "CrossLocationLoggingProhibitted",
     /// The body is larger than allowed.
     EntityTooLarge => "EntityTooLarge",
     /// The body (or a part) is smaller than allowed.
@@ -49,12 +53,16 @@ error_codes! {
     IllegalLocationConstraintException => "IllegalLocationConstraintException",
     /// The body ended before its declared length.
     IncompleteBody => "IncompleteBody",
+    /// An internal failure.
+    InternalError => "InternalError",
     /// No such access key.
     InvalidAccessKeyId => "InvalidAccessKeyId",
     /// A malformed argument.
     InvalidArgument => "InvalidArgument",
     /// The bucket name breaks the naming rules.
     InvalidBucketName => "InvalidBucketName",
+    /// The bucket's state does not allow the request.
+    InvalidBucketState => "InvalidBucketState",
     /// `Content-MD5` is not a base64 MD5.
     InvalidDigest => "InvalidDigest",
     /// An unknown location constraint.
@@ -75,14 +83,22 @@ error_codes! {
     InvalidRequest => "InvalidRequest",
     /// An unknown storage class.
     InvalidStorageClass => "InvalidStorageClass",
+    /// A tag key or value breaks the tagging rules.
+    InvalidTag => "InvalidTag",
+    /// The logging target bucket does not exist or is not the requester's.
+    InvalidTargetBucketForLogging => "InvalidTargetBucketForLogging",
     /// A path that names no bucket or key.
     InvalidURI => "InvalidURI",
-    /// An internal failure.
-    InternalError => "InternalError",
     /// A key longer than 1024 bytes.
     KeyTooLongError => "KeyTooLongError",
+    /// An access control policy body that does not parse or validate.
+    MalformedACLError => "MalformedACLError",
+    /// A bucket policy that is not a valid policy document.
+    MalformedPolicy => "MalformedPolicy",
     /// A form upload body that is not `multipart/form-data`.
     MalformedPOSTRequest => "MalformedPOSTRequest",
+    /// A body sent with a request that takes none.
+    UnexpectedContent => "UnexpectedContent",
     /// An XML body that does not parse or validate.
     MalformedXML => "MalformedXML",
     /// Too many bytes before the file of a form upload.
@@ -91,22 +107,42 @@ error_codes! {
     MetadataTooLarge => "MetadataTooLarge",
     /// The method does not apply to the resource.
     MethodNotAllowed => "MethodNotAllowed",
+    /// A required header (e.g. `x-amz-acl`) is missing.
+    MissingSecurityHeader => "MissingSecurityHeader",
     /// No such bucket.
     NoSuchBucket => "NoSuchBucket",
+    /// The bucket has no policy.
+    NoSuchBucketPolicy => "NoSuchBucketPolicy",
+    /// The bucket has no CORS configuration.
+    NoSuchCORSConfiguration => "NoSuchCORSConfiguration",
     /// No such key.
     NoSuchKey => "NoSuchKey",
+    /// The bucket has no lifecycle configuration.
+    NoSuchLifecycleConfiguration => "NoSuchLifecycleConfiguration",
+    /// The bucket's public access block was deleted.
+    NoSuchPublicAccessBlockConfiguration => "NoSuchPublicAccessBlockConfiguration",
+    /// The bucket has no tags.
+    NoSuchTagSet => "NoSuchTagSet",
     /// No such multipart upload.
     NoSuchUpload => "NoSuchUpload",
     /// No such version.
     NoSuchVersion => "NoSuchVersion",
+    /// The bucket has no website configuration.
+    NoSuchWebsiteConfiguration => "NoSuchWebsiteConfiguration",
     /// Functionality this simulator (or S3) does not implement.
     NotImplemented => "NotImplemented",
+    /// The bucket has no Object Lock configuration.
+    ObjectLockConfigurationNotFoundError => "ObjectLockConfigurationNotFoundError",
+    /// The bucket's ownership controls were deleted.
+    OwnershipControlsNotFoundError => "OwnershipControlsNotFoundError",
     /// A precondition header did not hold.
     PreconditionFailed => "PreconditionFailed",
-    /// The request date is too far from the server's clock.
-    RequestTimeTooSkewed => "RequestTimeTooSkewed",
+    /// The bucket has no replication configuration.
+    ReplicationConfigurationNotFoundError => "ReplicationConfigurationNotFoundError",
     /// The client stopped sending.
     RequestTimeout => "RequestTimeout",
+    /// The request date is too far from the server's clock.
+    RequestTimeTooSkewed => "RequestTimeTooSkewed",
     /// The signature does not match.
     SignatureDoesNotMatch => "SignatureDoesNotMatch",
     /// `x-amz-content-sha256` does not match the body.

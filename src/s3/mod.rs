@@ -4,7 +4,7 @@
 //! the edge), reads its operation once (`op.rs`, an `Op`), runs it against the in-memory
 //! [`Store`] and reports the store changes ([`Effect`]) to emit as events. Operations live one
 //! family per file: `bucket.rs`, `object.rs`, `copy.rs`, `delete.rs`, `list.rs`,
-//! `multipart.rs`, `post.rs`, `versioning.rs`; the request parsing they share in `headers.rs`;
+//! `multipart.rs`, `post.rs`, `versioning.rs`, and the bucket and object settings in `config/`; the request parsing they share in `headers.rs`;
 //! XML helpers in `xml.rs`.
 //! See <https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html>.
 
@@ -12,6 +12,7 @@ mod bucket;
 pub mod checksum;
 mod code;
 mod conditional;
+pub(crate) mod config;
 mod copy;
 mod delete;
 mod effect;
@@ -20,6 +21,7 @@ pub mod form;
 mod headers;
 mod list;
 mod multipart;
+mod multipart_done;
 mod multipart_list;
 mod notification;
 mod object;
@@ -91,6 +93,10 @@ struct Inner {
     notifications: dashmap::DashMap<String, Arc<crate::notify::NotificationConfiguration>>,
     /// Checks notification destinations at PUT time.
     validator: Arc<dyn crate::notify::DestinationValidator + Send + Sync>,
+    /// Each bucket's settings (tags, policy, ACL, CORS, …).
+    settings: config::store::Settings,
+    /// Recent multipart completions, for a repeated CompleteMultipartUpload.
+    completed: multipart_done::CompletedUploads,
 }
 
 impl std::fmt::Debug for Inner {
@@ -120,6 +126,8 @@ impl S3 {
                 store: Store::new(),
                 notifications: dashmap::DashMap::new(),
                 validator,
+                settings: config::store::Settings::default(),
+                completed: multipart_done::CompletedUploads::default(),
             }),
         }
     }
@@ -128,6 +136,8 @@ impl S3 {
     pub fn clear(&self) {
         self.inner.store.clear();
         self.inner.notifications.clear();
+        self.inner.settings.clear();
+        self.inner.completed.clear();
     }
 
     fn destination_validator(&self) -> &dyn crate::notify::DestinationValidator {
@@ -179,6 +189,12 @@ impl S3 {
                 // As S3 does, a missing or foreign bucket is reported before the operation.
                 self.owned_bucket(req, b)?;
                 Err(S3Error::not_implemented())
+            }
+            Op::BucketSettings(b, sub, verb) => config::bucket(self, req, b, sub, verb),
+            Op::ObjectSettings(o, sub, verb) => {
+                let bucket = self.owned_bucket(req, o.bucket)?;
+                let version = versioning::version_to_read(req, &bucket, o.key)?;
+                config::object(self, req, &bucket, o.key, &version, sub, verb)
             }
             Op::CreateBucket(b) => bucket::create_bucket(self, req, b),
             Op::HeadBucket(b) => bucket::head_bucket(self, req, b),

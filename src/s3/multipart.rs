@@ -24,6 +24,7 @@ use super::headers::{
     check_key, check_readable, content_headers, part_number, request_checksum, storage_class,
     user_metadata, verify_content_md5,
 };
+use super::multipart_done::{Answer, parts_key};
 use super::request::S3Request;
 use super::store::multipart::MIN_PART_SIZE;
 use super::store::{CompletedPart, MultipartError, NewUpload, Owner};
@@ -303,8 +304,18 @@ pub(super) fn complete_upload(
 ) -> Result<Response<Bytes>, S3Error> {
     let bucket = s3.owned_bucket(req, bucket)?;
     let id = upload_id(req);
-    // An unknown upload is reported before the body is looked at.
-    bucket.check_upload(key, id)?;
+    // An unknown upload is reported before the body is looked at, unless this repeats a
+    // recent completion with the same parts: S3 answers that as it answered the first.
+    if let Err(e) = bucket.check_upload(key, id) {
+        let repeat = xml::parse::<CompleteXml>(&req.body).ok().and_then(|p| {
+            let parts = parts_key(p.parts.iter().map(|p| (p.part_number, p.etag.as_str())));
+            s3.completed_uploads().replay(&bucket.name, key, id, &parts)
+        });
+        return match repeat {
+            Some(answer) => completed_response(answer),
+            None => Err(e.into()),
+        };
+    }
     let parsed: CompleteXml = xml::parse(&req.body)?;
     if parsed.parts.is_empty() {
         return Err(S3Error::malformed_xml());
@@ -341,19 +352,35 @@ pub(super) fn complete_upload(
             etag: format!("\"{}\"", outcome.etag),
         },
     )?;
-    let mut b = Response::builder()
-        .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, "application/xml")
-        .header("x-amz-server-side-encryption", "AES256");
-    if let Some(v) = &outcome.version_id {
-        b = b.header("x-amz-version-id", v.as_str());
-    }
+    let answer = Answer {
+        body,
+        version_id: outcome.version_id.clone(),
+    };
+    s3.completed_uploads().remember(
+        &bucket.name,
+        key,
+        id,
+        parts_key(parts.iter().map(|p| (p.part_number, p.etag.as_str()))),
+        answer.clone(),
+    );
     // Reported only now: the object is readable once complete_upload has returned.
     fx.push(Effect::ObjectCreated {
         kind: CreatedKind::CompleteMultipartUpload,
         outcome,
     });
-    b.body(Bytes::from(body))
+    completed_response(answer)
+}
+
+/// The 200 of a completion (the first, or a repeat of it).
+fn completed_response(answer: Answer) -> Result<Response<Bytes>, S3Error> {
+    let mut b = Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "application/xml")
+        .header("x-amz-server-side-encryption", "AES256");
+    if let Some(v) = &answer.version_id {
+        b = b.header("x-amz-version-id", v.as_str());
+    }
+    b.body(Bytes::from(answer.body))
         .map_err(|e| S3Error::internal(e.to_string()))
 }
 
@@ -467,11 +494,24 @@ mod tests {
         // The object is readable when the effect is reported.
         let got = s3.answer(req(Method::GET, Some("k"), &[], "")).unwrap();
         assert_eq!(got.body().as_ref(), b"hello");
+        // Repeated with the same parts: the first answer again, with no second effect.
+        let first = r_body(&s3, &id, &good);
+        let again = s3.handle(&req(Method::POST, Some("k"), &[("uploadId", &id)], &good));
+        assert!(again.effects.is_empty());
+        assert_eq!(again.response.unwrap().body(), &first);
+        // With other parts: NoSuchUpload.
+        let other = good.replace(etag.as_str(), "0123456789abcdef0123456789abcdef");
         let e = s3
-            .answer(req(Method::POST, Some("k"), &[("uploadId", &id)], &good))
+            .answer(req(Method::POST, Some("k"), &[("uploadId", &id)], &other))
             .unwrap_err();
         assert_eq!(e.code(), "NoSuchUpload");
         assert_eq!(e.status(), StatusCode::NOT_FOUND);
+    }
+
+    fn r_body(s3: &S3, id: &str, body: &str) -> Bytes {
+        s3.answer(req(Method::POST, Some("k"), &[("uploadId", id)], body))
+            .unwrap()
+            .into_body()
     }
 
     #[test]

@@ -27,8 +27,19 @@ pub(super) fn put(s3: &S3, req: &S3Request, bucket: &str) -> Result<Response<Byt
         owner: &owned.owner.account_id,
         region: &owned.region,
     };
-    let config = notify::parse_put(&req.body, &context, s3.destination_validator(), skip)
-        .map_err(to_s3_error)?;
+    let config =
+        notify::parse_put(&req.body, &context, s3.destination_validator(), skip).map_err(|e| {
+            // The client shows only the message; the log names every refused argument (each
+            // refused destination's own reason is logged by the validator as it is checked).
+            let arguments: Vec<String> = e
+                .arguments
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect();
+            tracing::info!(bucket, code = %e.code, error = %e.message,
+                arguments = %arguments.join("; "), "notification configuration refused");
+            to_s3_error(e)
+        })?;
     tracing::info!(
         bucket,
         lambda = config.lambda.len(),

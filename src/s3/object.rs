@@ -9,6 +9,7 @@ use http::{HeaderValue, Method, Response, StatusCode, header, response::Builder}
 
 use super::checksum::{Checksum, ChecksumAlgorithm};
 use super::conditional::{self, Precondition};
+use super::config;
 use super::error::S3Error;
 use super::headers::{
     check_key, check_readable, check_write_conditions, checksum_headers, content_headers,
@@ -40,6 +41,7 @@ pub(super) fn put_object(
     let client_checksum = request_checksum(req, &body)?;
     let metadata = user_metadata(s3, req)?;
     let storage_class = storage_class(req)?;
+    let tags = config::header_tags(req)?;
     let echo = client_checksum.clone();
     let checksum =
         client_checksum.or_else(|| Some(Checksum::of(ChecksumAlgorithm::Crc64Nvme, &body)));
@@ -62,6 +64,9 @@ pub(super) fn put_object(
     b = checksum_headers(b, echo.as_ref());
     if let Some(v) = &outcome.version_id {
         b = b.header("x-amz-version-id", v.as_str());
+    }
+    if let Some(tags) = tags {
+        s3.tag_object_write(&bucket.name, key, outcome.sequencer, tags);
     }
     fx.push(Effect::ObjectCreated {
         kind: CreatedKind::Put,
@@ -163,6 +168,10 @@ pub(super) fn get_object(
         }
     };
     let mut b = object_headers(Response::builder(), &obj, req);
+    let tag_count = s3.object_tag_count(&bucket.name, key, obj.sequencer);
+    if tag_count > 0 {
+        b = b.header("x-amz-tagging-count", tag_count);
+    }
     if let Some(count) = parts_count {
         b = b.header("x-amz-mp-parts-count", count);
     }

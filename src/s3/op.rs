@@ -6,12 +6,14 @@ use std::borrow::Cow;
 
 use http::Method;
 
+use super::config::{Subresource, Verb};
 use super::error::S3Error;
 use super::form::PostForm;
 use super::post::is_form_upload;
 use super::request::S3Request;
 
-/// Query parameters naming S3 subresources this simulator does not implement yet.
+/// Query parameters naming S3 subresources this simulator does not implement yet (the
+/// bucket settings among them are answered by `config/` first; on an object they are not).
 const UNIMPLEMENTED_SUBRESOURCES: &[&str] = &[
     "accelerate",
     "acl",
@@ -60,6 +62,10 @@ pub(crate) enum Op<'r> {
     /// A subresource this simulator does not implement (`?acl`, `?tagging`, …) on a bucket or
     /// object: `NotImplemented` once the bucket is known to be the requester's.
     Unimplemented(&'r str),
+    /// A bucket settings subresource (`?tagging`, `?policy`, `?acl`, `?cors`, …).
+    BucketSettings(&'r str, Subresource, Verb),
+    /// An object settings subresource (`?tagging`, `?acl`).
+    ObjectSettings(ObjectRef<'r>, Subresource, Verb),
     /// `PUT /{bucket}`.
     CreateBucket(&'r str),
     /// `HEAD /{bucket}`.
@@ -119,6 +125,17 @@ impl<'r> Op<'r> {
                 _ => Err(S3Error::method_not_allowed(&req.method, "SERVICE")),
             };
         };
+        let key = req.key.as_deref().filter(|k| !k.is_empty());
+        if let Some(sub) = Subresource::of(req, key.is_some()) {
+            return Ok(match key {
+                None => Self::BucketSettings(bucket, sub, Verb::of(&req.method, "BUCKET")?),
+                Some(key) => Self::ObjectSettings(
+                    ObjectRef { bucket, key },
+                    sub,
+                    Verb::of(&req.method, "OBJECT")?,
+                ),
+            });
+        }
         if req
             .query
             .iter()
@@ -126,7 +143,7 @@ impl<'r> Op<'r> {
         {
             return Ok(Self::Unimplemented(bucket));
         }
-        match req.key.as_deref().filter(|k| !k.is_empty()) {
+        match key {
             None => Self::bucket_op(req, bucket),
             Some(key) => Self::object_op(req, ObjectRef { bucket, key }),
         }
@@ -216,7 +233,19 @@ mod tests {
                 Op::CreateBucket("b"),
             ),
             (
+                req(Method::GET, Some("b"), Some("k"), &["retention"]),
+                Op::Unimplemented("b"),
+            ),
+            (
                 req(Method::GET, Some("b"), Some("k"), &["tagging"]),
+                Op::ObjectSettings(o, Subresource::Tagging, Verb::Get),
+            ),
+            (
+                req(Method::DELETE, Some("b"), None, &["policy"]),
+                Op::BucketSettings("b", Subresource::Policy, Verb::Delete),
+            ),
+            (
+                req(Method::GET, Some("b"), Some("k"), &["cors"]),
                 Op::Unimplemented("b"),
             ),
             (

@@ -269,10 +269,15 @@ fn unknown_bucket_and_unsupported_operations() {
     assert_eq!(e.code(), "NoSuchBucket");
     assert_eq!(e.extra("BucketName"), Some("nope"));
     let e = R::new(Method::GET, Some("bkt"), None)
-        .q("tagging", "")
+        .q("analytics", "")
         .err(&s3);
     assert_eq!(e.code(), "NotImplemented");
     assert_eq!(e.status(), StatusCode::NOT_IMPLEMENTED);
+    let e = R::new(Method::GET, Some("bkt"), None)
+        .q("tagging", "")
+        .err(&s3);
+    assert_eq!(e.code(), "NoSuchTagSet");
+    assert_eq!(e.extra("BucketName"), Some("bkt"));
     let e = R::new(Method::GET, Some("nope"), None)
         .q("lifecycle", "")
         .err(&s3);

@@ -147,7 +147,7 @@ async fn bad_requests_get_s3_errors_and_the_server_keeps_serving() {
         ),
         (
             "unsupported subresource",
-            signed("GET", "/table?website=", &[], ""),
+            signed("GET", "/table?analytics=", &[], ""),
             501,
             Some("NotImplemented"),
         ),

@@ -27,6 +27,7 @@ mod runtimes;
 mod s3_api;
 mod s3_multipart;
 mod s3_post;
+mod s3_subresources;
 mod s3_versioning;
 mod scenario;
 mod sdk_auth;
