@@ -10,7 +10,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::Value;
 
-use s3lambda::trace::{AttemptResult, MatchResult, TraceList, TraceView};
+use s3lambda::trace::{AttemptResult, ConfigRefusal, MatchResult, TraceList, TraceView};
 
 /// `s3lambda trace` arguments.
 #[derive(Debug, clap::Args)]
@@ -77,12 +77,54 @@ pub async fn run(args: &TraceArgs) -> Result<String, String> {
         ]
     };
     if traces.is_empty() {
+        // No event: say whether S3 refused the bucket's notification configuration, and why.
+        let refused = refusals(endpoint, args.bucket.as_deref()).await;
+        if !refused.is_empty() {
+            return Ok(refused);
+        }
         return Ok(
             "no events matched (only buckets with a notification configuration emit events)\n"
                 .into(),
         );
     }
     Ok(traces.iter().map(render).collect())
+}
+
+/// The notification configurations S3 refused (of `bucket`, if given), as lines; empty if
+/// there are none or the simulator does not say.
+async fn refusals(endpoint: &str, bucket: Option<&str>) -> String {
+    let url = format!("{endpoint}/_s3lambda/refusals");
+    let Ok(list) = get(&url)
+        .await
+        .and_then(|body| serde_json::from_str::<RefusalList>(&body).map_err(|e| e.to_string()))
+    else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for r in list
+        .refusals
+        .iter()
+        .filter(|r| bucket.is_none_or(|b| b == r.bucket))
+    {
+        let _ = writeln!(
+            out,
+            "{}  s3://{}  configuration refused (S3 request {}): {}: {}",
+            r.id, r.bucket, r.request_id, r.code, r.message
+        );
+        for d in &r.destinations {
+            let why = d
+                .reason
+                .as_deref()
+                .unwrap_or("(the function's account may read why)");
+            let _ = writeln!(out, "  {}: {why}", d.arn);
+        }
+    }
+    out
+}
+
+#[derive(serde::Deserialize)]
+struct RefusalList {
+    refusals: Vec<ConfigRefusal>,
 }
 
 async fn get(url: &str) -> Result<String, String> {

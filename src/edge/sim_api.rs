@@ -22,6 +22,7 @@
 //! | `GET /_s3lambda/wiring` | per account: bucket → configuration → function → versions → statements, each allowed or denied |
 //! | `GET /_s3lambda/functions` | per function: versions, aliases, concurrency, invoke configs, recent attempts, latency |
 //! | `GET /_s3lambda/events` | server-sent events: each trace (as `/traces/{id}` shows it) when it changes |
+//! | `GET /_s3lambda/refusals` | `{"refusals":[...]}`: notification configurations S3 refused, most recent first, with each destination's reason where the caller may read it |
 
 use std::time::Duration;
 
@@ -222,6 +223,16 @@ fn dashboard(
             Some(ok(&json!({ "functions": functions::panels(sim, viewer) })).map(whole))
         }
         "/_s3lambda/events" => Some(ui::events(sim, Scoped(caller.clone()))),
+        "/_s3lambda/refusals" => {
+            let scope = Scoped(caller.clone());
+            let refusals: Vec<ConfigRefusal> = sim
+                .journal()
+                .refusals()
+                .into_iter()
+                .filter_map(|r| ui::Scope::refusal(&scope, r))
+                .collect();
+            Some(ok(&json!({ "refusals": refusals })).map(whole))
+        }
         _ => None,
     }
 }
