@@ -149,8 +149,9 @@ impl Keyring {
 
     /// The account a request signed with `access_key` acts as, with the secret its signature
     /// is verified against: the configured owner of the key; else, in `--any-key` mode, the
-    /// account a 12-digit key names (the configured one of that id, or a new one) or the first
-    /// configured account, each with the mode's secret. Nothing is stored for such a key.
+    /// account a 12-digit key names (a new one; none for a configured account other than the
+    /// first, which its own keys reach) or the first configured account, each with the mode's
+    /// secret. Nothing is stored for such a key.
     pub fn resolve(&self, access_key: &str) -> Option<Arc<Account>> {
         if let Some(account) = self.by_key.get(access_key) {
             return Some(Arc::clone(account));
@@ -160,13 +161,13 @@ impl Keyring {
         };
         let twelve_digits =
             access_key.len() == 12 && access_key.bytes().all(|b| b.is_ascii_digit());
-        let base = if twelve_digits {
-            self.by_account_id(access_key).map_or_else(
-                || Account::new(access_key, access_key, secret),
-                |a| (**a).clone(),
-            )
-        } else {
-            (**default).clone()
+        let base = match self.by_account_id(access_key) {
+            // A configured account other than the default one is reached with its own keys
+            // only: the mode's well-known secret must not open it.
+            Some(configured) if twelve_digits && configured.id != default.id => return None,
+            Some(configured) if twelve_digits => (**configured).clone(),
+            _ if twelve_digits => Account::new(access_key, access_key, secret),
+            _ => (**default).clone(),
         };
         Some(Arc::new(Account {
             access_key: access_key.to_owned(),
@@ -237,12 +238,10 @@ mod tests {
             a.canonical_id,
             Account::new("222222222222", "x", "y").canonical_id
         );
-        // The id of a configured account keeps that account's identity.
-        let b = k.resolve("111111111111").unwrap();
-        assert_eq!(
-            (b.id.as_str(), b.secret_key.as_str()),
-            ("111111111111", "s3cr3t")
-        );
+        // A configured account other than the first is reached with its own keys only.
+        assert!(k.resolve("111111111111").is_none());
+        // The first configured account is what any key reaches anyway.
+        assert_eq!(k.resolve("000000000000").unwrap().id, "000000000000");
         // Anything else is the first configured account.
         let c = k.resolve("AKIAIOSFODNN7EXAMPLE").unwrap();
         assert_eq!(c.id, "000000000000");

@@ -330,11 +330,11 @@ fn claim<'a>(
 /// (the edge uses it to route before auth); `None` if unsigned or unparseable.
 pub fn scope_service(parts: &Parts) -> Option<String> {
     let credential = if let Some(value) = parts.headers.get(http::header::AUTHORIZATION) {
-        let value = value.to_str().ok()?;
-        let start = value.find("Credential=")? + "Credential=".len();
-        let rest = value.get(start..)?;
-        let end = rest.find([',', ' ']).unwrap_or(rest.len());
-        parse::Credential::parse(rest.get(..end)?)?
+        // The same parser that verifies the request, so routing and verification read one
+        // credential.
+        parse::AuthorizationHeader::parse(value.to_str().ok()?)
+            .ok()?
+            .credential
     } else {
         let query = parts.uri.query()?;
         let pairs = parse::query_pairs(query);

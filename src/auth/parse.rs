@@ -97,15 +97,22 @@ impl AuthorizationHeader {
                     "the authorization component \"{component}\" is malformed."
                 )));
             };
-            match name.trim() {
-                "Credential" => credential = Some(v.trim()),
-                "SignedHeaders" => signed_headers = Some(v.trim()),
-                "Signature" => signature = Some(v.trim()),
+            let slot = match name.trim() {
+                "Credential" => &mut credential,
+                "SignedHeaders" => &mut signed_headers,
+                "Signature" => &mut signature,
                 _ => {
                     return Err(header_malformed(&format!(
                         "the authorization component \"{component}\" is malformed."
                     )));
                 }
+            };
+            // A component given twice would let what routes the request (the first) differ
+            // from what verifies it (the last): refused.
+            if slot.replace(v.trim()).is_some() {
+                return Err(header_malformed(&format!(
+                    "the authorization component \"{component}\" is repeated."
+                )));
             }
         }
         let (Some(credential), Some(signed_headers), Some(signature)) =
@@ -318,6 +325,8 @@ mod tests {
             "AWS4-HMAC-SHA256 Credential=AK/2013052/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41",
             "AWS4-HMAC-SHA256 Bogus, Credential=AK/20130524/us-east-1/s3/aws4_request",
             "AWS4-ECDSA-P256-SHA256 Credential=x",
+            // A repeated component: routing and verification must read the same one.
+            "AWS4-HMAC-SHA256 Credential=AK/20130524/us-east-1/lambda/aws4_request, Credential=AK/20130524/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41",
         ] {
             let e = AuthorizationHeader::parse(bad).unwrap_err();
             assert_eq!(e.s3_code(), "AuthorizationHeaderMalformed", "{bad}");

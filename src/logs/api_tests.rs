@@ -575,6 +575,16 @@ fn filter_log_events_terms_phrases_and_streams() {
         &json!({"logGroupName": GROUP, "filterPattern": "\"after timeout\""}),
     );
     assert_eq!(messages(&no_phrase["events"]), Vec::<String>::new());
+    let too_long = "?zz ".repeat(257);
+    let e = fail(
+        &store,
+        "FilterLogEvents",
+        &json!({"logGroupName": GROUP, "filterPattern": too_long}),
+    );
+    assert!(
+        e.to_string().contains("at 'filterPattern' failed to satisfy constraint: Member must have length less than or equal to 1024"),
+        "{e}"
+    );
     let any = call(
         &store,
         "FilterLogEvents",

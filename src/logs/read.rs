@@ -37,6 +37,8 @@ fn within_budget<'a>(
     out
 }
 
+/// The longest `filterPattern` the model allows.
+const MAX_FILTER_PATTERN: usize = 1024;
 impl LogStore {
     pub(super) fn describe_log_groups(
         &self,
@@ -323,7 +325,16 @@ impl LogStore {
                 names.len()
             )));
         }
-        let pattern = FilterPattern::parse(input.filter_pattern.as_deref().unwrap_or_default())?;
+        let pattern = input.filter_pattern.as_deref().unwrap_or_default();
+        if pattern.len() > MAX_FILTER_PATTERN {
+            // AWS's model bound; the value is not echoed back.
+            return Err(invalid(validation_message(
+                Offending::Hidden,
+                "filterPattern",
+                "Member must have length less than or equal to 1024",
+            )));
+        }
+        let pattern = FilterPattern::parse(pattern)?;
         let after = input
             .next_token
             .as_deref()

@@ -373,6 +373,20 @@ async fn any_key_mode_selects_the_account_from_a_twelve_digit_key() {
         .expect_err("wrong secret");
     assert_eq!(code(&e), "InvalidSignatureException");
 
+    // A configured account is not opened by its id with the mode's well-known secret.
+    let posing = s3_with(
+        &server,
+        crate::common::OTHER_ACCOUNT,
+        "test",
+        Addressing::Path,
+    );
+    let e = posing
+        .list_buckets()
+        .send()
+        .await
+        .expect_err("configured account");
+    assert_eq!(code(&e), "InvalidAccessKeyId");
+
     // A key that is not 12 digits is the first configured account; configured keys keep theirs.
     let real_looking = s3_with(&server, "AKIAIOSFODNN7EXAMPLE", "test", Addressing::Path);
     let owner = real_looking.list_buckets().send().await.expect("accepted");
