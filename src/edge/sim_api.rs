@@ -55,7 +55,11 @@ pub(crate) async fn handle(
                         .to_owned(),
                 )
             })?;
-            trust::caller(sim, parts, body)
+            let caller = trust::caller(sim, parts, body)?;
+            if caller == Caller::Admin {
+                trust::check_host(parts, &sim.config().virtual_host_domains)?;
+            }
+            Ok(caller)
         });
     let caller = match checked {
         Ok(caller) => caller,

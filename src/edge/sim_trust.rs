@@ -6,6 +6,10 @@
 //! page the developer visits from using it through the browser:
 //! - a request with an `Origin` header other than the server's own (`http://{Host}`) is
 //!   refused (browsers send `Origin` on every cross-origin POST and on CORS reads);
+//! - an unsigned request must name the server by a host a web page cannot take over through
+//!   DNS rebinding: an IP address, `localhost` (or a name under `.localhost`), or a configured
+//!   virtual-host domain (or a name under one); a page at `http://evil.example:4566` whose
+//!   name was re-pointed at 127.0.0.1 is refused, whatever its `Origin`;
 //! - a state-changing request (`POST /_s3lambda/reset`) must carry
 //!   `Content-Type: application/json` or an `x-s3lambda-client` header, which a page can only
 //!   send cross-origin after a CORS preflight that the simulator never grants.
@@ -90,6 +94,38 @@ pub(crate) fn check_origin(parts: &Parts, state_changing: bool) -> Result<(), Re
         ));
     }
     Ok(())
+}
+
+/// Refuses an unsigned request whose `Host` is a name a web page could re-point at this
+/// server (DNS rebinding): only IP addresses, `localhost`, names under `.localhost` and the
+/// configured virtual-host `domains` (and names under them) are this server's own.
+pub(crate) fn check_host(parts: &Parts, domains: &[String]) -> Result<(), Refusal> {
+    let host = parts
+        .headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| parts.uri.host())
+        .unwrap_or_default();
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let under = |domain: &str| name == domain || name.ends_with(&format!(".{domain}"));
+    let own = name.parse::<std::net::IpAddr>().is_ok()
+        || under("localhost")
+        || domains.iter().any(|d| under(&d.to_ascii_lowercase()));
+    if own {
+        Ok(())
+    } else {
+        Err((
+            StatusCode::FORBIDDEN,
+            "UntrustedHost",
+            format!(
+                "the simulator API answers unsigned requests only for an IP address, localhost or a configured virtual-host domain, not Host {host:?} (a web page could re-point that name here); sign the request or use http://127.0.0.1"
+            ),
+        ))
+    }
 }
 
 fn is_json(parts: &Parts) -> bool {
@@ -178,5 +214,32 @@ mod tests {
         assert!(!Caller::Account("222222222222".into()).sees_arn(arn));
         assert!(!Caller::Account("111111111111".into()).sees_arn("not-an-arn"));
         assert!(Caller::Admin.sees_arn(arn));
+    }
+
+    #[test]
+    fn unsigned_requests_need_a_host_no_web_page_can_take_over() {
+        let domains = vec!["s3.localhost".to_owned(), "example.internal".to_owned()];
+        for ok in [
+            "127.0.0.1:4566",
+            "localhost:4566",
+            "LOCALHOST",
+            "bucket.s3.localhost:4566",
+            "[::1]:4566",
+            "10.0.0.7:4566",
+            "a.example.internal",
+        ] {
+            let p = parts("GET", &[("host", ok)]);
+            assert!(check_host(&p, &domains).is_ok(), "{ok}");
+        }
+        for bad in [
+            "rebind.evil:4566",
+            "localhost.evil.com",
+            "example.internal.evil",
+            "",
+        ] {
+            let p = parts("GET", &[("host", bad)]);
+            let refused = check_host(&p, &domains).unwrap_err();
+            assert_eq!(refused.1, "UntrustedHost", "{bad}");
+        }
     }
 }
