@@ -107,6 +107,11 @@ impl SourceTree {
         })
     }
 
+    /// A weak handle on the unzipped bytes: alive while any package holds them.
+    pub fn owner(&self) -> Weak<[u8]> {
+        Arc::downgrade(&self.bytes)
+    }
+
     /// How many files there are.
     pub fn len(&self) -> usize {
         self.files.len()

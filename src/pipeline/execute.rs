@@ -139,7 +139,7 @@ impl Executor {
             .map_err(|e| RuntimeError::Internal(format!("compile slots: {e}")))?;
         tokio::task::spawn_blocking(move || match (content, family) {
             (Content::Source(tree), Some(family)) => {
-                runtime.load_source(language(family), &key, tree.files())
+                runtime.load_source(language(family), &key, tree.files(), tree.owner())
             }
             (Content::Component { wasm, .. }, _) => runtime.load(&key, &wasm),
             (Content::Source(_), None) => Err(RuntimeError::InvalidCode(

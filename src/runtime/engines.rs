@@ -21,7 +21,9 @@ pub(super) struct EngineCode {
 
 impl Runtime {
     /// The code of a function whose source `files` (relative paths and bytes) run in
-    /// `language`'s engine, cached under `key` (which names the language and the code).
+    /// `language`'s engine, cached under `key` (which names the language and the code) for
+    /// as long as `owner` (the bytes the files come from) lives: then the code and its folder
+    /// go at the next load, so replaced code does not pile up on disk.
     ///
     /// Blocking: the first load of an engine compiles it, which takes tens of seconds when
     /// the disk cache does not have it yet, and the files are written to a private folder.
@@ -30,10 +32,12 @@ impl Runtime {
         language: Language,
         key: &str,
         files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+        owner: std::sync::Weak<[u8]>,
     ) -> Result<Code, RuntimeError> {
         if let Some(code) = self.cached(key) {
             return Ok(code);
         }
+        self.drop_orphaned_sources();
         let engine = self.engine_code(language)?;
         let started = Instant::now();
         let task = TaskRoot::write(files)
@@ -42,13 +46,28 @@ impl Runtime {
         if elapsed > Duration::from_secs(1) {
             tracing::info!(key, ?elapsed, "wrote a function's /var/task");
         }
-        Ok(self.keep(
+        let code = self.keep(
             key,
             Template::Engine {
                 pre: engine.pre,
                 task: Arc::new(task),
             },
-        ))
+        );
+        self.inner.sources.lock().push((key.to_owned(), owner));
+        Ok(code)
+    }
+
+    /// Forgets the source codes whose package no version holds any more (running
+    /// invocations keep theirs until they end; the folder goes with the last).
+    fn drop_orphaned_sources(&self) {
+        self.inner.sources.lock().retain(|(key, owner)| {
+            let alive = owner.strong_count() > 0;
+            if !alive {
+                self.inner.codes.remove(key);
+                tracing::debug!(key, "dropped the code of a package no version holds");
+            }
+            alive
+        });
     }
 
     /// Loads `language`'s engine from the engines folder, once: concurrent callers wait

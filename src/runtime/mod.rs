@@ -76,6 +76,10 @@ struct Inner {
     compiling: DashMap<String, Arc<parking_lot::Mutex<()>>>,
     /// The language engines loaded so far.
     engines: DashMap<Language, engines::EngineCode>,
+    /// The cached source codes (by key) and the bytes each was made from: once those bytes
+    /// are gone (no version holds the package any more) the code and its `/var/task` folder
+    /// are dropped.
+    sources: parking_lot::Mutex<Vec<(String, std::sync::Weak<[u8]>)>>,
     /// Components compiled so far (cache misses).
     compilations: std::sync::atomic::AtomicU64,
     admission: concurrency::Admission,
@@ -216,6 +220,7 @@ impl Runtime {
                 codes: DashMap::new(),
                 compiling: DashMap::new(),
                 engines: DashMap::new(),
+                sources: parking_lot::Mutex::default(),
                 compilations: std::sync::atomic::AtomicU64::new(0),
                 admission: concurrency::Admission::default(),
                 config,
