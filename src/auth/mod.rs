@@ -284,6 +284,11 @@ fn claim<'a>(
     let presigned = parse::is_presigned(query);
     let v2_query = !presigned && sigv2::is_query(query);
     let refuse_v2 = || {
+        if sigv2::names_unsigned_subresource(query) {
+            // A sub-resource SigV2 leaves out of the string to sign would let a signed URL or
+            // a replayed request act on a setting it never signed: SigV4 only.
+            return Err(AuthError::SignatureVersionNotSupported);
+        }
         if keyring.sigv2() == SigV2Policy::Refuse {
             // What S3 answers a SigV2 request for a bucket created after 24 June 2020 (and in
             // every region opened after January 2014): 400 InvalidRequest, "The authorization
@@ -330,11 +335,16 @@ fn claim<'a>(
 /// (the edge uses it to route before auth); `None` if unsigned or unparseable.
 pub fn scope_service(parts: &Parts) -> Option<String> {
     let credential = if let Some(value) = parts.headers.get(http::header::AUTHORIZATION) {
-        // The same parser that verifies the request, so routing and verification read one
-        // credential.
-        parse::AuthorizationHeader::parse(value.to_str().ok()?)
-            .ok()?
-            .credential
+        let value = value.to_str().ok()?;
+        // A header naming two credentials is refused by the verifier; it routes nowhere, so
+        // what routes a request is always what verifies it.
+        if value.matches("Credential=").count() != 1 {
+            return None;
+        }
+        let start = value.find("Credential=")? + "Credential=".len();
+        let rest = value.get(start..)?;
+        let end = rest.find([',', ' ']).unwrap_or(rest.len());
+        parse::Credential::parse(rest.get(..end)?)?
     } else {
         let query = parts.uri.query()?;
         let pairs = parse::query_pairs(query);

@@ -73,6 +73,22 @@ pub(crate) const SUBRESOURCES: [&str; 35] = [
     "website",
 ];
 
+/// Sub-resources S3 here acts on that neither AWS's SigV2 list nor botocore's signs: a
+/// SigV2 request naming one is refused, since its signature would not cover what it does.
+const UNSIGNED_SUBRESOURCES: [&str; 4] = [
+    "encryption",
+    "ownershipControls",
+    "policyStatus",
+    "publicAccessBlock",
+];
+
+/// Whether `query` names a sub-resource SigV2 does not sign ([`UNSIGNED_SUBRESOURCES`]).
+pub(crate) fn names_unsigned_subresource(query: &str) -> bool {
+    query_pairs(query)
+        .iter()
+        .any(|(k, _)| UNSIGNED_SUBRESOURCES.contains(&k.as_ref()))
+}
+
 /// The longest `Authorization` or query value echoed back in an error.
 const MAX_ECHO: usize = 8 * 1024;
 

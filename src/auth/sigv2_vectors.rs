@@ -549,3 +549,26 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_subresource_sigv2_does_not_sign_is_refused_even_where_sigv2_is_accepted() {
+    // `publicAccessBlock` is not in the string to sign: a signed URL for the bucket must not
+    // read (or a replayed PUT write) that setting.
+    for uri in [
+        "/bucket?publicAccessBlock&AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=x&Expires=9999999999",
+        "/bucket?encryption=&AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=x&Expires=9999999999",
+    ] {
+        let err = authenticate_s3(
+            &parts("GET", uri, &[]),
+            Bytes::new(),
+            &keyring(),
+            SystemTime::now(),
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, AuthError::SignatureVersionNotSupported),
+            "{uri}: {err:?}"
+        );
+    }
+}
