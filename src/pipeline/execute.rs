@@ -114,8 +114,8 @@ impl Executor {
     /// worker.
     pub async fn load(&self, config: &FunctionConfig) -> Result<Code, RuntimeError> {
         let package = &config.code;
-        let key = match &package.content {
-            Content::Component { path, .. } => format!("{}:{path}", package.sha256),
+        let (key, language) = match &package.content {
+            Content::Component { path, .. } => (format!("{}:{path}", package.sha256), None),
             Content::Source(_) => {
                 let Some(family) = runtimes::family(config.runtime.as_deref()) else {
                     return Err(RuntimeError::InvalidCode(format!(
@@ -123,7 +123,9 @@ impl Executor {
                         config.runtime.as_deref().unwrap_or("(none)")
                     )));
                 };
-                format!("{}:{}", language(family).file_name(), package.sha256)
+                let language = language(family);
+                let key = format!("{}:{}", language.file_name(), package.sha256);
+                (key, Some(language))
             }
         };
         if let Some(code) = self.runtime.cached(&key) {
@@ -131,17 +133,17 @@ impl Executor {
         }
         let runtime = self.runtime.clone();
         let content = package.content.clone();
-        let family = runtimes::family(config.runtime.as_deref());
         let _slot = self
             .loads
             .acquire()
             .await
             .map_err(|e| RuntimeError::Internal(format!("compile slots: {e}")))?;
-        tokio::task::spawn_blocking(move || match (content, family) {
-            (Content::Source(tree), Some(family)) => {
-                runtime.load_source(language(family), &key, tree.files(), tree.owner())
+        tokio::task::spawn_blocking(move || match (content, language) {
+            (Content::Source(tree), Some(language)) => {
+                runtime.load_source(language, &key, tree.files(), tree.owner())
             }
             (Content::Component { wasm, .. }, _) => runtime.load(&key, &wasm),
+            // A source package always has its language (checked above).
             (Content::Source(_), None) => Err(RuntimeError::InvalidCode(
                 "source code needs a Node.js or Python runtime".into(),
             )),
