@@ -387,6 +387,12 @@ mod tests {
             assert_eq!(sub.next().await, Some(Change::Trace(t.id())));
         }
         assert_eq!(sub.try_next(), None);
+        // The final outcome of a delivery is announced too.
+        let settled = t.add_delivery(Delivery::new("d".into(), "g".into()));
+        assert_eq!(sub.next().await, Some(Change::Trace(t.id())));
+        t.settle_delivery(settled, |d| d.outcome = Outcome::Denied);
+        assert_eq!(sub.next().await, Some(Change::Trace(t.id())));
+        assert_eq!(sub.try_next(), None);
         let refused = j.refuse_configuration(crate::trace::ConfigRefusal {
             id: String::new(),
             created: std::time::UNIX_EPOCH,

@@ -335,19 +335,24 @@ impl Trace {
     /// Updates delivery `index` as [`Trace::update_delivery`] does; when that ends the last
     /// pending delivery, the event's overall outcome (so exactly one call per event sees it).
     pub fn settle_delivery(&self, index: usize, f: impl FnOnce(&mut Delivery)) -> Option<Outcome> {
-        let mut state = self.state.lock();
-        let delivery = state.deliveries.get_mut(index)?;
-        let was_pending = delivery.outcome == Outcome::Pending;
-        f(delivery);
-        let pending = state
-            .deliveries
-            .iter()
-            .any(|d| d.outcome == Outcome::Pending);
-        if was_pending && !pending {
-            overall(&state.deliveries)
-        } else {
-            None
-        }
+        let event = {
+            let mut state = self.state.lock();
+            let delivery = state.deliveries.get_mut(index)?;
+            let was_pending = delivery.outcome == Outcome::Pending;
+            f(delivery);
+            let pending = state
+                .deliveries
+                .iter()
+                .any(|d| d.outcome == Outcome::Pending);
+            if was_pending && !pending {
+                overall(&state.deliveries)
+            } else {
+                None
+            }
+        };
+        // The final outcome is news to the live view, as every other delivery change is.
+        self.announce();
+        event
     }
 
     /// The attempt with this Lambda request id, copying only that attempt.
