@@ -72,22 +72,23 @@ fn page(req: &QueryRequest) -> Result<(usize, Option<&str>), QueryError> {
     Ok((max, req.param("Marker")))
 }
 
-/// One page of `items` (already ordered) after `marker`, as `(page, next marker)`.
+/// One page of `items` after `marker` in key order, as `(page, next marker)`. The items are
+/// sorted here: a marker is a key, so the order must be the keys' whatever the caller's.
 fn paginate<T>(
-    items: Vec<(String, T)>,
+    mut items: Vec<(String, T)>,
     marker: Option<&str>,
     max: usize,
 ) -> (Vec<T>, Option<String>) {
+    items.sort_by(|a, b| a.0.cmp(&b.0));
     let start = marker.map_or(0, |m| items.partition_point(|(k, _)| k.as_str() <= m));
-    let rest: Vec<(String, T)> = items.into_iter().skip(start).collect();
-    let truncated = rest.len() > max;
-    let mut page: Vec<(String, T)> = rest.into_iter().take(max).collect();
-    let next = if truncated {
+    let mut page: Vec<(String, T)> = items.into_iter().skip(start).take(max + 1).collect();
+    let next = if page.len() > max {
+        page.truncate(max);
         page.last().map(|(k, _)| k.clone())
     } else {
         None
     };
-    (page.drain(..).map(|(_, t)| t).collect(), next)
+    (page.into_iter().map(|(_, t)| t).collect(), next)
 }
 
 fn truncation(out: &mut String, next: Option<String>) {
