@@ -536,16 +536,18 @@ fn notification_xml(scenario: &Scenario, region: &str, bucket: &Bucket) -> Strin
         let n = &n.value;
         let id = n.id.clone().unwrap_or_else(|| format!("config-{}", i + 1));
         xml.push_str("<CloudFunctionConfiguration><Id>");
-        xml.push_str(&escape(&id));
+        xml.push_str(&crate::xml::escape(&id));
         xml.push_str("</Id><CloudFunction>");
-        xml.push_str(&escape(&destination_arn(scenario, region, bucket, n)));
+        xml.push_str(&crate::xml::escape(&destination_arn(
+            scenario, region, bucket, n,
+        )));
         xml.push_str("</CloudFunction>");
         if n.events.is_empty() {
             xml.push_str("<Event>s3:ObjectCreated:*</Event>");
         }
         for e in &n.events {
             xml.push_str("<Event>");
-            xml.push_str(&escape(e));
+            xml.push_str(&crate::xml::escape(e));
             xml.push_str("</Event>");
         }
         if n.prefix.is_some() || n.suffix.is_some() {
@@ -555,7 +557,7 @@ fn notification_xml(scenario: &Scenario, region: &str, bucket: &Bucket) -> Strin
                     xml.push_str("<FilterRule><Name>");
                     xml.push_str(rule);
                     xml.push_str("</Name><Value>");
-                    xml.push_str(&escape(v));
+                    xml.push_str(&crate::xml::escape(v));
                     xml.push_str("</Value></FilterRule>");
                 }
             }
@@ -565,10 +567,6 @@ fn notification_xml(scenario: &Scenario, region: &str, bucket: &Bucket) -> Strin
     }
     xml.push_str("</NotificationConfiguration>");
     xml
-}
-
-fn escape(s: &str) -> String {
-    quick_xml::escape::escape(s).into_owned()
 }
 
 #[cfg(test)]

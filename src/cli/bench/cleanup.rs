@@ -126,7 +126,11 @@ async fn delete_prefix(api: &mut Api<'_>, bucket: &str, prefix: &str) -> Result<
         }
         let mut xml = String::from("<Delete><Quiet>true</Quiet>");
         for key in &keys {
-            let _ = write!(xml, "<Object><Key>{}</Key></Object>", escape(key));
+            let _ = write!(
+                xml,
+                "<Object><Key>{}</Key></Object>",
+                s3lambda::xml::escape(key)
+            );
         }
         xml.push_str("</Delete>");
         let md5 = base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(&xml));
@@ -149,10 +153,4 @@ async fn delete_prefix(api: &mut Api<'_>, bucket: &str, prefix: &str) -> Result<
         }
         deleted += keys.len() as u64;
     }
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

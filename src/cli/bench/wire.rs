@@ -303,8 +303,8 @@ const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUME
 const KEY_SAFE: &percent_encoding::AsciiSet = &UNRESERVED.remove(b'/');
 
 fn notification_xml(arn: &str, prefix: &str) -> String {
-    let prefix = escape(prefix);
-    let arn = escape(arn);
+    let prefix = s3lambda::xml::escape(prefix);
+    let arn = s3lambda::xml::escape(arn);
     format!(
         "<NotificationConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
          <CloudFunctionConfiguration><Id>s3lambda-bench</Id>\
@@ -312,12 +312,6 @@ fn notification_xml(arn: &str, prefix: &str) -> String {
          <Filter><S3Key><FilterRule><Name>prefix</Name><Value>{prefix}</Value></FilterRule>\
          </S3Key></Filter></CloudFunctionConfiguration></NotificationConfiguration>"
     )
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]
