@@ -13,10 +13,10 @@ use super::post::is_form_upload;
 use super::request::S3Request;
 
 /// Query parameters naming S3 subresources this simulator does not implement yet (the
-/// bucket settings among them are answered by `config/` first; on an object they are not).
+/// bucket settings among them are answered by `config/` first; on an object they are not,
+/// except `acl` and `tagging`, which `config/` answers on both).
 const UNIMPLEMENTED_SUBRESOURCES: &[&str] = &[
     "accelerate",
-    "acl",
     "analytics",
     "attributes",
     "cors",
@@ -40,7 +40,6 @@ const UNIMPLEMENTED_SUBRESOURCES: &[&str] = &[
     "retention",
     "select",
     "session",
-    "tagging",
     "torrent",
     "website",
 ];

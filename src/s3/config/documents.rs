@@ -193,10 +193,11 @@ fn check_replication(s3: &S3, bucket: &Bucket, node: &Node) -> Result<(), S3Erro
             return Err(tree::malformed());
         }
         let target = target.strip_prefix("arn:aws:s3:::").unwrap_or(target);
-        let versioned = s3
-            .store()
-            .bucket(target)
-            .is_some_and(|b| b.versioning() == VersioningStatus::Enabled);
+        // Only the caller's own buckets are looked at: another account's bucket state is
+        // not for this request to reveal.
+        let versioned = s3.store().bucket(target).is_some_and(|b| {
+            b.owner == bucket.owner && b.versioning() == VersioningStatus::Enabled
+        });
         if !versioned {
             return Err(S3Error::invalid_request(
                 "Destination bucket must have versioning enabled.",
@@ -213,7 +214,12 @@ fn check_logging(s3: &S3, bucket: &Bucket, node: &Node) -> Result<(), S3Error> {
     let target = enabled
         .text_of("TargetBucket")
         .ok_or_else(tree::malformed)?;
-    let Some(target_bucket) = s3.store().bucket(target) else {
+    // Another account's bucket is answered as absent: its region is not this caller's to learn.
+    let Some(target_bucket) = s3
+        .store()
+        .bucket(target)
+        .filter(|b| b.owner == bucket.owner)
+    else {
         return Err(S3Error::new(
             S3ErrorCode::InvalidTargetBucketForLogging,
             StatusCode::BAD_REQUEST,
