@@ -186,18 +186,26 @@ impl Metrics {
                 outcome: delivery.outcome.as_str(),
             })
             .inc();
-        for attempt in &delivery.attempts {
-            let result = match attempt.result {
-                AttemptResult::Success => "success",
-                AttemptResult::FunctionError { .. } => "function_error",
-                AttemptResult::Throttled => continue,
-            };
-            self.attempts
-                .get_or_create(&AttemptLabels {
-                    function: function.clone(),
-                    result,
+        // One label lookup per result kind, not per attempt.
+        for result in ["success", "function_error"] {
+            let mut durations = delivery
+                .attempts
+                .iter()
+                .filter(|a| match a.result {
+                    AttemptResult::Success => result == "success",
+                    AttemptResult::FunctionError { .. } => result == "function_error",
+                    AttemptResult::Throttled => false,
                 })
-                .observe(attempt.duration.as_secs_f64());
+                .map(|a| a.duration.as_secs_f64())
+                .peekable();
+            if durations.peek().is_none() {
+                continue;
+            }
+            let histogram = self.attempts.get_or_create(&AttemptLabels {
+                function: function.clone(),
+                result,
+            });
+            durations.for_each(|seconds| histogram.observe(seconds));
         }
         if delivery.outcome == Outcome::Delivered {
             self.put_to_end

@@ -631,6 +631,16 @@ impl Bucket {
         self.objects.read().len()
     }
 
+    /// How many versions (delete markers included) the bucket holds, and their body bytes:
+    /// one pass under the read lock, nothing copied.
+    pub fn usage(&self) -> (u64, u64) {
+        self.objects
+            .read()
+            .values()
+            .flat_map(ObjectEntry::versions)
+            .fold((0, 0), |(n, bytes), v| (n + 1, bytes + v.body.len() as u64))
+    }
+
     /// The multipart uploads in progress in this bucket.
     pub fn uploads(&self) -> &multipart::Uploads {
         &self.uploads

@@ -5,7 +5,6 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use super::Simulator;
 use crate::metrics::{Format, Snapshot};
-use crate::s3::store::VersionListParams;
 
 /// Whether a simulator answers and delivers events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,17 +73,13 @@ impl Simulator {
     /// What the journal, the runtime and the stores hold now.
     fn metrics_snapshot(&self) -> Snapshot {
         let runtime = self.runtime().stats();
-        let (mut objects, mut bytes) = (0u64, 0u64);
-        let everything = VersionListParams {
-            max_keys: usize::MAX,
-            ..VersionListParams::default()
-        };
-        for bucket in self.s3().store().buckets() {
-            for (version, _) in bucket.list_versions(&everything).versions {
-                objects += 1;
-                bytes += version.body.len() as u64;
-            }
-        }
+        let (objects, bytes) = self
+            .s3()
+            .store()
+            .buckets()
+            .iter()
+            .map(|bucket| bucket.usage())
+            .fold((0, 0), |(n, b), (bn, bb)| (n + bn, b + bb));
         Snapshot {
             deliveries_in_flight: self.journal().pending() as u64,
             invocations_in_flight: u64::from(runtime.running),
