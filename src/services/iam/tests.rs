@@ -406,3 +406,36 @@ fn updates_and_instance_profiles() {
         "NoSuchEntity"
     );
 }
+
+#[test]
+fn attached_policies_page_in_order_whatever_the_attach_order() {
+    let iam = IamStore::default();
+    call(
+        &iam,
+        "CreateRole",
+        &[("RoleName", "r"), ("AssumeRolePolicyDocument", TRUST)],
+    );
+    for name in ["Zed", "Alpha", "Mid"] {
+        let arn = format!("arn:aws:iam::aws:policy/{name}");
+        call(
+            &iam,
+            "AttachRolePolicy",
+            &[("RoleName", "r"), ("PolicyArn", &arn)],
+        );
+    }
+    let mut seen = Vec::new();
+    let mut marker: Option<String> = None;
+    for _ in 0..4 {
+        let mut params = vec![("RoleName", "r"), ("MaxItems", "1")];
+        if let Some(m) = &marker {
+            params.push(("Marker", m));
+        }
+        let page = call(&iam, "ListAttachedRolePolicies", &params);
+        seen.push(between(&page, "PolicyName").to_owned());
+        if page.contains("<IsTruncated>false</IsTruncated>") {
+            break;
+        }
+        marker = Some(between(&page, "Marker").to_owned());
+    }
+    assert_eq!(seen, ["Alpha", "Mid", "Zed"]);
+}
