@@ -245,6 +245,10 @@ fn dashboard(
 struct Scoped(Caller);
 
 impl ui::Scope for Scoped {
+    fn concerns(&self, trace: &crate::trace::Trace) -> bool {
+        concerns(&self.0, trace)
+    }
+
     fn trace(&self, view: TraceView) -> Option<TraceView> {
         scoped(&self.0, view)
     }
@@ -287,6 +291,11 @@ fn scoped(caller: &Caller, mut view: TraceView) -> Option<TraceView> {
 }
 
 /// Whether a trace concerns the caller: an event of its bucket, or a delivery to its function.
+/// Whether a trace concerns the caller, read in place (as [`visible`] reads a view).
+fn concerns(caller: &Caller, trace: &crate::trace::Trace) -> bool {
+    trace.concerns(|owner| caller.sees(owner), |arn| caller.sees_arn(arn))
+}
+
 fn visible(caller: &Caller, view: &TraceView) -> bool {
     caller.sees(&view.source.bucket_owner)
         || view
@@ -301,12 +310,7 @@ fn scoped_counters(sim: &Simulator, caller: &Caller) -> Response<Bytes> {
         limit: Some(usize::MAX),
         ..Query::default()
     };
-    let views: Vec<_> = sim
-        .journal()
-        .query(&all)
-        .into_iter()
-        .filter(|v| visible(caller, v))
-        .collect();
+    let views = sim.journal().query_where(&all, |t| concerns(caller, t));
     let mut outcomes = serde_json::Map::new();
     for o in Outcome::ALL {
         let n = views.iter().filter(|v| v.outcome == Some(o)).count();
@@ -360,17 +364,12 @@ fn traces<'a>(
             traces: sim.journal().query(&query)
         }));
     }
-    let limit = query.limit.unwrap_or(100);
-    let all = Query {
-        limit: Some(usize::MAX),
-        ..query
-    };
+    // Only the caller's traces are viewed, then redacted as `scoped` says.
     let traces = sim
         .journal()
-        .query(&all)
+        .query_where(&query, |t| concerns(caller, t))
         .into_iter()
         .filter_map(|v| scoped(caller, v))
-        .take(limit)
         .collect();
     ok(&json!(TraceList { traces }))
 }

@@ -156,11 +156,21 @@ impl Journal {
 
     /// The traces matching `query`, most recent first.
     pub fn query(&self, query: &Query) -> Vec<TraceView> {
+        self.query_where(query, |_| true)
+    }
+
+    /// [`Journal::query`] over the traces `keep` accepts, tested before any view is built
+    /// (a caller who sees one account does not pay for the views of every other).
+    pub(crate) fn query_where(
+        &self,
+        query: &Query,
+        keep: impl Fn(&Trace) -> bool,
+    ) -> Vec<TraceView> {
         let limit = query.limit.unwrap_or(100);
         let candidates: Vec<Arc<Trace>> = self.ring.lock().iter().rev().cloned().collect();
         candidates
             .iter()
-            .filter(|t| t.matches(query))
+            .filter(|t| t.matches(query) && keep(t))
             .take(limit)
             .map(|t| t.view())
             .collect()

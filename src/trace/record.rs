@@ -388,6 +388,23 @@ impl Trace {
         }
     }
 
+    /// Whether the trace concerns a caller who sees the accounts `sees` accepts and the
+    /// functions `sees_arn` accepts: its bucket's owner, or a delivery's function. Read in
+    /// place, without building the trace's view.
+    pub(crate) fn concerns(
+        &self,
+        sees: impl Fn(&str) -> bool,
+        sees_arn: impl Fn(&str) -> bool,
+    ) -> bool {
+        sees(&self.source.bucket_owner)
+            || self
+                .state
+                .lock()
+                .deliveries
+                .iter()
+                .any(|d| sees_arn(&d.function_arn))
+    }
+
     pub(crate) fn matches(&self, query: &super::Query) -> bool {
         if query
             .bucket

@@ -52,6 +52,8 @@ impl hyper::body::Body for EventStream {
 
 /// What the caller of a stream may see.
 pub(crate) trait Scope: Send + Sync + 'static {
+    /// Whether the trace concerns the caller at all: checked before its view is built.
+    fn concerns(&self, trace: &crate::trace::Trace) -> bool;
     /// The trace as the caller may see it, or `None`.
     fn trace(&self, view: TraceView) -> Option<TraceView>;
     /// The refused configuration as the caller may see it, or `None`.
@@ -145,6 +147,7 @@ pub(crate) fn events(sim: &Simulator, scope: impl Scope) -> Response<Body> {
             let traces = ids
                 .into_iter()
                 .filter_map(|id| journal.get(id))
+                .filter(|t| scope.concerns(t))
                 .filter_map(|t| scope.trace(t.view()))
                 .map(|v| frame(&v));
             for f in refused.chain(traces).collect::<Vec<_>>() {
