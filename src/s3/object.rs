@@ -66,7 +66,7 @@ pub(super) fn put_object(
         b = b.header("x-amz-version-id", v.as_str());
     }
     if let Some(tags) = tags {
-        s3.tag_object_write(&bucket.name, key, outcome.sequencer, tags);
+        s3.tag_object_write(&bucket, key, outcome.sequencer, tags);
     }
     fx.push(Effect::ObjectCreated {
         kind: CreatedKind::Put,

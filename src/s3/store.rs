@@ -631,6 +631,14 @@ impl Bucket {
         self.objects.read().len()
     }
 
+    /// Whether the bucket still holds the version that write `sequencer` made of `key`.
+    pub fn holds_write(&self, key: &str, sequencer: u64) -> bool {
+        self.objects
+            .read()
+            .get(key)
+            .is_some_and(|e| e.versions().any(|v| v.sequencer == sequencer))
+    }
+
     /// How many versions (delete markers included) the bucket holds, and their body bytes:
     /// one pass under the read lock, nothing copied.
     pub fn usage(&self) -> (u64, u64) {

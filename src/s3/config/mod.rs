@@ -208,13 +208,13 @@ impl S3 {
     /// Tags one object write (its key and sequencer) with `tags`.
     pub(crate) fn tag_object_write(
         &self,
-        bucket: &str,
+        bucket: &crate::s3::Bucket,
         key: &str,
         sequencer: u64,
         tags: Vec<tagging::Tag>,
     ) {
         if !tags.is_empty() {
-            self.settings().write(bucket, |s| {
+            self.settings().write_objects(bucket, |s| {
                 s.object_tags.insert((key.to_owned(), sequencer), tags);
             });
         }

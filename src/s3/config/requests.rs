@@ -173,7 +173,7 @@ pub(super) fn object_tagging(
         }
         Verb::Put => {
             let tags = tagging::parse(&req.body, TagOwner::Object)?;
-            settings.write(name, |s| {
+            settings.write_objects(bucket, |s| {
                 if tags.is_empty() {
                     s.object_tags.remove(&write);
                 } else {
@@ -216,7 +216,7 @@ pub(super) fn object_acl(
                 )
             });
             let acl = acl::requested(req, &v.owner, disabled, blocks)?;
-            settings.write(name, |s| s.object_acls.insert(write, acl));
+            settings.write_objects(bucket, |s| s.object_acls.insert(write, acl));
             ok_empty(StatusCode::OK)?
         }
         Verb::Delete => {

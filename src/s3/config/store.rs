@@ -1,6 +1,8 @@
 //! Where each bucket's settings live: one [`BucketSettings`] per bucket name, created on the
 //! first write, dropped with the bucket. Object tags and ACLs are kept per object *write*
-//! (key and sequencer), so an overwritten object starts with none, as in S3.
+//! (key and sequencer), so an overwritten object starts with none, as in S3; those of writes
+//! the bucket no longer holds (overwritten, deleted) are swept once their count has doubled
+//! since the last sweep, so they take at most about twice what the live ones take.
 
 use std::collections::HashMap;
 
@@ -56,6 +58,21 @@ pub(crate) struct BucketSettings {
     pub object_tags: HashMap<ObjectWrite, Vec<Tag>>,
     /// Object ACLs by write (absent: `private`).
     pub object_acls: HashMap<ObjectWrite, Acl>,
+    /// How many object tag sets and ACLs there may be before the next sweep.
+    next_sweep: usize,
+}
+
+impl BucketSettings {
+    /// Drops the object tags and ACLs of writes `live` says are gone, when their count has
+    /// reached the sweep mark (amortized: a sweep follows as many writes as it reads).
+    fn sweep_object_writes(&mut self, live: impl Fn(&str, u64) -> bool) {
+        if self.object_tags.len() + self.object_acls.len() < self.next_sweep {
+            return;
+        }
+        self.object_tags.retain(|(key, seq), _| live(key, *seq));
+        self.object_acls.retain(|(key, seq), _| live(key, *seq));
+        self.next_sweep = 2 * (self.object_tags.len() + self.object_acls.len()) + 64;
+    }
 }
 
 /// The settings of every bucket.
@@ -82,6 +99,20 @@ impl Settings {
             .value_mut())
     }
 
+    /// Changes the object tags or ACLs of `bucket`, then sweeps those of writes it no
+    /// longer holds (see the module's note).
+    pub(crate) fn write_objects<R>(
+        &self,
+        bucket: &crate::s3::Bucket,
+        f: impl FnOnce(&mut BucketSettings) -> R,
+    ) -> R {
+        self.write(&bucket.name, |s| {
+            let r = f(s);
+            s.sweep_object_writes(|key, seq| bucket.holds_write(key, seq));
+            r
+        })
+    }
+
     /// Forgets a deleted bucket's settings.
     pub(crate) fn remove(&self, bucket: &str) {
         self.buckets.remove(bucket);
@@ -90,5 +121,30 @@ impl Settings {
     /// Forgets every bucket's settings.
     pub(crate) fn clear(&self) {
         self.buckets.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_of_gone_writes_are_swept_and_live_ones_kept() {
+        let mut s = BucketSettings::default();
+        // Key "k" overwritten 1,000 times with tags; only the last write is live.
+        for seq in 1..=1000_u64 {
+            s.object_tags.insert(("k".into(), seq), Vec::new());
+            s.sweep_object_writes(|key, live| key == "k" && live == seq);
+        }
+        assert!(s.object_tags.len() <= 65, "{}", s.object_tags.len());
+        assert!(s.object_tags.contains_key(&("k".to_owned(), 1000)));
+        // Live writes are never swept, however many.
+        let mut live = BucketSettings::default();
+        for seq in 1..=500_u64 {
+            live.object_tags
+                .insert((format!("k{seq}"), seq), Vec::new());
+            live.sweep_object_writes(|_, _| true);
+        }
+        assert_eq!(live.object_tags.len(), 500);
     }
 }
