@@ -91,6 +91,16 @@ fn paginate<T>(
     (page.into_iter().map(|(_, t)| t).collect(), next)
 }
 
+/// IAM's default quota of roles per account.
+const MAX_ROLES: usize = 1000;
+/// IAM's quota on the inline policies of one role, together, in characters.
+const MAX_INLINE_CHARS: usize = 10_240;
+
+/// IAM's `LimitExceeded` (409).
+fn limit_exceeded(message: String) -> QueryError {
+    QueryError::sender("LimitExceeded", StatusCode::CONFLICT, message)
+}
+
 fn truncation(out: &mut String, next: Option<String>) {
     element(
         out,
@@ -151,6 +161,11 @@ impl IamStore {
                     StatusCode::CONFLICT,
                     format!("Role with name {name} already exists."),
                 ));
+            }
+            if roles.len() >= MAX_ROLES {
+                return Err(limit_exceeded(format!(
+                    "Cannot exceed quota for RolesPerAccount: {MAX_ROLES}"
+                )));
             }
             roles.insert(key, role);
             Ok(())
@@ -275,11 +290,9 @@ impl IamStore {
                 return Ok(());
             }
             if role.attached.len() >= MAX_ATTACHED {
-                return Err(QueryError::sender(
-                    "LimitExceeded",
-                    StatusCode::CONFLICT,
-                    format!("Cannot exceed quota for PoliciesPerRole: {MAX_ATTACHED}"),
-                ));
+                return Err(limit_exceeded(format!(
+                    "Cannot exceed quota for PoliciesPerRole: {MAX_ATTACHED}"
+                )));
             }
             role.attached.push(arn.to_owned());
             Ok(())
@@ -357,6 +370,19 @@ impl IamStore {
         let document = required(req.param("PolicyDocument"), "policyDocument")?;
         validate::document(document, "policyDocument")?;
         self.with_role_mut(req, name, |role| {
+            // IAM's quota: the inline policies of a role together, in characters.
+            let others: usize = role
+                .inline
+                .iter()
+                .filter(|(n, _)| n.as_str() != policy)
+                .map(|(_, d)| d.chars().count())
+                .sum();
+            if others + document.chars().count() > MAX_INLINE_CHARS {
+                return Err(limit_exceeded(format!(
+                    "Maximum policy size of {MAX_INLINE_CHARS} bytes exceeded for role {}",
+                    role.name
+                )));
+            }
             role.inline.insert(policy.to_owned(), document.to_owned());
             Ok(())
         })?;

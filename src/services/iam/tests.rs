@@ -439,3 +439,58 @@ fn attached_policies_page_in_order_whatever_the_attach_order() {
     }
     assert_eq!(seen, ["Alpha", "Mid", "Zed"]);
 }
+
+#[test]
+fn roles_and_inline_policies_are_bounded_by_iams_quotas() {
+    let iam = IamStore::default();
+    for i in 0..1000 {
+        let name = format!("r{i}");
+        call(
+            &iam,
+            "CreateRole",
+            &[("RoleName", &name), ("AssumeRolePolicyDocument", TRUST)],
+        );
+    }
+    let e = fail(
+        &iam,
+        "CreateRole",
+        &[
+            ("RoleName", "one-more"),
+            ("AssumeRolePolicyDocument", TRUST),
+        ],
+    );
+    assert_eq!(e.code, "LimitExceeded");
+    let big = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::{}"}}]}}"#,
+        "b".repeat(6000)
+    );
+    call(
+        &iam,
+        "PutRolePolicy",
+        &[
+            ("RoleName", "r0"),
+            ("PolicyName", "p1"),
+            ("PolicyDocument", &big),
+        ],
+    );
+    // Replacing the same policy is fine; a second one past 10,240 characters together is not.
+    call(
+        &iam,
+        "PutRolePolicy",
+        &[
+            ("RoleName", "r0"),
+            ("PolicyName", "p1"),
+            ("PolicyDocument", &big),
+        ],
+    );
+    let e = fail(
+        &iam,
+        "PutRolePolicy",
+        &[
+            ("RoleName", "r0"),
+            ("PolicyName", "p2"),
+            ("PolicyDocument", &big),
+        ],
+    );
+    assert_eq!(e.code, "LimitExceeded");
+}
