@@ -22,27 +22,12 @@ fn protocol(parts: &Parts, service: &Service, body: Option<&[u8]>) -> Protocol {
         Service::Sts | Service::Iam => return Protocol::Query(service.namespace()),
         Service::Other(name) => name,
     };
-    let params: Vec<(String, String)> = parts
-        .uri
-        .query()
-        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default();
-    let from_body: Vec<(String, String)> = body
-        .map(|b| form_urlencoded::parse(b).into_owned().take(64).collect())
-        .unwrap_or_default();
-    let find = |key: &str| {
-        params
-            .iter()
-            .chain(&from_body)
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-    };
     unsimulated::protocol(
         name,
         header(parts, "x-amz-target"),
         header(parts, "content-type"),
-        find("Action").is_some(),
-        find("Version").as_deref(),
+        form_param(parts, body, "Action").is_some(),
+        form_param(parts, body, "Version").as_deref(),
     )
 }
 
@@ -52,15 +37,19 @@ fn operation(parts: &Parts, body: &[u8]) -> String {
     if let Some(target) = header(parts, "x-amz-target") {
         return target.rsplit('.').next().unwrap_or(target).to_owned();
     }
+    form_param(parts, Some(body), "Action")
+        .unwrap_or_else(|| format!("{} {}", parts.method, parts.uri.path()))
+}
+
+/// The first value of the form parameter `key` in the query string, then the form body
+/// (`body`, if read): at most 64 parameters of each are read, none copied but the one found.
+fn form_param(parts: &Parts, body: Option<&[u8]>, key: &str) -> Option<String> {
     let query = parts.uri.query().unwrap_or_default().as_bytes();
-    [query, body]
+    [query, body.unwrap_or_default()]
         .into_iter()
         .flat_map(|source| form_urlencoded::parse(source).take(64))
-        .find(|(k, _)| k == "Action")
-        .map_or_else(
-            || format!("{} {}", parts.method, parts.uri.path()),
-            |(_, v)| v.into_owned(),
-        )
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
 }
 
 /// The code, status and message of an authentication failure, as the JSON services word it
